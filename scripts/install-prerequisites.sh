@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what building and testing Vae.MLNet needs on a fresh Debian 12 machine with the .NET 10 SDK.
+# TorchSharp 0.107 (libtorch 2.10) loads libLibTorchSharp.so, which needs GLIBCXX_3.4.32 (GCC 13's libstdc++);
+# Debian 12 ships 3.4.30, so libstdc++6 comes from Debian 13 (trixie), pinned low so nothing else moves there.
+set -euo pipefail
+
+if strings /lib/x86_64-linux-gnu/libstdc++.so.6 2>/dev/null | grep -q GLIBCXX_3.4.32 \
+   || grep -q GLIBCXX_3.4.32 /lib/x86_64-linux-gnu/libstdc++.so.6 2>/dev/null; then
+  echo "libstdc++ already provides GLIBCXX_3.4.32"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+echo "Installing libstdc++6 from Debian trixie (TorchSharp needs GLIBCXX_3.4.32)..."
+$sudo tee /etc/apt/sources.list.d/vae-mlnet-trixie.sources >/dev/null <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+$sudo tee /etc/apt/preferences.d/vae-mlnet-trixie >/dev/null <<'PIN'
+Package: *
+Pin: release n=trixie
+Pin-Priority: 100
+PIN
+# Third-party sources on the image may be unreachable; Debian's own must not be.
+$sudo apt-get update -qq || true
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -t trixie libstdc++6 >/dev/null
+grep -q GLIBCXX_3.4.32 /lib/x86_64-linux-gnu/libstdc++.so.6 \
+  || { echo "libstdc++6 from trixie did not provide GLIBCXX_3.4.32" >&2; exit 1; }
+echo "libstdc++ now provides GLIBCXX_3.4.32"

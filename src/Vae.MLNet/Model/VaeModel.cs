@@ -1,0 +1,100 @@
+namespace Vae.MLNet;
+
+/// <summary>
+/// A trained variational autoencoder: the encoder q(z|x) = N(μ(x), diag σ²(x)) and the decoder p(x|z), as plain
+/// weights. It needs no TorchSharp: scoring runs through ONNX Runtime on the graph that <see cref="VaeOnnxGraph"/>
+/// builds from these weights.
+/// </summary>
+/// <remarks>
+/// Encoder: x → [hidden layer → activation]* → (<see cref="MeanLayer"/>, <see cref="LogVarianceLayer"/>).
+/// Decoder: z → [hidden layer → activation]* → <see cref="OutputLayer"/> (the mean for a Gaussian likelihood,
+/// logits for a Bernoulli one).
+/// </remarks>
+public sealed class VaeModel
+{
+    /// <summary>Assembles a model from trained layers, checking that their sizes chain.</summary>
+    public VaeModel(
+        VaeActivation activation,
+        VaeLikelihood likelihood,
+        IReadOnlyList<DenseLayer> encoderLayers,
+        DenseLayer meanLayer,
+        DenseLayer logVarianceLayer,
+        IReadOnlyList<DenseLayer> decoderLayers,
+        DenseLayer outputLayer,
+        float[] outputLogVariance)
+    {
+        ArgumentNullException.ThrowIfNull(encoderLayers);
+        ArgumentNullException.ThrowIfNull(meanLayer);
+        ArgumentNullException.ThrowIfNull(logVarianceLayer);
+        ArgumentNullException.ThrowIfNull(decoderLayers);
+        ArgumentNullException.ThrowIfNull(outputLayer);
+        ArgumentNullException.ThrowIfNull(outputLogVariance);
+
+        int inputDimension = encoderLayers.Count > 0 ? encoderLayers[0].InputSize : meanLayer.InputSize;
+        CheckChain("encoder", inputDimension, encoderLayers, meanLayer);
+        CheckChain("encoder", inputDimension, encoderLayers, logVarianceLayer);
+        if (meanLayer.OutputSize != logVarianceLayer.OutputSize)
+            throw new ArgumentException($"The mean layer has {meanLayer.OutputSize} outputs but the log-variance layer has {logVarianceLayer.OutputSize}.");
+        int latentDimension = meanLayer.OutputSize;
+        CheckChain("decoder", latentDimension, decoderLayers, outputLayer);
+        if (outputLayer.OutputSize != inputDimension)
+            throw new ArgumentException($"The decoder reconstructs {outputLayer.OutputSize} features but the encoder reads {inputDimension}.");
+        int expectedVariances = likelihood == VaeLikelihood.Gaussian ? inputDimension : 0;
+        if (outputLogVariance.Length != expectedVariances)
+            throw new ArgumentException($"A {likelihood} likelihood needs {expectedVariances} output log-variances, got {outputLogVariance.Length}.", nameof(outputLogVariance));
+
+        Activation = activation;
+        Likelihood = likelihood;
+        EncoderLayers = encoderLayers.ToArray();
+        MeanLayer = meanLayer;
+        LogVarianceLayer = logVarianceLayer;
+        DecoderLayers = decoderLayers.ToArray();
+        OutputLayer = outputLayer;
+        OutputLogVariance = outputLogVariance;
+        InputDimension = inputDimension;
+        LatentDimension = latentDimension;
+    }
+
+    /// <summary>Number of input features D.</summary>
+    public int InputDimension { get; }
+
+    /// <summary>Number of latent dimensions k.</summary>
+    public int LatentDimension { get; }
+
+    /// <summary>The non-linearity after every hidden layer.</summary>
+    public VaeActivation Activation { get; }
+
+    /// <summary>The decoder's distribution p(x|z).</summary>
+    public VaeLikelihood Likelihood { get; }
+
+    /// <summary>The encoder's hidden layers, input first; each is followed by <see cref="Activation"/>.</summary>
+    public IReadOnlyList<DenseLayer> EncoderLayers { get; }
+
+    /// <summary>The encoder head that outputs the posterior mean μ.</summary>
+    public DenseLayer MeanLayer { get; }
+
+    /// <summary>The encoder head that outputs the posterior log-variance log σ².</summary>
+    public DenseLayer LogVarianceLayer { get; }
+
+    /// <summary>The decoder's hidden layers, latent side first; each is followed by <see cref="Activation"/>.</summary>
+    public IReadOnlyList<DenseLayer> DecoderLayers { get; }
+
+    /// <summary>The decoder's last layer: the Gaussian mean, or the Bernoulli logits.</summary>
+    public DenseLayer OutputLayer { get; }
+
+    /// <summary>
+    /// Per-feature log σ²ⱼ of the Gaussian likelihood (zeros when the variance is fixed at 1); empty for Bernoulli.
+    /// </summary>
+    public float[] OutputLogVariance { get; }
+
+    private static void CheckChain(string part, int inputSize, IReadOnlyList<DenseLayer> hidden, DenseLayer head)
+    {
+        int size = inputSize;
+        foreach (var layer in hidden.Append(head))
+        {
+            if (layer.InputSize != size)
+                throw new ArgumentException($"The {part} layer after size {size} expects {layer.InputSize} inputs.");
+            size = layer.OutputSize;
+        }
+    }
+}
