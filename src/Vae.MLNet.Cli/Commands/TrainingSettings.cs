@@ -1,0 +1,83 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console.Cli;
+using Vae.MLNet.Training;
+
+namespace Vae.MLNet.Cli;
+
+/// <summary>The detector's training options as command-line flags; unset flags keep the library's defaults.</summary>
+internal class TrainingSettings : CommandSettings
+{
+    [CommandOption("--seed <N>"), Description("Training seed (default 0).")]
+    public int Seed { get; init; }
+
+    [CommandOption("--epochs <N>"), Description("Maximum training epochs.")]
+    public int? Epochs { get; init; }
+
+    [CommandOption("--latent <K>"), Description("Latent dimension.")]
+    public int? Latent { get; init; }
+
+    [CommandOption("--hidden <SIZES>"), Description("Hidden layer sizes, comma-separated, e.g. 64,32.")]
+    public string? Hidden { get; init; }
+
+    [CommandOption("--batch-size <N>"), Description("Mini-batch size.")]
+    public int? BatchSize { get; init; }
+
+    [CommandOption("--learning-rate <LR>"), Description("Adam learning rate.")]
+    public double? LearningRate { get; init; }
+
+    [CommandOption("--beta <B>"), Description("Weight of the KL term in the training loss.")]
+    public double? Beta { get; init; }
+
+    [CommandOption("--kl-warmup <EPOCHS>"), Description("Epochs of linear KL warm-up.")]
+    public int? KlWarmup { get; init; }
+
+    [CommandOption("--validation-fraction <F>"), Description("Held-out fraction for early stopping (0 = off).")]
+    public double? ValidationFraction { get; init; }
+
+    [CommandOption("--patience <N>"), Description("Early-stopping patience in epochs.")]
+    public int? Patience { get; init; }
+
+    [CommandOption("--activation <NAME>"), Description("Relu, Tanh, Elu, LeakyRelu or Silu.")]
+    public VaeActivation? Activation { get; init; }
+
+    [CommandOption("--likelihood <NAME>"), Description("Gaussian or Bernoulli.")]
+    public VaeLikelihood? Likelihood { get; init; }
+
+    [CommandOption("--learn-variance"), Description("Learn a per-feature variance of the Gaussian likelihood.")]
+    public bool? LearnVariance { get; init; }
+
+    [CommandOption("--contamination <F>"), Description("Expected anomaly fraction in the training rows (sets the threshold).")]
+    public double? Contamination { get; init; }
+
+    [CommandOption("--threads <N>"), Description("TorchSharp threads (0 = all cores).")]
+    public int? Threads { get; init; }
+
+    /// <summary>The detector options these flags describe.</summary>
+    public VaeAnomalyDetectionTrainer.Options ToOptions(Action<VaeEpochReport>? progress = null)
+    {
+        var options = new VaeAnomalyDetectionTrainer.Options { FeatureColumnName = CsvDataset.FeaturesColumn, Seed = Seed, Progress = progress };
+        if (Epochs is int epochs) options.Epochs = epochs;
+        if (Latent is int latent) options.LatentDimension = latent;
+        if (Hidden is string hidden) options.HiddenLayerSizes = ParseSizes(hidden);
+        if (BatchSize is int batchSize) options.BatchSize = batchSize;
+        if (LearningRate is double learningRate) options.LearningRate = learningRate;
+        if (Beta is double beta) options.Beta = beta;
+        if (KlWarmup is int warmup) options.KlWarmupEpochs = warmup;
+        if (ValidationFraction is double fraction) options.ValidationFraction = fraction;
+        if (Patience is int patience) options.EarlyStoppingPatience = patience;
+        if (Activation is VaeActivation activation) options.Activation = activation;
+        if (Likelihood is VaeLikelihood likelihood) options.Likelihood = likelihood;
+        if (LearnVariance is bool learn) options.LearnOutputVariance = learn;
+        if (Contamination is double contamination) options.Contamination = contamination;
+        if (Threads is int threads) options.Threads = threads;
+        return options;
+    }
+
+    private static int[] ParseSizes(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int size) && size > 0
+                ? size
+                : throw new CliException($"--hidden: '{part}' is not a positive layer size."))
+            .ToArray();
+}

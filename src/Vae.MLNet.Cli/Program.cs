@@ -1,0 +1,19 @@
+using Spectre.Console.Cli;
+using Vae.MLNet.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("vae-mlnet");
+    config.AddCommand<DemoCommand>("demo").WithDescription("Train the VAE anomaly detector on an embedded dataset and compare it with RandomizedPca.");
+    config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Train on one CSV, score a labelled CSV; the last line is JSON.");
+    // One line per error, no stack trace: the message says what to fix.
+    config.SetExceptionHandler((exception, _) =>
+    {
+        Console.Error.WriteLine(exception is CliException or CommandAppException
+            ? $"error: {exception.Message}"
+            : $"error: {exception.GetType().Name}: {exception.Message}");
+        return 2;
+    });
+});
+return app.Run(args);

@@ -1,0 +1,61 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Vae.MLNet.Training;
+
+/// <summary>
+/// Trains a VAE anomaly detector: the model learns the training rows (assumed mostly normal; labels are not used)
+/// and scores each row by its negative ELBO, reconstruction error plus KL divergence. The threshold comes from the
+/// training scores (<see cref="Options.Contamination"/>) or is given. Create it with
+/// <c>mlContext.AnomalyDetection.Trainers.Vae</c>; its output works with <c>mlContext.AnomalyDetection.Evaluate</c>.
+/// </summary>
+public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionTransformer>
+{
+    /// <summary>Options of the VAE anomaly detector.</summary>
+    public sealed class Options : VaeTrainingOptions
+    {
+        /// <summary>The features: a known-size vector of Single, standardized (e.g. NormalizeMeanVariance). Default "Features".</summary>
+        public string FeatureColumnName = "Features";
+
+        /// <summary>
+        /// Expected fraction of anomalies among the training rows: the threshold is the training scores'
+        /// (1 − contamination) quantile. Ignored when <see cref="Threshold"/> is set. Default 0.1, PyOD's default.
+        /// </summary>
+        public double Contamination = 0.1;
+
+        /// <summary>An explicit score threshold; rows scoring above it are anomalies. Default null: from <see cref="Contamination"/>.</summary>
+        public float? Threshold;
+    }
+
+    private readonly Options _options;
+    private readonly VaeEstimatorCore _core;
+
+    internal VaeAnomalyDetectionTrainer(IHostEnvironment env, Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!(options.Contamination is >= 0 and <= 1))
+            throw new ArgumentOutOfRangeException(nameof(options.Contamination), options.Contamination, "Contamination must be in [0, 1].");
+        if (options.Threshold is float t && !float.IsFinite(t))
+            throw new ArgumentOutOfRangeException(nameof(options.Threshold), t, "The threshold must be finite.");
+        _options = options;
+        _core = new VaeEstimatorCore(env, nameof(VaeAnomalyDetectionTrainer), options.FeatureColumnName, options);
+    }
+
+    /// <summary>Trains on every row of the feature column and sets the threshold from the training scores.</summary>
+    public VaeAnomalyDetectionTransformer Fit(IDataView input)
+    {
+        var model = _core.Train(input, out var features, out int rows);
+        using var scorer = new VaeOnnxScorer(model, intraOpThreads: 0);
+        var quantiles = ScoreQuantiles.FromScores(scorer.ScoreAll(features, rows));
+        float threshold = _options.Threshold ?? quantiles.ThresholdForContamination(_options.Contamination);
+        return new VaeAnomalyDetectionTransformer(model, _options.FeatureColumnName, threshold, quantiles);
+    }
+
+    /// <summary>The input schema plus <c>Score</c> (Single) and <c>PredictedLabel</c> (Boolean).</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => _core.OutputSchema(inputSchema,
+    [
+        (VaeAnomalyDetectionTransformer.ScoreColumnName, NumberDataViewType.Single),
+        (VaeAnomalyDetectionTransformer.PredictedLabelColumnName, BooleanDataViewType.Instance),
+    ]);
+}

@@ -1,0 +1,62 @@
+
+using Vae.MLNet;
+using Vae.MLNet.Training;
+
+namespace Microsoft.ML;
+
+/// <summary>Extension methods that put the VAE featurizer and anomaly detector on ML.NET's catalogs.</summary>
+public static class VaeCatalog
+{
+    /// <summary>
+    /// Trains a VAE on <paramref name="inputColumnName"/> and adds its latent mean μ(x) as <paramref name="outputColumnName"/>.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog, <c>mlContext.Transforms</c>.</param>
+    /// <param name="outputColumnName">The latent mean: a vector of Single with <paramref name="latentDimension"/> slots.</param>
+    /// <param name="inputColumnName">The features: a known-size vector of Single, standardized for the default Gaussian likelihood. Default: <paramref name="outputColumnName"/>.</param>
+    /// <param name="latentDimension">Size of the latent space.</param>
+    /// <param name="epochs">Maximum number of training epochs.</param>
+    /// <param name="seed">Seed of the training; null draws one from the <c>MLContext</c>'s seed.</param>
+    public static VaeEncodeEstimator VaeEncode(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,
+        int latentDimension = 8, int epochs = 100, int? seed = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        return catalog.VaeEncode(new VaeEncodeEstimator.Options
+        {
+            OutputColumnName = outputColumnName,
+            InputColumnName = inputColumnName ?? outputColumnName,
+            LatentDimension = latentDimension,
+            Epochs = epochs,
+            Seed = seed,
+        });
+    }
+
+    /// <summary>Trains a VAE featurizer with every option (see <see cref="VaeEncodeEstimator.Options"/>).</summary>
+    public static VaeEncodeEstimator VaeEncode(this TransformsCatalog catalog, VaeEncodeEstimator.Options options) =>
+        new(MLNetInternals.GetEnvironment(catalog), options);
+
+    /// <summary>
+    /// Trains a VAE anomaly detector whose <c>Score</c> is the negative ELBO and whose <c>PredictedLabel</c> flags the
+    /// rows above a threshold set from the training scores.
+    /// </summary>
+    /// <param name="catalog">The anomaly detection trainers, <c>mlContext.AnomalyDetection.Trainers</c>.</param>
+    /// <param name="featureColumnName">The features: a known-size vector of Single, standardized.</param>
+    /// <param name="latentDimension">Size of the latent space.</param>
+    /// <param name="contamination">Expected fraction of anomalies among the training rows, which sets the threshold.</param>
+    /// <param name="epochs">Maximum number of training epochs.</param>
+    /// <param name="seed">Seed of the training; null draws one from the <c>MLContext</c>'s seed.</param>
+    public static VaeAnomalyDetectionTrainer Vae(this AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog,
+        string featureColumnName = "Features", int latentDimension = 8, double contamination = 0.1, int epochs = 100, int? seed = null) =>
+        catalog.Vae(new VaeAnomalyDetectionTrainer.Options
+        {
+            FeatureColumnName = featureColumnName,
+            LatentDimension = latentDimension,
+            Contamination = contamination,
+            Epochs = epochs,
+            Seed = seed,
+        });
+
+    /// <summary>Trains a VAE anomaly detector with every option (see <see cref="VaeAnomalyDetectionTrainer.Options"/>).</summary>
+    public static VaeAnomalyDetectionTrainer Vae(this AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog,
+        VaeAnomalyDetectionTrainer.Options options) =>
+        new(MLNetInternals.GetEnvironment(catalog), options);
+}

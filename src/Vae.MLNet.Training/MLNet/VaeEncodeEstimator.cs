@@ -1,0 +1,62 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Vae.MLNet.Training;
+
+/// <summary>
+/// Trains a VAE on a feature column and produces a <see cref="VaeEncodeTransformer"/> that adds the latent mean
+/// (and on request the log-variance and a seeded sample). Create it with <c>mlContext.Transforms.VaeEncode</c>.
+/// </summary>
+public sealed class VaeEncodeEstimator : IEstimator<VaeEncodeTransformer>
+{
+    /// <summary>Options of the VAE featurizer.</summary>
+    public sealed class Options : VaeTrainingOptions
+    {
+        /// <summary>The input: a known-size vector of Single (standardized features work best). Default "Features".</summary>
+        public string InputColumnName = "Features";
+
+        /// <summary>The output: the latent mean μ(x), a vector of Single of size <see cref="VaeTrainingOptions.LatentDimension"/>. Default "Latent".</summary>
+        public string OutputColumnName = "Latent";
+
+        /// <summary>If set, a column for log σ²(x). Default null (not produced).</summary>
+        public string? LogVarianceColumnName;
+
+        /// <summary>If set, a column for a draw z = μ + σ ⊙ ε. Default null (not produced).</summary>
+        public string? SampleColumnName;
+
+        /// <summary>Seed of the draws in <see cref="SampleColumnName"/>; the same seed and row give the same z. Default 0.</summary>
+        public int SampleSeed;
+    }
+
+    private readonly Options _options;
+    private readonly VaeEstimatorCore _core;
+
+    internal VaeEncodeEstimator(IHostEnvironment env, Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, nameof(options.OutputColumnName));
+        _options = options;
+        _core = new VaeEstimatorCore(env, nameof(VaeEncodeEstimator), options.InputColumnName, options);
+    }
+
+    /// <summary>Trains the VAE on every row of the input column.</summary>
+    public VaeEncodeTransformer Fit(IDataView input)
+    {
+        var model = _core.Train(input, out _, out _);
+        return new VaeEncodeTransformer(model, _options.OutputColumnName, _options.InputColumnName,
+            _options.LogVarianceColumnName, _options.SampleColumnName, _options.SampleSeed);
+    }
+
+    /// <summary>The input schema plus the latent columns; fails if the input is not a known-size Single vector.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var latent = new VectorDataViewType(NumberDataViewType.Single, _options.LatentDimension);
+        var added = new List<(string, DataViewType)> { (_options.OutputColumnName, latent) };
+        if (_options.LogVarianceColumnName != null)
+            added.Add((_options.LogVarianceColumnName, latent));
+        if (_options.SampleColumnName != null)
+            added.Add((_options.SampleColumnName, latent));
+        return _core.OutputSchema(inputSchema, added);
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Vae.MLNet.Training;
+
+/// <summary>What both VAE estimators do before and during <c>Fit</c>: check the input, seed, read and train.</summary>
+internal sealed class VaeEstimatorCore
+{
+    private readonly IHost _host;
+    private readonly VaeTrainingOptions _options;
+    private readonly int _seed;
+
+    public VaeEstimatorCore(IHostEnvironment env, string name, string featureColumnName, VaeTrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentException.ThrowIfNullOrWhiteSpace(featureColumnName);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _host = env.Register(name);
+        _options = options;
+        FeatureColumnName = featureColumnName;
+        _seed = options.Seed ?? _host.Rand.Next();
+    }
+
+    public string FeatureColumnName { get; }
+
+    /// <summary>The input schema with <paramref name="added"/> columns, after checking the feature column.</summary>
+    public SchemaShape OutputSchema(SchemaShape input, IEnumerable<(string Name, DataViewType Type)> added)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        FeatureColumn.CheckShape(input, FeatureColumnName);
+        return MLNetInternals.AddColumns(input, added);
+    }
+
+    /// <summary>Reads the feature column once into a contiguous buffer and trains on it.</summary>
+    public VaeModel Train(IDataView data, out float[] features, out int rows)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        using var channel = _host.Start("Train");
+        features = FeatureColumn.ReadAll(data, FeatureColumnName, out rows, out int dimension);
+        channel.Info(MessageSensitivity.None, $"Training a VAE on {rows} rows of {dimension} features from '{FeatureColumnName}'.");
+        return VaeTrainer.Train(features, rows, dimension, _options, _seed, FeatureColumnName, channel);
+    }
+}

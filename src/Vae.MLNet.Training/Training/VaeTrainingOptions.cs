@@ -1,0 +1,91 @@
+namespace Vae.MLNet.Training;
+
+/// <summary>
+/// How a VAE is trained; shared by the featurizer (<see cref="VaeEncodeEstimator.Options"/>) and the anomaly
+/// detector (<see cref="VaeAnomalyDetectionTrainer.Options"/>).
+/// </summary>
+public abstract class VaeTrainingOptions
+{
+    /// <summary>
+    /// Sizes of the encoder's hidden layers, input side first; the decoder mirrors them. Default (null): one layer of
+    /// min(128, max(32, 2·D)) units for D features.
+    /// </summary>
+    public int[]? HiddenLayerSizes;
+
+    /// <summary>Number of latent dimensions k. Default 8.</summary>
+    public int LatentDimension = 8;
+
+    /// <summary>The non-linearity after each hidden layer. Default <see cref="VaeActivation.Relu"/>.</summary>
+    public VaeActivation Activation = VaeActivation.Relu;
+
+    /// <summary>
+    /// The decoder's distribution. Default <see cref="VaeLikelihood.Gaussian"/> (real-valued, standardized features);
+    /// <see cref="VaeLikelihood.Bernoulli"/> needs every feature in [0, 1].
+    /// </summary>
+    public VaeLikelihood Likelihood = VaeLikelihood.Gaussian;
+
+    /// <summary>Learn a per-feature variance of the Gaussian likelihood instead of fixing it at 1. Default false.</summary>
+    public bool LearnOutputVariance;
+
+    /// <summary>Maximum number of passes over the training rows. Default 100.</summary>
+    public int Epochs = 100;
+
+    /// <summary>Rows per mini-batch. Default 128.</summary>
+    public int BatchSize = 128;
+
+    /// <summary>Adam's learning rate. Default 1e-3.</summary>
+    public double LearningRate = 1e-3;
+
+    /// <summary>Weight β of the KL term in the training loss (β-VAE); 1 is the ELBO. Default 1.</summary>
+    public double Beta = 1;
+
+    /// <summary>Epochs over which the KL weight rises linearly from 0 to <see cref="Beta"/>; 0 turns warm-up off. Default 0.</summary>
+    public int KlWarmupEpochs;
+
+    /// <summary>
+    /// Fraction of the training rows held out to choose the epoch: training stops when the held-out loss has not
+    /// improved for <see cref="EarlyStoppingPatience"/> epochs, and the best weights are restored. 0 turns it off.
+    /// Default 0.1.
+    /// </summary>
+    public double ValidationFraction = 0.1;
+
+    /// <summary>Epochs without improvement of the held-out loss before training stops. Default 10.</summary>
+    public int EarlyStoppingPatience = 10;
+
+    /// <summary>
+    /// Seed of the weight initialization, the mini-batch order and the draws. Default (null): drawn from the
+    /// <c>MLContext</c>'s seed, so <c>new MLContext(seed: 1)</c> makes training reproducible.
+    /// </summary>
+    public int? Seed;
+
+    /// <summary>Threads TorchSharp uses; 0 keeps its default (all cores). Results are identical for a given count.</summary>
+    public int Threads;
+
+    /// <summary>Called after every epoch with its losses, e.g. to draw a progress bar or log to a notebook.</summary>
+    public Action<VaeEpochReport>? Progress;
+
+    internal void Validate()
+    {
+        if (HiddenLayerSizes != null && HiddenLayerSizes.Any(size => size < 1))
+            throw new ArgumentOutOfRangeException(nameof(HiddenLayerSizes), $"Every hidden layer needs at least one unit; got [{string.Join(", ", HiddenLayerSizes)}].");
+        Check(LatentDimension >= 1, nameof(LatentDimension), LatentDimension, "must be at least 1");
+        Check(Epochs >= 1, nameof(Epochs), Epochs, "must be at least 1");
+        Check(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
+        Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
+        Check(Beta >= 0 && double.IsFinite(Beta), nameof(Beta), Beta, "must be non-negative");
+        Check(KlWarmupEpochs >= 0, nameof(KlWarmupEpochs), KlWarmupEpochs, "must be non-negative");
+        Check(ValidationFraction is >= 0 and < 1, nameof(ValidationFraction), ValidationFraction, "must be in [0, 1)");
+        Check(EarlyStoppingPatience >= 1, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be at least 1");
+        Check(Threads >= 0, nameof(Threads), Threads, "must be non-negative");
+    }
+
+    /// <summary>The hidden layer sizes to use for <paramref name="inputDimension"/> features.</summary>
+    internal int[] HiddenLayersFor(int inputDimension) =>
+        HiddenLayerSizes ?? [Math.Min(128, Math.Max(32, 2 * inputDimension))];
+
+    private static void Check(bool valid, string name, object value, string rule)
+    {
+        if (!valid)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}.");
+    }
+}

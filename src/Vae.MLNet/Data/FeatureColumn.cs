@@ -1,0 +1,100 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Vae.MLNet;
+
+/// <summary>
+/// Checks and reads the column a VAE consumes: a known-size vector of <see cref="float"/>. Every read checks
+/// values, so that NaN or ∞ stops the work with the column and the row named instead of training on garbage.
+/// </summary>
+internal static class FeatureColumn
+{
+    /// <summary>The vector size of <paramref name="columnName"/>, after checking that it is a known-size Single vector.</summary>
+    public static int CheckSchema(DataViewSchema schema, string columnName, int? expectedSize = null)
+    {
+        var column = schema.GetColumnOrNull(columnName)
+            ?? throw new ArgumentOutOfRangeException(nameof(columnName), $"Feature column '{columnName}' not found in the input schema.");
+        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType n } vector || n != NumberDataViewType.Single || vector.Size == 0)
+            throw new ArgumentOutOfRangeException(nameof(columnName),
+                $"Feature column '{columnName}' must be a known-size vector of Single, but its type is {column.Type}.");
+        CheckSize(columnName, expectedSize, vector.Size);
+        return vector.Size;
+    }
+
+    /// <summary>The same check on a <see cref="SchemaShape"/>, as estimators see it before training.</summary>
+    public static void CheckShape(SchemaShape shape, string columnName)
+    {
+        var matches = shape.Where(c => c.Name == columnName).ToArray();
+        if (matches.Length == 0)
+            throw new ArgumentOutOfRangeException(nameof(columnName), $"Feature column '{columnName}' not found in the input schema.");
+        var column = matches[^1];
+        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single || column.IsKey)
+            throw new ArgumentOutOfRangeException(nameof(columnName),
+                $"Feature column '{columnName}' must be a known-size vector of Single, but it is a {Describe(column)}.");
+    }
+
+    /// <summary>
+    /// Reads every row of the column into one contiguous row-major buffer, [rows × size], checking every value.
+    /// </summary>
+    public static float[] ReadAll(IDataView data, string columnName, out int rows, out int size)
+    {
+        size = CheckSchema(data.Schema, columnName);
+        var column = data.Schema[columnName];
+        // One contiguous buffer, grown by doubling when the row count is unknown (TextLoader does not know it).
+        long? known = data.GetRowCount();
+        var buffer = new float[checked((int)Math.Max(1, known ?? 1024) * size)];
+        var values = default(VBuffer<float>);
+        using var cursor = data.GetRowCursor(new[] { column });
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        long row = 0;
+        while (cursor.MoveNext())
+        {
+            if ((row + 1) * size > buffer.Length)
+                Array.Resize(ref buffer, checked(buffer.Length * 2));
+            getter(ref values);
+            CopyChecked(values, buffer.AsSpan(checked((int)row * size), size), columnName, row);
+            row++;
+        }
+        if (row == 0)
+            throw new VaeDataException(columnName, null, $"The data has no rows: a VAE needs at least one row of '{columnName}' to train.");
+        if (row * size != buffer.Length)
+            Array.Resize(ref buffer, checked((int)row * size));
+        rows = checked((int)row);
+        return buffer;
+    }
+
+    /// <summary>Copies one row's vector into <paramref name="destination"/>, densifying it and checking its size and values.</summary>
+    public static void CopyChecked(in VBuffer<float> values, Span<float> destination, string columnName, long row)
+    {
+        if (values.Length != destination.Length)
+            throw new VaeDataException(columnName, row,
+                $"Row {row} of column '{columnName}' has {values.Length} features, but the model expects {destination.Length}.");
+        values.CopyTo(destination);
+        int bad = IndexOfNonFinite(destination);
+        if (bad >= 0)
+            throw new VaeDataException(columnName, row,
+                $"Row {row} of column '{columnName}' holds {destination[bad]} at slot {bad}: features must be finite. Replace missing values first (e.g. mlContext.Transforms.ReplaceMissingValues).", bad);
+    }
+
+    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i]))
+                return i;
+        return -1;
+    }
+
+    private static void CheckSize(string columnName, int? expected, int actual)
+    {
+        if (expected is int e && e != actual)
+            throw new ArgumentOutOfRangeException(nameof(columnName),
+                $"Feature column '{columnName}' has {actual} features, but the model was trained on {e}.");
+    }
+
+    private static string Describe(SchemaShape.Column column) => column.Kind switch
+    {
+        SchemaShape.Column.VectorKind.Scalar => $"scalar {column.ItemType}",
+        SchemaShape.Column.VectorKind.VariableVector => $"variable-size vector of {column.ItemType}",
+        _ => $"vector of {column.ItemType}{(column.IsKey ? " (key)" : "")}",
+    };
+}

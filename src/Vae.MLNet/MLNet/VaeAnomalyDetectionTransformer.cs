@@ -1,0 +1,58 @@
+namespace Vae.MLNet;
+
+/// <summary>
+/// The VAE anomaly detector: adds <c>Score</c> (Single, higher = more anomalous; the negative ELBO, reconstruction
+/// negative log-likelihood at z = μ plus KL(q(z|x) ‖ N(0, I)), computed without sampling) and <c>PredictedLabel</c>
+/// (Boolean, score above <see cref="Threshold"/>), the columns <c>mlContext.AnomalyDetection.Evaluate</c> reads.
+/// </summary>
+public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
+{
+    /// <summary>Default name of the score column, as ML.NET's anomaly detectors name it.</summary>
+    public const string ScoreColumnName = "Score";
+
+    /// <summary>Default name of the label column, as ML.NET's anomaly detectors name it.</summary>
+    public const string PredictedLabelColumnName = "PredictedLabel";
+
+    private readonly VaeOutputColumn[] _outputColumns;
+
+    /// <summary>Creates the detector from a trained model and a threshold.</summary>
+    /// <param name="model">The trained VAE.</param>
+    /// <param name="featureColumnName">The features: a known-size vector of Single with <see cref="VaeModel.InputDimension"/> slots.</param>
+    /// <param name="threshold">Rows whose score is above it are labelled anomalous.</param>
+    /// <param name="trainingScores">The training rows' score distribution, which lets <see cref="WithContamination"/> pick a threshold.</param>
+    public VaeAnomalyDetectionTransformer(VaeModel model, string featureColumnName, float threshold, ScoreQuantiles? trainingScores = null)
+        : base(model, featureColumnName)
+    {
+        if (!float.IsFinite(threshold))
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be finite.");
+        Threshold = threshold;
+        TrainingScores = trainingScores;
+        _outputColumns =
+        [
+            VaeOutputColumn.Scalar(ScoreColumnName, VaeOutputs.Score),
+            new PredictedLabelColumn(PredictedLabelColumnName, threshold),
+        ];
+    }
+
+    /// <summary>Rows whose score is above the threshold get <c>PredictedLabel</c> = true.</summary>
+    public float Threshold { get; }
+
+    /// <summary>The training rows' score distribution, when the model was trained here.</summary>
+    public ScoreQuantiles? TrainingScores { get; }
+
+    internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
+
+    /// <summary>The same model with another threshold; no retraining.</summary>
+    public VaeAnomalyDetectionTransformer WithThreshold(float threshold) =>
+        new(Model, FeatureColumnName, threshold, TrainingScores);
+
+    /// <summary>
+    /// The same model with the threshold that flags a fraction <paramref name="contamination"/> of the training rows.
+    /// </summary>
+    public VaeAnomalyDetectionTransformer WithContamination(double contamination)
+    {
+        var scores = TrainingScores
+            ?? throw new InvalidOperationException("This detector has no training-score distribution; set a threshold with WithThreshold.");
+        return WithThreshold(scores.ThresholdForContamination(contamination));
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.ML.Data;
+
+namespace Vae.MLNet;
+
+/// <summary>
+/// The VAE featurizer: adds the encoder's posterior mean μ(x) as a known-size vector column, and on request the
+/// posterior log-variance log σ²(x) and a seeded sample z = μ + σ ⊙ ε.
+/// </summary>
+public sealed class VaeEncodeTransformer : VaeTransformerBase
+{
+    private readonly VaeOutputColumn[] _outputColumns;
+
+    /// <summary>Creates the featurizer from a trained model.</summary>
+    /// <param name="model">The trained VAE.</param>
+    /// <param name="outputColumnName">Column for μ(x): a vector of Single with <see cref="VaeModel.LatentDimension"/> slots.</param>
+    /// <param name="inputColumnName">The features: a known-size vector of Single with <see cref="VaeModel.InputDimension"/> slots.</param>
+    /// <param name="logVarianceColumnName">If set, a column for log σ²(x), same size as the latent mean.</param>
+    /// <param name="sampleColumnName">If set, a column for a draw z ~ q(z|x), same size as the latent mean.</param>
+    /// <param name="sampleSeed">Seed of the draws: the same seed and row position give the same z.</param>
+    public VaeEncodeTransformer(VaeModel model, string outputColumnName, string inputColumnName,
+        string? logVarianceColumnName = null, string? sampleColumnName = null, int sampleSeed = 0)
+        : base(model, inputColumnName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        OutputColumnName = outputColumnName;
+        LogVarianceColumnName = logVarianceColumnName;
+        SampleColumnName = sampleColumnName;
+        SampleSeed = sampleSeed;
+        var columns = new List<VaeOutputColumn> { VaeOutputColumn.Vector(outputColumnName, VaeOutputs.LatentMean, model.LatentDimension) };
+        if (logVarianceColumnName != null)
+            columns.Add(VaeOutputColumn.Vector(logVarianceColumnName, VaeOutputs.LatentLogVariance, model.LatentDimension));
+        if (sampleColumnName != null)
+            columns.Add(new SampledLatentColumn(sampleColumnName, model.LatentDimension, sampleSeed));
+        _outputColumns = columns.ToArray();
+    }
+
+    /// <summary>The latent-mean column.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>The log-variance column, if requested.</summary>
+    public string? LogVarianceColumnName { get; }
+
+    /// <summary>The sampled-latent column, if requested.</summary>
+    public string? SampleColumnName { get; }
+
+    /// <summary>Seed of the sampled latent vectors.</summary>
+    public int SampleSeed { get; }
+
+    internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
+}

@@ -1,0 +1,102 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Vae.MLNet;
+
+/// <summary>
+/// Maps one row at a time, for <c>PredictionEngine</c>: the row is scored as a batch of one when its position
+/// changes and an output is read.
+/// </summary>
+internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, DataViewSchema inputSchema, DataViewSchema outputSchema)
+    : IRowToRowMapper
+{
+    public DataViewSchema InputSchema => inputSchema;
+
+    public DataViewSchema OutputSchema => outputSchema;
+
+    public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
+    {
+        var columns = dependingColumns.ToArray();
+        var inputs = columns.Where(c => c.Index < inputSchema.Count).Select(c => inputSchema[c.Index]);
+        if (columns.Any(c => c.Index >= inputSchema.Count))
+            inputs = inputs.Append(inputSchema[transformer.FeatureColumnName]);
+        return inputs.Distinct().ToArray();
+    }
+
+    public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) =>
+        new MappedRow(transformer, input, outputSchema, activeColumns.Where(c => c.Index >= inputSchema.Count).ToArray());
+
+    private sealed class MappedRow : DataViewRow
+    {
+        private readonly VaeTransformerBase _transformer;
+        private readonly DataViewRow _input;
+        private readonly Dictionary<int, Delegate> _outputGetters = new();
+        private readonly SingleRow _scored;
+
+        public MappedRow(VaeTransformerBase transformer, DataViewRow input, DataViewSchema schema, IReadOnlyList<DataViewSchema.Column> outputs)
+        {
+            _transformer = transformer;
+            _input = input;
+            Schema = schema;
+            var columns = outputs.Select(c => transformer.OutputColumns[c.Index - input.Schema.Count]).ToArray();
+            _scored = new SingleRow(this, VaeTransformerBase.Needs(columns));
+            for (int i = 0; i < outputs.Count; i++)
+                _outputGetters[outputs[i].Index] = columns[i].MakeGetter(_scored);
+        }
+
+        public override DataViewSchema Schema { get; }
+
+        public override long Position => _input.Position;
+
+        public override long Batch => _input.Batch;
+
+        public override bool IsColumnActive(DataViewSchema.Column column) =>
+            column.Index < _input.Schema.Count ? _input.IsColumnActive(_input.Schema[column.Index]) : _outputGetters.ContainsKey(column.Index);
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (column.Index < _input.Schema.Count)
+                return _input.GetGetter<TValue>(_input.Schema[column.Index]);
+            if (!_outputGetters.TryGetValue(column.Index, out var getter))
+                throw new InvalidOperationException($"Column '{column.Name}' was not requested when this row was created.");
+            return getter as ValueGetter<TValue>
+                ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}, not {typeof(TValue).Name}.");
+        }
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
+
+        private sealed class SingleRow : ScoredRow
+        {
+            private readonly MappedRow _row;
+            private readonly VaeScoreBatch? _batch;
+            private readonly ValueGetter<VBuffer<float>>? _features;
+            private VBuffer<float> _values;
+            private long _scoredPosition = -1;
+
+            public SingleRow(MappedRow row, VaeOutputs needs)
+            {
+                _row = row;
+                if (needs == VaeOutputs.None)
+                    return;
+                _batch = new VaeScoreBatch(row._transformer.Model.InputDimension, row._transformer.Model.LatentDimension, 1, needs);
+                _features = row._input.GetGetter<VBuffer<float>>(row._input.Schema[row._transformer.FeatureColumnName]);
+            }
+
+            public override long Position => _row.Position;
+
+            public override VaeScoreBatch Current(out int index)
+            {
+                index = 0;
+                if (_scoredPosition != _row.Position)
+                {
+                    _features!(ref _values);
+                    var transformer = _row._transformer;
+                    FeatureColumn.CopyChecked(_values, _batch!.Features, transformer.FeatureColumnName, _row.Position);
+                    transformer.Scorer.Run(_batch, 1);
+                    _scoredPosition = _row.Position;
+                }
+                return _batch!;
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Vae.MLNet;
+
+/// <summary>
+/// What the VAE featurizer and anomaly detector share: a trained <see cref="VaeModel"/> scored through ONNX Runtime
+/// on blocks of rows, a feature column, and the columns each adds. The transformer is immutable and thread-safe:
+/// every cursor and every mapped row owns its buffers, and the ONNX Runtime session is safe for concurrent runs.
+/// </summary>
+public abstract class VaeTransformerBase : ITransformer, IDisposable
+{
+    /// <summary>Rows scored per ONNX Runtime call: large enough to amortize the call, small enough for the cache.</summary>
+    internal const int DefaultBatchSize = 1024;
+
+    private readonly object _scorerLock = new();
+    private VaeOnnxScorer? _scorer;
+
+    private protected VaeTransformerBase(VaeModel model, string featureColumnName)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(featureColumnName);
+        Model = model;
+        FeatureColumnName = featureColumnName;
+    }
+
+    /// <summary>The trained network.</summary>
+    public VaeModel Model { get; }
+
+    /// <summary>The input column: a known-size vector of Single with <see cref="VaeModel.InputDimension"/> slots.</summary>
+    public string FeatureColumnName { get; }
+
+    /// <summary>Always true: the transformer maps each row on its own, so <c>PredictionEngine</c> works.</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>The columns this transformer adds, in schema order.</summary>
+    internal abstract IReadOnlyList<VaeOutputColumn> OutputColumns { get; }
+
+    /// <summary>
+    /// The ONNX Runtime scorer, created on first use. <see cref="Dispose"/> releases it and a later use creates it
+    /// again, so disposing a <c>PredictionEngine</c> that owns this transformer does not break other users.
+    /// </summary>
+    internal VaeOnnxScorer Scorer
+    {
+        get
+        {
+            lock (_scorerLock)
+                return _scorer ??= new VaeOnnxScorer(Model, intraOpThreads: 0);
+        }
+    }
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        FeatureColumn.CheckSchema(inputSchema, FeatureColumnName, Model.InputDimension);
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(inputSchema);
+        foreach (var column in OutputColumns)
+            builder.AddColumn(column.Name, column.Type);
+        return builder.ToSchema();
+    }
+
+    /// <summary>Adds the output columns to <paramref name="input"/>; rows are scored lazily, a block at a time.</summary>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new VaeScoredDataView(this, input, GetOutputSchema(input.Schema));
+    }
+
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+        new VaeRowToRowMapper(this, inputSchema, GetOutputSchema(inputSchema));
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) =>
+        throw new NotSupportedException("Saving a VAE transformer with mlContext.Model.Save is not supported yet.");
+
+    /// <summary>Releases the ONNX Runtime session; the transformer stays usable and recreates it when needed.</summary>
+    public void Dispose()
+    {
+        lock (_scorerLock)
+        {
+            _scorer?.Dispose();
+            _scorer = null;
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The network outputs that <paramref name="columns"/> need.</summary>
+    internal static VaeOutputs Needs(IEnumerable<VaeOutputColumn> columns) =>
+        columns.Aggregate(VaeOutputs.None, (needs, column) => needs | column.Needs);
+}

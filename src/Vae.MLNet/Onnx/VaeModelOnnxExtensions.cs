@@ -1,0 +1,43 @@
+namespace Vae.MLNet;
+
+/// <summary>Exports a trained <see cref="VaeModel"/> as a self-contained ONNX model.</summary>
+/// <remarks>
+/// <para>
+/// The exported model uses opset 17 (IR version 8) and keeps every weight inside the file. Its single input is
+/// <c>features</c>, float [N, D], where N is a symbolic batch dimension named <c>"N"</c> and D is
+/// <see cref="VaeModel.InputDimension"/>. With k = <see cref="VaeModel.LatentDimension"/>, its float outputs are:
+/// </para>
+/// <list type="bullet">
+/// <item><description><c>latent_mean</c> [N, k]: the posterior mean μ.</description></item>
+/// <item><description><c>latent_log_variance</c> [N, k]: the posterior log-variance log σ².</description></item>
+/// <item><description><c>reconstruction</c> [N, D]: the decoder's output for z = μ; for a Bernoulli likelihood, sigmoid of the logits.</description></item>
+/// <item><description><c>feature_error</c> [N, D]: the per-feature negative log-likelihood −log p(xⱼ|z = μ).</description></item>
+/// <item><description><c>reconstruction_error</c> [N]: the sum of <c>feature_error</c> over the features.</description></item>
+/// <item><description><c>kl_divergence</c> [N]: KL(q(z|x) ‖ N(0, I)).</description></item>
+/// <item><description><c>score</c> [N]: <c>reconstruction_error</c> + <c>kl_divergence</c>, the anomaly score (higher is more anomalous).</description></item>
+/// </list>
+/// </remarks>
+public static class VaeModelOnnxExtensions
+{
+    /// <summary>Writes the model as an ONNX file at <paramref name="path"/>, replacing any existing file.</summary>
+    /// <param name="model">The trained model.</param>
+    /// <param name="path">The file to write, conventionally with the extension <c>.onnx</c>.</param>
+    /// <remarks>See <see cref="VaeModelOnnxExtensions"/> for the input and output names and shapes.</remarks>
+    public static void ExportOnnx(this VaeModel model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        File.WriteAllBytes(path, VaeOnnxGraph.Build(model));
+    }
+
+    /// <summary>Writes the model in ONNX format to <paramref name="stream"/>, leaving the stream open.</summary>
+    /// <param name="model">The trained model.</param>
+    /// <param name="stream">A writable stream; the model is written from its current position.</param>
+    /// <remarks>See <see cref="VaeModelOnnxExtensions"/> for the input and output names and shapes.</remarks>
+    public static void ExportOnnx(this VaeModel model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(VaeOnnxGraph.Build(model));
+    }
+}

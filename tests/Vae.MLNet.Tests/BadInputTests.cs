@@ -1,0 +1,138 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Vae.MLNet.Training;
+
+namespace Vae.MLNet.Tests;
+
+public class BadInputTests
+{
+    private static readonly VaeAnomalyDetectionTrainer.Options Quick = new() { Epochs = 2, Seed = 1 };
+
+    private sealed class VariableRow
+    {
+        public float[] Features { get; set; } = [];
+    }
+
+    private sealed class TextRow
+    {
+        public string Features { get; set; } = "";
+    }
+
+    [Fact]
+    public void NaNInTheTrainingDataNamesTheColumnAndTheFirstBadRow()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = TestData.Gaussian(50, 0);
+        rows[17].Features[2] = float.NaN;
+        rows[30].Features[0] = float.PositiveInfinity;
+
+        var error = Assert.Throws<VaeDataException>(() => ml.AnomalyDetection.Trainers.Vae(Quick).Fit(TestData.ToDataView(ml, rows)));
+
+        Assert.Equal("Features", error.ColumnName);
+        Assert.Equal(17, error.Row);
+        Assert.Equal(2, error.Slot);
+        Assert.Contains("Row 17 of column 'Features'", error.Message);
+    }
+
+    [Fact]
+    public void InfinityAtScoringTimeNamesTheRow()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = ml.AnomalyDetection.Trainers.Vae(Quick).Fit(TestData.ToDataView(ml, TestData.Gaussian(50, 0)));
+        var rows = TestData.Gaussian(2000, 0);
+        rows[1500].Features[1] = float.NegativeInfinity;
+
+        var error = Assert.Throws<VaeDataException>(() => TestData.Column(model.Transform(TestData.ToDataView(ml, rows)), "Score"));
+        Assert.Equal(1500, error.Row);
+    }
+
+    [Fact]
+    public void EmptyTrainingDataIsRejectedBeforeTraining()
+    {
+        var ml = new MLContext(seed: 1);
+        var empty = ml.Data.FilterRowsByColumn(TestData.ToDataView(ml, TestData.Gaussian(10, 0)), "Label", 5, 6);
+
+        var error = Assert.Throws<VaeDataException>(() => ml.AnomalyDetection.Trainers.Vae(Quick).Fit(empty));
+        Assert.Contains("no rows", error.Message);
+    }
+
+    [Fact]
+    public void AVariableSizeVectorIsRejectedByTheSchemaCheckAndByFit()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new VariableRow { Features = [1, 2] }, new VariableRow { Features = [1, 2, 3] } });
+        var estimator = ml.AnomalyDetection.Trainers.Vae(Quick);
+
+        var shapeError = Assert.Throws<ArgumentOutOfRangeException>(() => estimator.GetOutputSchema(MLNetInternals.ShapeOf(data.Schema)));
+        var fitError = Assert.Throws<ArgumentOutOfRangeException>(() => estimator.Fit(data));
+        Assert.Contains("'Features'", shapeError.Message);
+        Assert.Contains("known-size vector of Single", fitError.Message);
+        Assert.Contains("Vector<Single>", fitError.Message);
+    }
+
+    [Fact]
+    public void AWrongColumnTypeIsRejectedWithTheColumnAndItsType()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new TextRow { Features = "a" } });
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.VaeEncode("Latent", "Features").GetOutputSchema(MLNetInternals.ShapeOf(data.Schema)));
+        Assert.Contains("'Features'", error.Message);
+        Assert.Contains("String", error.Message);
+    }
+
+    [Fact]
+    public void AMissingColumnIsNamed()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TestData.ToDataView(ml, TestData.Gaussian(10, 0));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.VaeEncode("Latent", "Pixels").Fit(data));
+        Assert.Contains("'Pixels' not found", error.Message);
+    }
+
+    [Fact]
+    public void ScoringDataOfAnotherWidthNamesBothSizes()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = ml.AnomalyDetection.Trainers.Vae(Quick).Fit(TestData.ToDataView(ml, TestData.Gaussian(50, 0, dimension: 6)));
+        var wider = TestData.ToDataView(ml, TestData.Gaussian(50, 0, dimension: 7));
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => model.Transform(wider));
+        Assert.Contains("has 7 features, but the model was trained on 6", error.Message);
+    }
+
+    [Fact]
+    public void ADivergingLossStopsTrainingWithAClearMessage()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = TestData.Gaussian(200, 0);
+        foreach (var row in rows)
+            for (int j = 0; j < row.Features.Length; j++)
+                row.Features[j] *= 1e18f;
+        var options = new VaeAnomalyDetectionTrainer.Options { Epochs = 20, Seed = 1, LearningRate = 10 };
+
+        var error = Assert.Throws<InvalidOperationException>(() => ml.AnomalyDetection.Trainers.Vae(options).Fit(TestData.ToDataView(ml, rows)));
+        Assert.Contains("Training diverged", error.Message);
+    }
+
+    [Fact]
+    public void BernoulliLikelihoodRejectsFeaturesOutsideTheUnitInterval()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new VaeAnomalyDetectionTrainer.Options { Epochs = 2, Seed = 1, Likelihood = VaeLikelihood.Bernoulli };
+        var error = Assert.Throws<VaeDataException>(() => ml.AnomalyDetection.Trainers.Vae(options).Fit(TestData.ToDataView(ml, TestData.Gaussian(20, 0))));
+        Assert.Contains("[0, 1]", error.Message);
+    }
+
+    [Theory]
+    [InlineData(nameof(VaeTrainingOptions.Epochs))]
+    [InlineData(nameof(VaeTrainingOptions.LatentDimension))]
+    [InlineData(nameof(VaeTrainingOptions.ValidationFraction))]
+    public void InvalidOptionsAreRejectedWhenTheEstimatorIsCreated(string field)
+    {
+        var options = new VaeAnomalyDetectionTrainer.Options();
+        typeof(VaeTrainingOptions).GetField(field)!.SetValue(options, field == nameof(VaeTrainingOptions.ValidationFraction) ? 1.5 : (object)0);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().AnomalyDetection.Trainers.Vae(options));
+        Assert.Equal(field, error.ParamName);
+    }
+}

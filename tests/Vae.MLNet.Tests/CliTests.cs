@@ -1,0 +1,76 @@
+using System.Text.Json;
+
+namespace Vae.MLNet.Tests;
+
+/// <summary>Runs the vae-mlnet entry point in-process; console redirection makes these tests run one at a time.</summary>
+[Collection(nameof(CliTests))]
+[CollectionDefinition(nameof(CliTests), DisableParallelization = true)]
+public class CliTests
+{
+    private static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            var entry = typeof(Vae.MLNet.Cli.CliException).Assembly.EntryPoint!;
+            int code = (int)entry.Invoke(null, [args])!;
+            return (code, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
+    }
+
+    private static string WriteCsv(string content)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"vae-cli-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    [Fact]
+    public void EvaluateEndsWithOneJsonLineOfFigures()
+    {
+        var (code, output, error) = Run("evaluate", "--train", TestData.SplitPath("breastw", 0, "train"),
+            "--test", TestData.SplitPath("breastw", 0, "test"), "--seed", "0", "--epochs", "20");
+
+        Assert.True(code == 0, error);
+        var last = output.TrimEnd().Split('\n')[^1];
+        using var json = JsonDocument.Parse(last);
+        Assert.InRange(json.RootElement.GetProperty("auc").GetDouble(), 0.9, 1.0);
+        Assert.InRange(json.RootElement.GetProperty("detection_rate_at_10fp").GetDouble(), 0.0, 1.0);
+        Assert.True(json.RootElement.GetProperty("train_seconds").GetDouble() > 0);
+        Assert.True(json.RootElement.GetProperty("score_rows_per_second").GetDouble() > 0);
+    }
+
+    [Theory]
+    [InlineData("f0,f1,Label\n1,2,0\n3,4,1\n", "f0,f1\n1,2\n", "no label column 'Label'")]
+    [InlineData("f0,f1,Label\n1,2,0\n3,x,0\n", "f0,f1,Label\n1,2,0\n3,4,1\n", "data row 2, column 'f1': not a finite number")]
+    [InlineData("f0,f1,Label\n", "f0,f1,Label\n1,2,0\n", "no data rows")]
+    [InlineData("", "f0,f1,Label\n1,2,0\n", "the file is empty")]
+    [InlineData("f0,f1,Label\n1,2,0\n3,4\n", "f0,f1,Label\n1,2,0\n", "line 3 has 2 cells")]
+    public void ABadFileGetsOneClearErrorLineAndANonZeroExitCode(string train, string test, string expected)
+    {
+        string trainPath = WriteCsv(train), testPath = WriteCsv(test);
+        try
+        {
+            var (code, _, error) = Run("evaluate", "--train", trainPath, "--test", testPath, "--epochs", "2");
+
+            Assert.NotEqual(0, code);
+            var lines = error.Trim().Split('\n');
+            Assert.Single(lines);
+            Assert.Contains(expected, lines[0]);
+        }
+        finally
+        {
+            File.Delete(trainPath);
+            File.Delete(testPath);
+        }
+    }
+}

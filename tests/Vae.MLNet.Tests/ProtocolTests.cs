@@ -1,0 +1,28 @@
+using Microsoft.ML;
+
+namespace Vae.MLNet.Tests;
+
+/// <summary>
+/// The comparison protocol of the shared datasets (train on the normal rows of one half, score the other half,
+/// z-scored with the training statistics), on the exact splits copied into Fixtures/splits.
+/// </summary>
+public class ProtocolTests
+{
+    [Theory]
+    // Floors well under the measured figures (see docs/quality.md), to catch regressions rather than noise.
+    [InlineData("breastw", 0.97)]
+    [InlineData("thyroid", 0.95)]
+    public void TheDefaultDetectorKeepsItsQualityOnRealData(string dataset, double floor)
+    {
+        var ml = new MLContext(seed: 0);
+        var train = TestData.LoadSplit(ml, dataset, 0, "train");
+        var test = TestData.LoadSplit(ml, dataset, 0, "test");
+        var model = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false)
+            .Append(ml.AnomalyDetection.Trainers.Vae(seed: 0))
+            .Fit(train);
+
+        var metrics = ml.AnomalyDetection.Evaluate(model.Transform(test));
+
+        Assert.True(metrics.AreaUnderRocCurve >= floor, $"{dataset}: AUROC {metrics.AreaUnderRocCurve:F4} < {floor}");
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Vae.MLNet.Tests;
+
+/// <summary>A row with a fixed-size feature vector and a label, as the tests build them.</summary>
+public sealed class LabelledRow
+{
+    [VectorType]
+    public float[] Features { get; set; } = [];
+
+    public float Label { get; set; }
+}
+
+/// <summary>Seeded synthetic data and the repository's real-data fixtures.</summary>
+internal static class TestData
+{
+    /// <summary>
+    /// Normal rows on a 2-D plane embedded in <paramref name="dimension"/> dimensions, plus noise; anomalies are
+    /// shifted off the plane. Rows are returned normal first.
+    /// </summary>
+    public static LabelledRow[] Gaussian(int normal, int anomalies, int dimension = 6, int seed = 0)
+    {
+        var random = new Random(seed);
+        var rows = new List<LabelledRow>();
+        for (int i = 0; i < normal + anomalies; i++)
+        {
+            bool anomaly = i >= normal;
+            double a = Normal(random), b = Normal(random);
+            var x = new float[dimension];
+            for (int j = 0; j < dimension; j++)
+                x[j] = (float)(a * Math.Cos(j) + b * Math.Sin(j) + 0.1 * Normal(random) + (anomaly ? 3 * ((j % 2) * 2 - 1) : 0));
+            rows.Add(new LabelledRow { Features = x, Label = anomaly ? 1 : 0 });
+        }
+        return rows.ToArray();
+    }
+
+    /// <summary>The rows as an IDataView whose Features column is a known-size vector.</summary>
+    public static IDataView ToDataView(MLContext ml, IReadOnlyList<LabelledRow> rows) =>
+        ml.Data.LoadFromEnumerable(rows, SchemaFor(rows[0].Features.Length));
+
+    /// <summary>The schema of <see cref="LabelledRow"/> with <paramref name="dimension"/> features, e.g. for a PredictionEngine.</summary>
+    public static SchemaDefinition SchemaFor(int dimension)
+    {
+        var schema = SchemaDefinition.Create(typeof(LabelledRow));
+        schema[nameof(LabelledRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dimension);
+        return schema;
+    }
+
+    /// <summary>A protocol split from ../shared/datasets, copied into Fixtures/splits.</summary>
+    public static string SplitPath(string dataset, int seed, string part) =>
+        Path.Combine(AppContext.BaseDirectory, "Fixtures", "splits", dataset, $"seed{seed}", $"{part}.csv");
+
+    /// <summary>Loads a split CSV (f0.. features, Label) with TextLoader.</summary>
+    public static IDataView LoadSplit(MLContext ml, string dataset, int seed, string part)
+    {
+        string path = SplitPath(dataset, seed, part);
+        int features = File.ReadLines(path).First().Split(',').Length - 1;
+        var loader = ml.Data.CreateTextLoader(
+        [
+            new TextLoader.Column("Features", DataKind.Single, 0, features - 1),
+            new TextLoader.Column("Label", DataKind.Single, features),
+        ], separatorChar: ',', hasHeader: true);
+        return loader.Load(path);
+    }
+
+    public static float[] Column(IDataView data, string name) =>
+        data.GetColumn<float>(name).ToArray();
+
+    private static double Normal(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}
