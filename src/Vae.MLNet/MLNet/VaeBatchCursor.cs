@@ -13,7 +13,7 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
     private readonly DataViewRowCursor _rows;
     private readonly DataViewRowCursor? _features;
     private readonly ValueGetter<VBuffer<float>>? _featureGetter;
-    private readonly Dictionary<int, Delegate> _outputGetters = new();
+    private readonly RowWithOutputs _columns;
     private readonly VaeScoreBatch? _batch;
     private readonly BatchPosition _position;
     private VBuffer<float> _featureValues;
@@ -26,6 +26,7 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
         _rows = rows;
         Schema = schema;
         _position = new BatchPosition(this);
+        _columns = new RowWithOutputs(rows);
         if (outputs.Count > 0)
         {
             var featureColumn = source.Schema[transformer.FeatureColumnName];
@@ -33,8 +34,7 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
             _featureGetter = _features.GetGetter<VBuffer<float>>(featureColumn);
             _batch = new VaeScoreBatch(transformer.Model.InputDimension, transformer.Model.LatentDimension, VaeTransformerBase.DefaultBatchSize,
                 VaeTransformerBase.Needs(outputs.Select(o => o.Column)));
-            foreach (var (index, column) in outputs)
-                _outputGetters[index] = column.MakeGetter(_position);
+            _columns.AddOutputs(outputs, _position);
         }
     }
 
@@ -53,18 +53,9 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
         return true;
     }
 
-    public override bool IsColumnActive(DataViewSchema.Column column) =>
-        column.Index < _rows.Schema.Count ? _rows.IsColumnActive(_rows.Schema[column.Index]) : _outputGetters.ContainsKey(column.Index);
+    public override bool IsColumnActive(DataViewSchema.Column column) => _columns.IsColumnActive(column);
 
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-    {
-        if (column.Index < _rows.Schema.Count)
-            return _rows.GetGetter<TValue>(_rows.Schema[column.Index]);
-        if (!_outputGetters.TryGetValue(column.Index, out var getter))
-            throw new InvalidOperationException($"Column '{column.Name}' was not requested when this cursor was created.");
-        return getter as ValueGetter<TValue>
-            ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}, not {typeof(TValue).Name}.");
-    }
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _columns.GetGetter<TValue>(column);
 
     public override ValueGetter<DataViewRowId> GetIdGetter() => _rows.GetIdGetter();
 

@@ -30,7 +30,7 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, DataView
     {
         private readonly VaeTransformerBase _transformer;
         private readonly DataViewRow _input;
-        private readonly Dictionary<int, Delegate> _outputGetters = new();
+        private readonly RowWithOutputs _columns;
         private readonly SingleRow _scored;
 
         public MappedRow(VaeTransformerBase transformer, DataViewRow input, DataViewSchema schema, IReadOnlyList<DataViewSchema.Column> outputs)
@@ -38,10 +38,10 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, DataView
             _transformer = transformer;
             _input = input;
             Schema = schema;
-            var columns = outputs.Select(c => transformer.OutputColumns[c.Index - input.Schema.Count]).ToArray();
-            _scored = new SingleRow(this, VaeTransformerBase.Needs(columns));
-            for (int i = 0; i < outputs.Count; i++)
-                _outputGetters[outputs[i].Index] = columns[i].MakeGetter(_scored);
+            var columns = outputs.Select(c => (c.Index, Column: transformer.OutputColumns[c.Index - input.Schema.Count])).ToArray();
+            _scored = new SingleRow(this, VaeTransformerBase.Needs(columns.Select(c => c.Column)));
+            _columns = new RowWithOutputs(input);
+            _columns.AddOutputs(columns, _scored);
         }
 
         public override DataViewSchema Schema { get; }
@@ -50,18 +50,9 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, DataView
 
         public override long Batch => _input.Batch;
 
-        public override bool IsColumnActive(DataViewSchema.Column column) =>
-            column.Index < _input.Schema.Count ? _input.IsColumnActive(_input.Schema[column.Index]) : _outputGetters.ContainsKey(column.Index);
+        public override bool IsColumnActive(DataViewSchema.Column column) => _columns.IsColumnActive(column);
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-        {
-            if (column.Index < _input.Schema.Count)
-                return _input.GetGetter<TValue>(_input.Schema[column.Index]);
-            if (!_outputGetters.TryGetValue(column.Index, out var getter))
-                throw new InvalidOperationException($"Column '{column.Name}' was not requested when this row was created.");
-            return getter as ValueGetter<TValue>
-                ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}, not {typeof(TValue).Name}.");
-        }
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _columns.GetGetter<TValue>(column);
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
 

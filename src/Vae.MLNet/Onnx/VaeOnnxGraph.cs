@@ -18,10 +18,10 @@ internal static class VaeOnnxGraph
     /// <summary>The symbolic name of the leading (row) dimension of every input and output.</summary>
     public const string BatchDimension = "N";
 
-    public const long OpsetVersion = 17;
+    private const long OpsetVersion = 17;
 
     // IR 8 is the version that introduced opset 17; ONNX Runtime 1.31 loads it, and older runtimes that know opset 17 do too.
-    public const long IrVersion = 8;
+    private const long IrVersion = 8;
 
     private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
 
@@ -103,17 +103,17 @@ internal static class VaeOnnxGraph
     {
         // sⱼ is fixed after training, so both per-feature factors are folded here, in double, rather than in the graph.
         int d = logVariance.Length;
-        var halfPrecision = new float[d];
+        var halfInverseVariance = new float[d];
         var halfLogNormalizer = new float[d];
         for (int j = 0; j < d; j++)
         {
-            halfPrecision[j] = (float)(0.5 * Math.Exp(-logVariance[j]));
+            halfInverseVariance[j] = (float)(0.5 * Math.Exp(-logVariance[j]));
             halfLogNormalizer[j] = (float)(0.5 * (logVariance[j] + LogTwoPi));
         }
 
         string residual = graph.AddNode("Sub", [x, reconstruction]);
         string squared = graph.AddNode("Mul", [residual, residual]);
-        string scaled = graph.AddNode("Mul", [squared, graph.AddInitializer("half_precision", halfPrecision, d)]);
+        string scaled = graph.AddNode("Mul", [squared, graph.AddInitializer("half_inverse_variance", halfInverseVariance, d)]);
         return graph.AddNode("Add", [scaled, graph.AddInitializer("half_log_normalizer", halfLogNormalizer, d)], output: FeatureError);
     }
 
@@ -140,8 +140,8 @@ internal static class VaeOnnxGraph
 
     /// <summary>Sums each row of a [N, <paramref name="columns"/>] value into a [N] value.</summary>
     /// <remarks>
-    /// A product with a vector of ones rather than ReduceSum: ONNX Runtime's ReduceSum picks its kernel by tensor size,
-    /// so a row's sum could differ in the last bit with the batch it was scored in, while MatMul adds every row alike.
+    /// A product with a vector of ones rather than ReduceSum: with ONNX Runtime 1.31, ReduceSum's row sums varied in the
+    /// last bit between identical runs once concurrent runs shared the thread pool, while MatMul's do not.
     /// </remarks>
     private static string SumOverColumns(OnnxGraphBuilder graph, string value, string onesName, int columns, string? output = null)
     {

@@ -6,6 +6,11 @@ namespace Vae.MLNet;
 /// Scores batches of rows with one ONNX Runtime session over the graph of a <see cref="VaeModel"/>. Thread-safe:
 /// concurrent <see cref="Run"/> calls are fine as long as each uses its own <see cref="VaeScoreBatch"/>.
 /// </summary>
+/// <remarks>
+/// Identical runs give bit-identical results, but a row's outputs may differ in the last float bits with the number of
+/// rows scored alongside it, because ONNX Runtime picks kernels by shape (a single row, the scalar tail of a
+/// vectorized activation).
+/// </remarks>
 internal sealed class VaeOnnxScorer : IDisposable
 {
     private static readonly string[] InputNames = [VaeOnnxGraph.Features];
