@@ -44,8 +44,8 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--likelihood <NAME>"), Description("Gaussian or Bernoulli.")]
     public VaeLikelihood? Likelihood { get; init; }
 
-    [CommandOption("--learn-variance"), Description("Learn a per-feature variance of the Gaussian likelihood.")]
-    public bool? LearnVariance { get; init; }
+    [CommandOption("--fixed-variance"), Description("Fix the Gaussian likelihood's variance at 1 instead of learning it per feature.")]
+    public bool FixedVariance { get; init; }
 
     [CommandOption("--contamination <F>"), Description("Expected anomaly fraction in the training rows (sets the threshold).")]
     public double? Contamination { get; init; }
@@ -68,7 +68,7 @@ internal class TrainingSettings : CommandSettings
         if (Patience is int patience) options.EarlyStoppingPatience = patience;
         if (Activation is VaeActivation activation) options.Activation = activation;
         if (Likelihood is VaeLikelihood likelihood) options.Likelihood = likelihood;
-        if (LearnVariance is bool learn) options.LearnOutputVariance = learn;
+        if (FixedVariance) options.LearnOutputVariance = false;
         if (Contamination is double contamination) options.Contamination = contamination;
         if (Threads is int threads) options.Threads = threads;
         return options;

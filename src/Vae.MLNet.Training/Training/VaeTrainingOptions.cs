@@ -24,8 +24,12 @@ public abstract class VaeTrainingOptions
     /// </summary>
     public VaeLikelihood Likelihood = VaeLikelihood.Gaussian;
 
-    /// <summary>Learn a per-feature variance of the Gaussian likelihood instead of fixing it at 1. Default false.</summary>
-    public bool LearnOutputVariance;
+    /// <summary>
+    /// Learn a per-feature variance σ²ⱼ of the Gaussian likelihood instead of fixing it at 1. Default true: features
+    /// that the model reconstructs precisely then weigh more in the score, which lifted the mean AUROC on the shared
+    /// datasets from 0.948 to 0.961 (docs/quality.md).
+    /// </summary>
+    public bool LearnOutputVariance = true;
 
     /// <summary>Maximum number of passes over the training rows. Default 100.</summary>
     public int Epochs = 100;
