@@ -1,3 +1,6 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
 namespace Vae.MLNet;
 
 /// <summary>
@@ -41,6 +44,21 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     public ScoreQuantiles? TrainingScores { get; }
 
     internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
+
+    private protected override ITransformer ToSaveable(MLContext ml)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            [VaeOnnxMetadata.Kind] = VaeOnnxMetadata.AnomalyKind,
+            [VaeOnnxMetadata.Threshold] = VaeOnnxMetadata.FormatFloats([Threshold]),
+        };
+        if (TrainingScores != null)
+            metadata[VaeOnnxMetadata.ScoreQuantiles] = VaeOnnxMetadata.FormatFloats(TrainingScores.Values);
+        var onnx = ToOnnxTransformer(ml, [(VaeOnnxGraph.Score, ScoreColumnName)], (PredictedLabelColumnName, Threshold), metadata);
+        var glue = ml.Transforms.CustomMapping<AnomalyColumnsMapping.OnnxColumns, AnomalyColumnsMapping.Columns>(
+            AnomalyColumnsMapping.Map, AnomalyColumnsMapping.ContractName).Fit(onnx.Transform(EmptyInput(ml)));
+        return new TransformerChain<ITransformer>(onnx, glue);
+    }
 
     /// <summary>The same model with another threshold; no retraining.</summary>
     public VaeAnomalyDetectionTransformer WithThreshold(float threshold) =>

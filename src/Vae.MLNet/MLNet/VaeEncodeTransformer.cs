@@ -1,4 +1,4 @@
-using Microsoft.ML.Data;
+using Microsoft.ML;
 
 namespace Vae.MLNet;
 
@@ -47,4 +47,27 @@ public sealed class VaeEncodeTransformer : VaeTransformerBase
     public int SampleSeed { get; }
 
     internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
+
+    private protected override ITransformer ToSaveable(MLContext ml)
+    {
+        // A draw keyed by row position cannot be expressed in the ONNX graph, and ML.NET's CustomMapping loses
+        // vector sizes on reload, so a saved featurizer keeps only its deterministic columns.
+        if (SampleColumnName != null)
+            throw new NotSupportedException(
+                $"A featurizer with a sampled-latent column ('{SampleColumnName}') cannot be saved with mlContext.Model.Save: " +
+                "the draw depends on the row's position, which an ONNX graph does not see. Train it without SampleColumnName " +
+                "and draw z = μ + σ·ε from the latent mean and log-variance columns.");
+        var metadata = new Dictionary<string, string>
+        {
+            [VaeOnnxMetadata.Kind] = VaeOnnxMetadata.EncodeKind,
+            [VaeOnnxMetadata.LatentColumn] = OutputColumnName,
+        };
+        var outputs = new List<(string, string)> { (VaeOnnxGraph.LatentMean, OutputColumnName) };
+        if (LogVarianceColumnName != null)
+        {
+            outputs.Add((VaeOnnxGraph.LatentLogVariance, LogVarianceColumnName));
+            metadata[VaeOnnxMetadata.LogVarianceColumn] = LogVarianceColumnName;
+        }
+        return ToOnnxTransformer(ml, outputs, null, metadata);
+    }
 }

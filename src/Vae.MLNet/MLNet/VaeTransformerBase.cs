@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Onnx;
 
 namespace Vae.MLNet;
 
@@ -72,8 +73,43 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
         new VaeRowToRowMapper(this, inputSchema, GetOutputSchema(inputSchema));
 
-    void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException("Saving a VAE transformer with mlContext.Model.Save is not supported yet.");
+    /// <summary>
+    /// Saves through ML.NET's own components, since ML.NET keeps the serialization of third-party transformers
+    /// internal: an OnnxTransformer over this model's graph (which carries the weights and, in its metadata, this
+    /// transformer's settings), followed by whatever stateless glue the columns need. <c>mlContext.Model.Load</c>
+    /// gives those components back; <c>mlContext.Model.LoadWithBatchedScoring</c> gives this transformer back.
+    /// </summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)ToSaveable(new MLContext())).Save(ctx);
+
+    /// <summary>The chain of ML.NET components that reproduces this transformer's columns when loaded.</summary>
+    private protected abstract ITransformer ToSaveable(MLContext ml);
+
+    /// <summary>
+    /// An OnnxTransformer reading <see cref="FeatureColumnName"/> and writing <paramref name="outputs"/> (graph value,
+    /// column name), and the metadata that lets the loader rebuild this transformer.
+    /// </summary>
+    private protected OnnxTransformer ToOnnxTransformer(MLContext ml, IReadOnlyList<(string Output, string Name)> outputs,
+        (string Name, float Threshold)? label, Dictionary<string, string> metadata)
+    {
+        metadata[VaeOnnxMetadata.FeatureColumn] = FeatureColumnName;
+        var graph = VaeOnnxGraph.Build(Model, FeatureColumnName, outputs, label, metadata, perRow: true);
+        var columns = outputs.Select(o => o.Name).Concat(label is var (name, _) ? [name] : Array.Empty<string>()).ToArray();
+        return ml.Transforms.ApplyOnnxModel(columns, [FeatureColumnName], new MemoryStream(graph)).Fit(EmptyInput(ml));
+    }
+
+    /// <summary>No rows, one column: the features, as <c>Fit</c> of ML.NET's glue components needs a schema.</summary>
+    private protected IDataView EmptyInput(MLContext ml)
+    {
+        var schema = SchemaDefinition.Create(typeof(FeatureRow));
+        schema[0].ColumnName = FeatureColumnName;
+        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Model.InputDimension);
+        return ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), schema);
+    }
+
+    private sealed class FeatureRow
+    {
+        public float[] Features { get; set; } = [];
+    }
 
     /// <summary>Releases the ONNX Runtime session; the transformer stays usable and recreates it when needed.</summary>
     public void Dispose()

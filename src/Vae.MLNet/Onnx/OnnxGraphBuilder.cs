@@ -10,10 +10,14 @@ namespace Vae.MLNet;
 internal sealed class OnnxGraphBuilder
 {
     private readonly GraphProto _graph;
-    private readonly string _batchDimension;
+    private readonly string? _batchDimension;
+    private readonly Dictionary<string, string> _metadata = new();
     private int _nodeCount;
 
-    public OnnxGraphBuilder(string graphName, string batchDimension)
+    /// <param name="graphName">The graph's name.</param>
+    /// <param name="batchDimension">The symbolic leading dimension of inputs and outputs; null for a graph that reads
+    /// one row, whose per-row scalars then have shape [1].</param>
+    public OnnxGraphBuilder(string graphName, string? batchDimension)
     {
         _graph = new GraphProto { Name = graphName };
         _batchDimension = batchDimension;
@@ -22,13 +26,30 @@ internal sealed class OnnxGraphBuilder
     /// <summary>Declares a float graph input of shape [batch, <paramref name="featureDimensions"/>…].</summary>
     public string AddInput(string name, params long[] featureDimensions)
     {
-        _graph.Input.Add(BatchedFloatTensor(name, featureDimensions));
+        _graph.Input.Add(BatchedTensor(name, TensorProto.Types.DataType.Float, featureDimensions));
         return name;
     }
 
     /// <summary>Declares the value <paramref name="name"/> a float graph output of shape [batch, <paramref name="featureDimensions"/>…].</summary>
     public void AddOutput(string name, params long[] featureDimensions) =>
-        _graph.Output.Add(BatchedFloatTensor(name, featureDimensions));
+        _graph.Output.Add(BatchedTensor(name, TensorProto.Types.DataType.Float, featureDimensions));
+
+    /// <summary>Declares the value <paramref name="name"/> a Boolean graph output of shape [batch].</summary>
+    public void AddBooleanOutput(string name) =>
+        _graph.Output.Add(BatchedTensor(name, TensorProto.Types.DataType.Bool, []));
+
+    /// <summary>Stores a key–value pair in the model's metadata_props.</summary>
+    public void SetMetadata(string key, string value) => _metadata[key] = value;
+
+    /// <summary>Stores an int64 tensor in the graph, e.g. a shape for Reshape.</summary>
+    public string AddInt64Initializer(string name, long[] values, params long[] dimensions)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.AddRange(dimensions);
+        tensor.Int64Data.AddRange(values);
+        _graph.Initializer.Add(tensor);
+        return name;
+    }
 
     /// <summary>Stores a float weight tensor in the graph; pass no dimensions for a scalar.</summary>
     public string AddInitializer(string name, float[] values, params long[] dimensions)
@@ -56,9 +77,6 @@ internal sealed class OnnxGraphBuilder
         return node.Output[0];
     }
 
-    public static AttributeProto IntAttribute(string name, long value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
-
     public static AttributeProto FloatAttribute(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
@@ -67,13 +85,18 @@ internal sealed class OnnxGraphBuilder
     {
         var model = new ModelProto { IrVersion = irVersion, ProducerName = producerName, Graph = _graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opsetVersion });
+        foreach (var (key, value) in _metadata)
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model.ToByteArray();
     }
 
-    private ValueInfoProto BatchedFloatTensor(string name, long[] featureDimensions)
+    private ValueInfoProto BatchedTensor(string name, TensorProto.Types.DataType type, long[] featureDimensions)
     {
         var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = _batchDimension });
+        if (_batchDimension != null)
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = _batchDimension });
+        else if (featureDimensions.Length == 0)
+            featureDimensions = [1];
         foreach (long size in featureDimensions)
             shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = size });
         return new ValueInfoProto
@@ -81,7 +104,7 @@ internal sealed class OnnxGraphBuilder
             Name = name,
             Type = new TypeProto
             {
-                TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape },
+                TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape },
             },
         };
     }

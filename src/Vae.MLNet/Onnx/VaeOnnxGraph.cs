@@ -18,6 +18,13 @@ internal static class VaeOnnxGraph
     /// <summary>The symbolic name of the leading (row) dimension of every input and output.</summary>
     public const string BatchDimension = "N";
 
+    /// <summary>The exposed outputs of <see cref="Build(VaeModel)"/>: every value under its own name.</summary>
+    public static readonly IReadOnlyList<(string Output, string Name)> AllOutputs =
+    [
+        (LatentMean, LatentMean), (LatentLogVariance, LatentLogVariance), (Reconstruction, Reconstruction),
+        (FeatureError, FeatureError), (ReconstructionError, ReconstructionError), (KlDivergence, KlDivergence), (Score, Score),
+    ];
+
     private const long OpsetVersion = 17;
 
     // IR 8 is the version that introduced opset 17; ONNX Runtime 1.31 loads it, and older runtimes that know opset 17 do too.
@@ -26,14 +33,25 @@ internal static class VaeOnnxGraph
     private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
 
     /// <summary>Builds the scoring graph of <paramref name="model"/> and returns it as a serialized ONNX ModelProto.</summary>
-    public static byte[] Build(VaeModel model)
+    public static byte[] Build(VaeModel model) => Build(model, Features, AllOutputs);
+
+    /// <summary>
+    /// Builds the scoring graph with the input named <paramref name="inputName"/> and only <paramref name="outputs"/>
+    /// exposed, each under its new name (as ML.NET's OnnxTransformer names columns after graph outputs). With a
+    /// <paramref name="label"/>, a Boolean output flags the rows whose score is above the threshold. With
+    /// <paramref name="perRow"/>, the graph reads one row, [D], as ML.NET's OnnxTransformer feeds it, so that its
+    /// outputs become flat vector columns ([k], and [1] for a per-row scalar). Every graph carries the model's
+    /// description in its metadata, so <see cref="VaeOnnxReader"/> can rebuild the model.
+    /// </summary>
+    public static byte[] Build(VaeModel model, string inputName, IReadOnlyList<(string Output, string Name)> outputs,
+        (string Name, float Threshold)? label = null, IReadOnlyDictionary<string, string>? metadata = null, bool perRow = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         int d = model.InputDimension;
         int k = model.LatentDimension;
-        var graph = new OnnxGraphBuilder("vae", BatchDimension);
+        var graph = new OnnxGraphBuilder("vae", perRow ? null : BatchDimension);
 
-        string x = graph.AddInput(Features, d);
+        string x = graph.AddInput(inputName, d);
         string encoded = HiddenLayers(graph, "encoder", x, model.EncoderLayers, model.Activation);
         string mean = Dense(graph, "mean", encoded, model.MeanLayer, LatentMean);
         string logVariance = Dense(graph, "log_variance", encoded, model.LogVarianceLayer, LatentLogVariance);
@@ -60,13 +78,20 @@ internal static class VaeOnnxGraph
         string klDivergence = KlDivergenceToPrior(graph, mean, logVariance, k);
         graph.AddNode("Add", [reconstructionError, klDivergence], output: Score);
 
-        graph.AddOutput(LatentMean, k);
-        graph.AddOutput(LatentLogVariance, k);
-        graph.AddOutput(Reconstruction, d);
-        graph.AddOutput(FeatureError, d);
-        graph.AddOutput(ReconstructionError);
-        graph.AddOutput(KlDivergence);
-        graph.AddOutput(Score);
+        var widths = new Dictionary<string, long[]>
+        {
+            [LatentMean] = [k], [LatentLogVariance] = [k], [Reconstruction] = [d], [FeatureError] = [d],
+            [ReconstructionError] = [], [KlDivergence] = [], [Score] = [],
+        };
+        foreach (var (output, name) in outputs)
+            graph.AddOutput(name == output ? output : graph.AddNode("Identity", [output], output: name), widths[output]);
+        if (label is var (labelName, threshold))
+        {
+            graph.AddNode("Greater", [Score, graph.AddInitializer("threshold", [threshold])], output: labelName);
+            graph.AddBooleanOutput(labelName);
+        }
+        foreach (var (key, value) in VaeOnnxMetadata.Describe(model).Concat(metadata ?? new Dictionary<string, string>()))
+            graph.SetMetadata(key, value);
         return graph.ToModelBytes(IrVersion, OpsetVersion, "Vae.MLNet");
     }
 
@@ -81,10 +106,11 @@ internal static class VaeOnnxGraph
 
     private static string Dense(OnnxGraphBuilder graph, string name, string input, DenseLayer layer, string? output = null)
     {
-        string weight = graph.AddInitializer($"{name}.weight", layer.Weight, layer.OutputSize, layer.InputSize);
+        // MatMul and Add rather than Gemm, which only takes matrices: the same graph then reads a batch [N, D] or a
+        // single row [D]. ONNX Runtime fuses the pair into a Gemm for batches. The weight is stored transposed, [in, out].
+        string weight = graph.AddInitializer($"{name}.weight", Transpose(layer.Weight, layer.OutputSize, layer.InputSize), layer.InputSize, layer.OutputSize);
         string bias = graph.AddInitializer($"{name}.bias", layer.Bias, layer.OutputSize);
-        // transB because the weight is stored [out, in], as TorchSharp's Linear keeps it.
-        return graph.AddNode("Gemm", [input, weight, bias], [OnnxGraphBuilder.IntAttribute("transB", 1)], output);
+        return graph.AddNode("Add", [graph.AddNode("MatMul", [input, weight]), bias], output: output);
     }
 
     private static string Activate(OnnxGraphBuilder graph, string x, VaeActivation activation) => activation switch
@@ -145,7 +171,20 @@ internal static class VaeOnnxGraph
     /// </remarks>
     private static string SumOverColumns(OnnxGraphBuilder graph, string value, string onesName, int columns, string? output = null)
     {
-        string ones = graph.AddInitializer(onesName, Enumerable.Repeat(1f, columns).ToArray(), columns);
-        return graph.AddNode("MatMul", [value, ones], output: output);
+        // Ones as a [columns, 1] matrix and a reshape to [-1], so that a single row sums to [1], not to a rank-0
+        // scalar, which ML.NET cannot read (dotnet/machinelearning#7225).
+        string ones = graph.AddInitializer(onesName, Enumerable.Repeat(1f, columns).ToArray(), columns, 1);
+        string flat = graph.AddInt64Initializer($"{onesName}_flat", [-1], 1);
+        return graph.AddNode("Reshape", [graph.AddNode("MatMul", [value, ones]), flat], output: output);
+    }
+
+    /// <summary>The [columns, rows] transpose of a row-major [rows, columns] matrix.</summary>
+    internal static float[] Transpose(float[] matrix, int rows, int columns)
+    {
+        var transposed = new float[matrix.Length];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < columns; c++)
+                transposed[c * rows + r] = matrix[r * columns + c];
+        return transposed;
     }
 }

@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace Vae.MLNet;
+
+/// <summary>
+/// The metadata_props every Vae.MLNet ONNX graph carries: what the weights alone do not say (activation,
+/// likelihood, the Gaussian's log-variances, which the graph folds into constants) and what a component adds
+/// (its kind, columns and threshold). Versioned, so a reader can refuse a file it does not understand.
+/// </summary>
+internal static class VaeOnnxMetadata
+{
+    /// <summary>The format this library writes and reads.</summary>
+    public const int FormatVersion = 1;
+
+    public const string Format = "vae_mlnet.format";
+    public const string Activation = "vae_mlnet.activation";
+    public const string Likelihood = "vae_mlnet.likelihood";
+    public const string OutputLogVariance = "vae_mlnet.output_log_variance";
+    public const string EncoderLayers = "vae_mlnet.encoder_layers";
+    public const string DecoderLayers = "vae_mlnet.decoder_layers";
+
+    /// <summary>What the file holds: <see cref="ModelKind"/>, or a component of a saved ML.NET pipeline.</summary>
+    public const string Kind = "vae_mlnet.kind";
+    public const string ModelKind = "model";
+    public const string EncodeKind = "encode";
+    public const string AnomalyKind = "anomaly";
+
+    public const string FeatureColumn = "vae_mlnet.feature_column";
+    public const string LatentColumn = "vae_mlnet.latent_column";
+    public const string LogVarianceColumn = "vae_mlnet.log_variance_column";
+    public const string Threshold = "vae_mlnet.threshold";
+    public const string ScoreQuantiles = "vae_mlnet.score_quantiles";
+
+    /// <summary>The entries that describe <paramref name="model"/> beyond its weights.</summary>
+    public static IReadOnlyDictionary<string, string> Describe(VaeModel model) => new Dictionary<string, string>
+    {
+        [Format] = FormatVersion.ToString(CultureInfo.InvariantCulture),
+        [Activation] = model.Activation.ToString(),
+        [Likelihood] = model.Likelihood.ToString(),
+        [OutputLogVariance] = FormatFloats(model.OutputLogVariance),
+        [EncoderLayers] = model.EncoderLayers.Count.ToString(CultureInfo.InvariantCulture),
+        [DecoderLayers] = model.DecoderLayers.Count.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Floats as text that parses back to the same bits.</summary>
+    public static string FormatFloats(IEnumerable<float> values) =>
+        string.Join(" ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+
+    public static float[] ParseFloats(string text) =>
+        text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => float.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
+}

@@ -1,0 +1,28 @@
+namespace Vae.MLNet;
+
+/// <summary>
+/// Vae.MLNet's own model file, for the VAE alone (to inspect it, generate from it, export it or train on): an ONNX
+/// file that any ONNX runtime can score, whose metadata carries the format version and what the weights do not say.
+/// </summary>
+public static class VaeModelFile
+{
+    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> (conventionally <c>.onnx</c>), replacing any file there.</summary>
+    public static void Save(this VaeModel model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        File.WriteAllBytes(path, VaeOnnxGraph.Build(model, VaeOnnxGraph.Features, VaeOnnxGraph.AllOutputs,
+            metadata: new Dictionary<string, string> { [VaeOnnxMetadata.Kind] = VaeOnnxMetadata.ModelKind }));
+    }
+
+    /// <summary>Reads a model written by <see cref="Save"/> (or by <see cref="VaeModelOnnxExtensions.ExportOnnx(VaeModel, string)"/>).</summary>
+    /// <exception cref="InvalidDataException">The file is not a Vae.MLNet model of this format version, or it is damaged.</exception>
+    public static VaeModel Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var bytes = File.ReadAllBytes(path);
+        if (bytes is [(byte)'P', (byte)'K', ..])
+            throw new InvalidDataException($"{path} is a zip file, probably a saved ML.NET pipeline: load it with mlContext.Model.Load, not VaeModelFile.Load.");
+        return VaeOnnxReader.Read(bytes, path).Model;
+    }
+}
