@@ -18,16 +18,23 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
     private readonly Linear _output;
     private readonly Parameter? _outputLogVariance;
 
+    /// <summary>A new network with random weights; the decoder mirrors the encoder's hidden layers.</summary>
     public VaeNetwork(int inputDimension, IReadOnlyList<int> hiddenLayerSizes, int latentDimension,
+        VaeActivation activation, VaeLikelihood likelihood, bool learnOutputVariance)
+        : this(inputDimension, hiddenLayerSizes, latentDimension, hiddenLayerSizes.Reverse().ToArray(), activation, likelihood, learnOutputVariance)
+    {
+    }
+
+    private VaeNetwork(int inputDimension, IReadOnlyList<int> encoderSizes, int latentDimension, IReadOnlyList<int> decoderSizes,
         VaeActivation activation, VaeLikelihood likelihood, bool learnOutputVariance)
         : base(nameof(VaeNetwork))
     {
         _activation = activation;
         _likelihood = likelihood;
-        _encoder = Mlp(inputDimension, hiddenLayerSizes, activation, out int encoded);
+        _encoder = Mlp(inputDimension, encoderSizes, activation, out int encoded);
         _mean = nn.Linear(encoded, latentDimension);
         _logVariance = nn.Linear(encoded, latentDimension);
-        _decoder = Mlp(latentDimension, hiddenLayerSizes.Reverse().ToArray(), activation, out int decoded);
+        _decoder = Mlp(latentDimension, decoderSizes, activation, out int decoded);
         _output = nn.Linear(decoded, inputDimension);
         if (likelihood == VaeLikelihood.Gaussian && learnOutputVariance)
             _outputLogVariance = nn.Parameter(zeros(inputDimension));
@@ -51,6 +58,27 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
 
     /// <summary>Per-feature log σ² of the Gaussian likelihood: learned, or zeros (σ = 1).</summary>
     public Tensor OutputLogVariance => _outputLogVariance ?? zeros(InputDimension);
+
+    /// <summary>A network holding the weights of <paramref name="model"/>, e.g. to check or continue its training.</summary>
+    public static VaeNetwork FromModel(VaeModel model)
+    {
+        var network = new VaeNetwork(model.InputDimension, model.EncoderLayers.Select(l => l.OutputSize).ToArray(), model.LatentDimension,
+            model.DecoderLayers.Select(l => l.OutputSize).ToArray(), model.Activation, model.Likelihood,
+            learnOutputVariance: model.Likelihood == VaeLikelihood.Gaussian);
+        using var noGrad = no_grad();
+        var layers = model.EncoderLayers.Append(model.MeanLayer).Append(model.LogVarianceLayer).Concat(model.DecoderLayers).Append(model.OutputLayer);
+        foreach (var (linear, layer) in network.Linears().Zip(layers))
+        {
+            linear.weight!.copy_(tensor(layer.Weight, new long[] { layer.OutputSize, layer.InputSize }));
+            linear.bias!.copy_(tensor(layer.Bias));
+        }
+        network._outputLogVariance?.copy_(tensor(model.OutputLogVariance));
+        return network;
+    }
+
+    /// <summary>The linear layers in <see cref="VaeModel"/>'s order: encoder, mean, log-variance, decoder, output.</summary>
+    private IEnumerable<Linear> Linears() =>
+        _encoder.children().OfType<Linear>().Append(_mean).Append(_logVariance).Concat(_decoder.children().OfType<Linear>()).Append(_output);
 
     /// <summary>The trained weights as a <see cref="VaeModel"/>, which needs no TorchSharp to score.</summary>
     public VaeModel ToModel()

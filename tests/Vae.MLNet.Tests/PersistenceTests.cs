@@ -1,0 +1,203 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Vae.MLNet.Training;
+using static TorchSharp.torch;
+
+namespace Vae.MLNet.Tests;
+
+public class PersistenceTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("vae-persistence-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static readonly VaeAnomalyDetectionTrainer.Options Detector = new() { Epochs = 8, Seed = 1, Contamination = 0.1 };
+    private static readonly VaeEncodeEstimator.Options Encoder = new() { Epochs = 8, Seed = 2, LatentDimension = 3, LogVarianceColumnName = "LogVariance" };
+
+    private (ITransformer Model, IDataView Data) FitMixedPipeline(MLContext ml)
+    {
+        var data = TestData.ToDataView(ml, TestData.Gaussian(2500, 50, seed: 3));
+        var model = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false)
+            .Append(ml.Transforms.VaeEncode(Encoder))
+            .Append(ml.AnomalyDetection.Trainers.Vae(Detector))
+            .Fit(data);
+        return (model, data);
+    }
+
+    private string SaveAndReload(ITransformer model, IDataView data, out ITransformer loaded, bool batched = false)
+    {
+        string path = Path.Combine(_folder, $"{Guid.NewGuid():N}.zip");
+        new MLContext(seed: 1).Model.Save(model, data.Schema, path);
+        var other = new MLContext(seed: 99);
+        loaded = batched ? other.Model.LoadWithBatchedScoring(path, out _) : other.Model.Load(path, out _);
+        return path;
+    }
+
+    private static void AssertSameColumns(IDataView expected, IDataView actual, params string[] columns)
+    {
+        foreach (var name in columns)
+        {
+            Assert.Equal(expected.Schema[name].Type, actual.Schema[name].Type);
+            var type = expected.Schema[name].Type;
+            if (type is VectorDataViewType)
+            {
+                var e = expected.GetColumn<float[]>(name).ToArray();
+                var a = actual.GetColumn<float[]>(name).ToArray();
+                Assert.Equal(e.Length, a.Length);
+                for (int i = 0; i < e.Length; i++)
+                    for (int j = 0; j < e[i].Length; j++)
+                        Assert.Equal(e[i][j], a[i][j], 1e-5 * Math.Max(1, Math.Abs(e[i][j])));
+            }
+            else if (type == BooleanDataViewType.Instance)
+                Assert.Equal(expected.GetColumn<bool>(name), actual.GetColumn<bool>(name));
+            else
+            {
+                var e = expected.GetColumn<float>(name).ToArray();
+                var a = actual.GetColumn<float>(name).ToArray();
+                for (int i = 0; i < e.Length; i++)
+                    Assert.Equal(e[i], a[i], 1e-5 * Math.Max(1, Math.Abs(e[i])));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AMixedPipelineGivesTheSameColumnsAndValuesAfterSaveAndLoad(bool batched)
+    {
+        var ml = new MLContext(seed: 1);
+        var (model, data) = FitMixedPipeline(ml);
+        SaveAndReload(model, data, out var loaded, batched);
+
+        var before = model.Transform(data);
+        var after = loaded.Transform(data);
+
+        AssertSameColumns(before, after, "Features", "Latent", "LogVariance", "Score", "PredictedLabel");
+        Assert.Equal(before.Schema.Where(c => !c.IsHidden).Select(c => c.Name), after.Schema.Where(c => !c.IsHidden).Select(c => c.Name));
+        var metrics = ml.AnomalyDetection.Evaluate(after);
+        Assert.Equal(ml.AnomalyDetection.Evaluate(before).AreaUnderRocCurve, metrics.AreaUnderRocCurve, 6);
+    }
+
+    [Fact]
+    public void BatchedLoadingPutsTheVaeTransformersBack()
+    {
+        var (model, data) = FitMixedPipeline(new MLContext(seed: 1));
+        SaveAndReload(model, data, out var loaded, batched: true);
+
+        var chain = Assert.IsAssignableFrom<IEnumerable<ITransformer>>(loaded).ToArray();
+        Assert.IsType<VaeEncodeTransformer>(chain[1]);
+        var detector = Assert.IsType<VaeAnomalyDetectionTransformer>(chain[2]);
+        Assert.Equal(((TransformerChain<VaeAnomalyDetectionTransformer>)model).LastTransformer.Threshold, detector.Threshold);
+        Assert.NotNull(detector.TrainingScores);
+    }
+
+    [Fact]
+    public void AChangedThresholdIsKeptAndPredictionEngineWorksOnTheLoadedModel()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TestData.ToDataView(ml, TestData.Gaussian(500, 20));
+        var detector = ml.AnomalyDetection.Trainers.Vae(Detector).Fit(data).WithContamination(0.3);
+        SaveAndReload(detector, data, out var loaded);
+
+        var engine = ml.Model.CreatePredictionEngine<LabelledRow, Prediction>(loaded, inputSchemaDefinition: TestData.SchemaFor(6));
+        var rows = ml.Data.CreateEnumerable<LabelledRow>(data, reuseRowObject: false).Take(50).ToArray();
+        var scores = TestData.Column(detector.Transform(data), "Score");
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var prediction = engine.Predict(rows[i]);
+            Assert.Equal(scores[i], prediction.Score, 1e-5 * Math.Max(1, Math.Abs(scores[i])));
+            Assert.Equal(prediction.Score > detector.Threshold, prediction.PredictedLabel);
+        }
+        Assert.InRange(loaded.Transform(data).GetColumn<bool>("PredictedLabel").Count(l => l), 120, 190);
+    }
+
+    [Fact]
+    public void AFeaturizerWithASampledColumnRefusesToSaveWithAClearMessage()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TestData.ToDataView(ml, TestData.Gaussian(100, 0));
+        var model = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 2, Seed = 1, SampleColumnName = "Z" }).Fit(data);
+
+        var error = Assert.Throws<NotSupportedException>(() => ml.Model.Save(model, data.Schema, Path.Combine(_folder, "z.zip")));
+        Assert.Contains("'Z'", error.Message);
+    }
+
+    [Fact]
+    public void TheOwnModelFileRoundTripsAndRejectsOtherFiles()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TestData.ToDataView(ml, TestData.Gaussian(200, 0));
+        var model = ml.AnomalyDetection.Trainers.Vae(Detector).Fit(data).Model;
+        string path = Path.Combine(_folder, "vae.onnx");
+        model.Save(path);
+
+        var loaded = VaeModelFile.Load(path);
+        Assert.Equal(model.OutputLogVariance, loaded.OutputLogVariance);
+        Assert.Equal(model.EncoderLayers[0].Weight, loaded.EncoderLayers[0].Weight);
+        Assert.Equal(model.OutputLayer.Bias, loaded.OutputLayer.Bias);
+        Assert.Equal(model.Activation, loaded.Activation);
+
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        Assert.Contains("truncated or corrupted", Assert.Throws<InvalidDataException>(() => VaeModelFile.Load(path)).Message);
+
+        File.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes("PK not a model"));
+        Assert.Contains("mlContext.Model.Load", Assert.Throws<InvalidDataException>(() => VaeModelFile.Load(path)).Message);
+
+        File.WriteAllBytes(path, VaeOnnxGraph.Build(model, "x", VaeOnnxGraph.AllOutputs,
+            metadata: new Dictionary<string, string> { [VaeOnnxMetadata.Format] = "7" }));
+        Assert.Contains("format version 7", Assert.Throws<InvalidDataException>(() => VaeModelFile.Load(path)).Message);
+    }
+
+    [Fact]
+    public void ACorruptedOrTruncatedZipFailsWithAnExceptionNotACrash()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TestData.ToDataView(ml, TestData.Gaussian(200, 10));
+        var detector = ml.AnomalyDetection.Trainers.Vae(Detector).Fit(data);
+        string path = Path.Combine(_folder, "model.zip");
+        ml.Model.Save(detector, data.Schema, path);
+        var bytes = File.ReadAllBytes(path);
+
+        File.WriteAllBytes(path, bytes[..(bytes.Length * 2 / 3)]);
+        Assert.ThrowsAny<Exception>(() => ml.Model.Load(path, out _));
+        Assert.ThrowsAny<Exception>(() => ml.Model.LoadWithBatchedScoring(path, out _));
+
+        var flipped = (byte[])bytes.Clone();
+        for (int i = bytes.Length / 3; i < bytes.Length / 3 + 64; i++)
+            flipped[i] ^= 0x5A;
+        File.WriteAllBytes(path, flipped);
+        Assert.ThrowsAny<Exception>(() => ml.Model.LoadWithBatchedScoring(path, out _).Transform(data).GetColumn<float>("Score").ToArray());
+    }
+
+    [Fact]
+    public void OnnxRuntimeMatchesTorchSharpOnRealData()
+    {
+        var ml = new MLContext(seed: 0);
+        var train = TestData.LoadSplit(ml, "cardio", 0, "train");
+        var normalizer = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false).Fit(train);
+        var features = normalizer.Transform(TestData.LoadSplit(ml, "cardio", 0, "test"));
+        var detector = ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 20, Seed = 0 }).Fit(normalizer.Transform(train));
+        var rows = features.GetColumn<float[]>("Features").ToArray();
+        var onnx = detector.Transform(features);
+        var onnxScores = TestData.Column(onnx, "Score");
+
+        using var network = VaeNetwork.FromModel(detector.Model);
+        network.eval();
+        using var noGrad = no_grad();
+        using var x = tensor(rows.SelectMany(r => r).ToArray(), new long[] { rows.Length, rows[0].Length });
+        var forward = network.Forward(x, sample: false);
+        using var torchScores = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, VaeLikelihood.Gaussian)
+            + VaeLoss.KlDivergence(forward.Mean, forward.LogVariance);
+        var expected = torchScores.data<float>().ToArray();
+
+        for (int i = 0; i < expected.Length; i++)
+            Assert.Equal(expected[i], onnxScores[i], 1e-5 * Math.Max(1, Math.Abs(expected[i])));
+    }
+
+    private sealed class Prediction
+    {
+        public float Score { get; set; }
+        public bool PredictedLabel { get; set; }
+    }
+}
