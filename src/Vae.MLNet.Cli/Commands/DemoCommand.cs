@@ -52,6 +52,8 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
         AnsiConsole.Write(table);
 
         WriteScores(ml, vae.Scored, Path.Combine(settings.Output, "vae-scores.csv"));
+        // The whole pipeline (z-scoring and detector): mlContext.Model.Load or LoadWithBatchedScoring reads it back.
+        ml.Model.Save(vae.Model, train.Data.Schema, Path.Combine(settings.Output, "model.zip"));
         var metrics = new[] { vae, pca }.Select(r => new
         {
             detector = r.Detector,
@@ -61,7 +63,7 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
             score_rows_per_second = r.ScoreRowsPerSecond,
         });
         File.WriteAllText(Path.Combine(settings.Output, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
-        AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(settings.Output)}/vae-scores.csv[/] and [bold]metrics.json[/].");
+        AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(settings.Output)}/[/]: vae-scores.csv, metrics.json, model.zip.");
         Console.WriteLine(JsonSerializer.Serialize(new { auc = vae.Auc, pca_auc = pca.Auc, detection_rate_at_10fp = vae.DetectionRateAt10FalsePositives }));
         return 0;
     }
