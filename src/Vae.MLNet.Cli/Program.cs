@@ -6,6 +6,7 @@ app.Configure(config =>
 {
     config.SetApplicationName("vae-mlnet");
     config.AddCommand<DemoCommand>("demo").WithDescription("Train the VAE anomaly detector on an embedded dataset and compare it with RandomizedPca.");
+    config.AddCommand<BenchCommand>("bench").WithDescription("Scoring speed side by side: ours, ApplyOnnxModel, a bare ONNX Runtime session; the last line is JSON.");
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Train on one CSV, score a labelled CSV; the last line is JSON.");
     // One line per error, no stack trace: the message says what to fix.
     config.SetExceptionHandler((exception, _) =>

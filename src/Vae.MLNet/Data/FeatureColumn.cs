@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -78,6 +80,15 @@ internal static class FeatureColumn
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {
+        // x − x is 0 for every finite x and NaN for NaN and ±∞: one vectorized pass clears the usual, clean row.
+        var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+        bool clean = true;
+        foreach (var vector in vectors)
+            clean &= Vector.EqualsAll(vector - vector, Vector<float>.Zero);
+        for (int i = vectors.Length * Vector<float>.Count; i < values.Length; i++)
+            clean &= float.IsFinite(values[i]);
+        if (clean)
+            return -1;
         for (int i = 0; i < values.Length; i++)
             if (!float.IsFinite(values[i]))
                 return i;

@@ -5,19 +5,17 @@ namespace Vae.MLNet;
 
 /// <summary>
 /// Walks the source with two cursors in step: <c>_rows</c> serves the pass-through columns row by row, while
-/// <c>_features</c> reads ahead a block of feature vectors that is scored in one ONNX Runtime call.
+/// <see cref="ScoredBlocks"/> reads ahead blocks of feature vectors, each scored in one ONNX Runtime call.
 /// </summary>
 internal sealed class VaeBatchCursor : DataViewRowCursor
 {
     private readonly VaeTransformerBase _transformer;
     private readonly DataViewRowCursor _rows;
-    private readonly DataViewRowCursor? _features;
-    private readonly ValueGetter<VBuffer<float>>? _featureGetter;
+    private readonly ScoredBlocks? _blocks;
     private readonly RowWithOutputs _columns;
-    private readonly VaeScoreBatch? _batch;
     private readonly BatchPosition _position;
-    private VBuffer<float> _featureValues;
-    private int _rowsInBatch;
+    private VaeScoreBatch? _block;
+    private int _rowsInBlock;
 
     public VaeBatchCursor(VaeTransformerBase transformer, IDataView source, DataViewSchema schema,
         DataViewRowCursor rows, IReadOnlyList<(int Index, VaeOutputColumn Column)> outputs)
@@ -29,11 +27,7 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
         _columns = new RowWithOutputs(rows);
         if (outputs.Count > 0)
         {
-            var featureColumn = source.Schema[transformer.FeatureColumnName];
-            _features = source.GetRowCursor(new[] { featureColumn });
-            _featureGetter = _features.GetGetter<VBuffer<float>>(featureColumn);
-            _batch = new VaeScoreBatch(transformer.Model.InputDimension, transformer.Model.LatentDimension, VaeTransformerBase.DefaultBatchSize,
-                VaeTransformerBase.Needs(outputs.Select(o => o.Column)));
+            _blocks = new ScoredBlocks(transformer, source, VaeTransformerBase.Needs(outputs.Select(o => o.Column)));
             _columns.AddOutputs(outputs, _position);
         }
     }
@@ -48,8 +42,11 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
     {
         if (!_rows.MoveNext())
             return false;
-        if (_batch != null && ++_position.Index >= _rowsInBatch)
-            ScoreNextBlock();
+        if (_blocks != null && ++_position.Index >= _rowsInBlock)
+        {
+            _rowsInBlock = _blocks.Advance(out _block);
+            _position.Index = 0;
+        }
         return true;
     }
 
@@ -64,25 +61,9 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
         if (disposing)
         {
             _rows.Dispose();
-            _features?.Dispose();
+            _blocks?.Dispose();
         }
         base.Dispose(disposing);
-    }
-
-    private void ScoreNextBlock()
-    {
-        var batch = _batch!;
-        int width = _transformer.Model.InputDimension;
-        int rows = 0;
-        while (rows < batch.Capacity && _features!.MoveNext())
-        {
-            _featureGetter!(ref _featureValues);
-            FeatureColumn.CopyChecked(_featureValues, batch.Features.AsSpan(rows * width, width), _transformer.FeatureColumnName, _features.Position);
-            rows++;
-        }
-        _transformer.Scorer.Run(batch, rows);
-        _rowsInBatch = rows;
-        _position.Index = 0;
     }
 
     private sealed class BatchPosition(VaeBatchCursor cursor) : ScoredRow
@@ -94,7 +75,7 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
         public override VaeScoreBatch Current(out int index)
         {
             index = Index;
-            return cursor._batch!;
+            return cursor._block!;
         }
     }
 }

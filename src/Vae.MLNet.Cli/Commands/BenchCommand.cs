@@ -1,0 +1,157 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.OnnxRuntime;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Vae.MLNet.Training;
+
+namespace Vae.MLNet.Cli;
+
+/// <summary>
+/// <c>vae-mlnet bench</c>: trains a detector on seeded synthetic rows, then scores them with each contender in turn,
+/// round after round, in one process. The last output line is one JSON object with the figures and ratios.
+/// </summary>
+internal sealed class BenchCommand : Command<BenchCommand.Settings>
+{
+    private const string Fresh = "ours (fresh)";
+    private const string Reloaded = "ours (reloaded with LoadWithBatchedScoring)";
+    private const string Bare = "bare ONNX Runtime, 1024-row batches";
+    private const string ApplyOnnx = "ML.NET ApplyOnnxModel";
+    private const string ReadOnly = "reading the feature column only";
+
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("--rows <N>"), Description("Rows to score (default 1,000,000).")]
+        public int Rows { get; init; } = 1_000_000;
+
+        [CommandOption("--features <D>"), Description("Features per row (default 30).")]
+        public int Features { get; init; } = 30;
+
+        [CommandOption("--hidden <SIZES>"), Description("Hidden layer sizes (default 64).")]
+        public string Hidden { get; init; } = "64";
+
+        [CommandOption("--latent <K>"), Description("Latent dimension (default 8).")]
+        public int Latent { get; init; } = 8;
+
+        [CommandOption("--train-rows <N>"), Description("Rows to train on (default 20,000).")]
+        public int TrainRows { get; init; } = 20_000;
+
+        [CommandOption("--epochs <N>"), Description("Training epochs (default 3).")]
+        public int Epochs { get; init; } = 3;
+
+        [CommandOption("--rounds <N>"), Description("Rounds of alternating contenders; medians are reported (default 3).")]
+        public int Rounds { get; init; } = 3;
+
+        [CommandOption("--apply-onnx-rows <N>"), Description("Rows for ApplyOnnxModel, which scores one row per call (default 100,000).")]
+        public int ApplyOnnxRows { get; init; } = 100_000;
+
+        [CommandOption("--seed <N>"), Description("Seed of the data and the training (default 0).")]
+        public int Seed { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        string folder = Directory.CreateTempSubdirectory("vae-bench-").FullName;
+        try
+        {
+            return Run(settings, folder);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static int Run(Settings settings, string folder)
+    {
+        var ml = new MLContext(seed: settings.Seed);
+        var data = SyntheticData.GaussianMixture(settings.Rows, settings.Features, settings.Seed);
+        var bench = new ScoringBenchmark(ml, data);
+        var trainView = ml.Data.TakeRows(bench.View, Math.Min(settings.TrainRows, settings.Rows));
+        AnsiConsole.MarkupLine($"[bold]bench[/]: {settings.Rows:N0} rows × {settings.Features} features, hidden {settings.Hidden}, latent {settings.Latent}, {Environment.ProcessorCount} cores");
+
+        var clock = Stopwatch.StartNew();
+        var detector = ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options
+        {
+            FeatureColumnName = ScoringBenchmark.Column,
+            HiddenLayerSizes = settings.Hidden.Split(',').Select(int.Parse).ToArray(),
+            LatentDimension = settings.Latent,
+            Epochs = settings.Epochs,
+            ValidationFraction = 0,
+            Seed = settings.Seed,
+        }).Fit(trainView);
+        double trainSeconds = clock.Elapsed.TotalSeconds;
+
+        string onnxPath = Path.Combine(folder, "vae.onnx"), zipPath = Path.Combine(folder, "model.zip");
+        detector.Model.ExportOnnx(onnxPath);
+        ml.Model.Save(detector, bench.View.Schema, zipPath);
+        clock.Restart();
+        var reloaded = ml.Model.LoadWithBatchedScoring(zipPath, out _);
+        double firstScoreMs = LatencyOfFirstScore(ml, reloaded, bench, clock);
+        using var session = new InferenceSession(onnxPath);
+
+        var contenders = new (string Name, Func<double> RowsPerSecond)[]
+        {
+            (Fresh, () => bench.ThroughTransformer(detector)),
+            (Reloaded, () => bench.ThroughTransformer(reloaded)),
+            (Bare, () => bench.BareOnnxRuntime(session)),
+            (ApplyOnnx, () => bench.ApplyOnnxModel(onnxPath, Math.Min(settings.ApplyOnnxRows, settings.Rows))),
+            (ReadOnly, bench.ReadingFeaturesOnly),
+        };
+        var figures = contenders.ToDictionary(c => c.Name, _ => new List<double>());
+        // Round 0 warms up: the JIT compiles the per-row paths at full optimization only after their first calls.
+        for (int round = 0; round <= settings.Rounds; round++)
+            foreach (var (name, run) in contenders)
+            {
+                double rowsPerSecond = run();
+                if (round > 0)
+                    figures[name].Add(rowsPerSecond);
+            }
+        var median = figures.ToDictionary(f => f.Key, f => Median(f.Value));
+        // Ratios of the same round, whose contenders ran back to back, then the median: steadier than a ratio of medians.
+        double RoundRatio(string ours, string other) => Median(figures[ours].Zip(figures[other], (a, b) => a / b).ToList());
+        var (p50, p99) = bench.PredictionEngineLatency(detector, 10_000);
+
+        var table = new Table().AddColumns("scoring", "rows/s (median)", "rounds");
+        foreach (var (name, values) in figures)
+            table.AddRow(name, $"{median[name]:N0}", string.Join(" ", values.Select(v => v.ToString("N0"))));
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"PredictionEngine latency p50 {p50:F1} µs, p99 {p99:F1} µs; first score after loading {firstScoreMs:F1} ms");
+
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["rows"] = settings.Rows,
+            ["features"] = settings.Features,
+            ["train_rows_per_second"] = Math.Round(settings.Epochs * Math.Min(settings.TrainRows, settings.Rows) / trainSeconds),
+            ["score_rows_per_second"] = Math.Round(median[Fresh]),
+            ["score_rows_per_second_reloaded"] = Math.Round(median[Reloaded]),
+            ["bare_ort_rows_per_second"] = Math.Round(median[Bare]),
+            ["apply_onnx_model_rows_per_second"] = Math.Round(median[ApplyOnnx]),
+            ["score_speedup_vs_apply_onnx_model"] = Math.Round(RoundRatio(Fresh, ApplyOnnx), 2),
+            ["score_speedup_vs_apply_onnx_model_reloaded"] = Math.Round(RoundRatio(Reloaded, ApplyOnnx), 2),
+            ["score_ratio_vs_bare_ort"] = Math.Round(RoundRatio(Fresh, Bare), 3),
+            ["score_ratio_vs_bare_ort_reloaded"] = Math.Round(RoundRatio(Reloaded, Bare), 3),
+            ["read_features_only_rows_per_second"] = Math.Round(median[ReadOnly]),
+            ["prediction_engine_p50_us"] = Math.Round(p50, 1),
+            ["prediction_engine_p99_us"] = Math.Round(p99, 1),
+            ["first_score_after_load_ms"] = Math.Round(firstScoreMs, 1),
+        }));
+        return 0;
+    }
+
+    /// <summary>Milliseconds from the start of <paramref name="clock"/> (just before loading) to the first score read.</summary>
+    private static double LatencyOfFirstScore(MLContext ml, ITransformer model, ScoringBenchmark bench, Stopwatch clock)
+    {
+        var scored = model.Transform(ml.Data.TakeRows(bench.View, 1));
+        using var cursor = scored.GetRowCursor([scored.Schema["Score"]]);
+        var getter = cursor.GetGetter<float>(scored.Schema["Score"]);
+        float score = 0;
+        cursor.MoveNext();
+        getter(ref score);
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+}
