@@ -42,24 +42,12 @@ internal sealed class OnnxGraphBuilder
     public void SetMetadata(string key, string value) => _metadata[key] = value;
 
     /// <summary>Stores an int64 tensor in the graph, e.g. a shape for Reshape.</summary>
-    public string AddInt64Initializer(string name, long[] values, params long[] dimensions)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
-        tensor.Dims.AddRange(dimensions);
-        tensor.Int64Data.AddRange(values);
-        _graph.Initializer.Add(tensor);
-        return name;
-    }
+    public string AddInt64Initializer(string name, long[] values, params long[] dimensions) =>
+        AddTensor(name, TensorProto.Types.DataType.Int64, dimensions, tensor => tensor.Int64Data.AddRange(values));
 
     /// <summary>Stores a float weight tensor in the graph; pass no dimensions for a scalar.</summary>
-    public string AddInitializer(string name, float[] values, params long[] dimensions)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        tensor.Dims.AddRange(dimensions);
-        tensor.FloatData.AddRange(values);
-        _graph.Initializer.Add(tensor);
-        return name;
-    }
+    public string AddInitializer(string name, float[] values, params long[] dimensions) =>
+        AddTensor(name, TensorProto.Types.DataType.Float, dimensions, tensor => tensor.FloatData.AddRange(values));
 
     /// <summary>
     /// Appends a single-output operator and returns the name of its output: <paramref name="output"/> when the value
@@ -88,6 +76,15 @@ internal sealed class OnnxGraphBuilder
         foreach (var (key, value) in _metadata)
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model.ToByteArray();
+    }
+
+    private string AddTensor(string name, TensorProto.Types.DataType type, long[] dimensions, Action<TensorProto> fill)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)type };
+        tensor.Dims.AddRange(dimensions);
+        fill(tensor);
+        _graph.Initializer.Add(tensor);
+        return name;
     }
 
     private ValueInfoProto BatchedTensor(string name, TensorProto.Types.DataType type, long[] featureDimensions)
