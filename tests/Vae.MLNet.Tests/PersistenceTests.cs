@@ -189,10 +189,35 @@ public class PersistenceTests : IDisposable
         var forward = network.Forward(x, sample: false);
         using var torchScores = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, VaeLikelihood.Gaussian)
             + VaeLoss.KlDivergence(forward.Mean, forward.LogVariance);
-        var expected = torchScores.data<float>().ToArray();
+        AssertClose(torchScores.data<float>().ToArray(), onnxScores);
 
+        string path = Path.Combine(_folder, "detector.onnx");
+        detector.ExportOnnx(path);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path);
+        using var input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
+        using var outputs = session.Run(new Microsoft.ML.OnnxRuntime.RunOptions(), ["features"], [input], ["latent_mean", "reconstruction", "score", "predicted_label"]);
+        AssertClose(forward.Mean.data<float>().ToArray(), outputs[0].GetTensorDataAsSpan<float>().ToArray());
+        AssertClose(forward.Decoded.data<float>().ToArray(), outputs[1].GetTensorDataAsSpan<float>().ToArray());
+        AssertClose(onnxScores, outputs[2].GetTensorDataAsSpan<float>().ToArray());
+        Assert.Equal(onnxScores.Select(s => s > detector.Threshold), outputs[3].GetTensorDataAsSpan<bool>().ToArray());
+    }
+
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
-            Assert.Equal(expected[i], onnxScores[i], 1e-5 * Math.Max(1, Math.Abs(expected[i])));
+            Assert.Equal(expected[i], actual[i], 1e-5 * Math.Max(1, Math.Abs(expected[i])));
+    }
+
+    [Fact]
+    public void ALoadedModelNamesBothSizesWhenTheFeaturesHaveAnotherWidth()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TestData.ToDataView(ml, TestData.Gaussian(100, 0, dimension: 6));
+        SaveAndReload(ml.AnomalyDetection.Trainers.Vae(Detector).Fit(data), data, out var loaded, batched: true);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => loaded.Transform(TestData.ToDataView(ml, TestData.Gaussian(10, 0, dimension: 4))));
+        Assert.Contains("has 4 features, but the model was trained on 6", error.Message);
     }
 
     private sealed class Prediction

@@ -60,6 +60,16 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
         return new TransformerChain<ITransformer>(onnx, glue);
     }
 
+    /// <summary>
+    /// Writes the detector as an ONNX file: the outputs of <see cref="VaeModelOnnxExtensions"/> plus
+    /// <c>predicted_label</c>, Boolean [N], true where <c>score</c> is above <see cref="Threshold"/>.
+    /// </summary>
+    public void ExportOnnx(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        File.WriteAllBytes(path, VaeOnnxGraph.Build(Model, VaeOnnxGraph.Features, VaeOnnxGraph.AllOutputs, (VaeOnnxGraph.PredictedLabel, Threshold)));
+    }
+
     /// <summary>The same model with another threshold; no retraining.</summary>
     public VaeAnomalyDetectionTransformer WithThreshold(float threshold) =>
         new(Model, FeatureColumnName, threshold, TrainingScores);

@@ -14,6 +14,7 @@ internal static class VaeOnnxGraph
     public const string ReconstructionError = "reconstruction_error";
     public const string KlDivergence = "kl_divergence";
     public const string Score = "score";
+    public const string PredictedLabel = "predicted_label";
 
     /// <summary>The symbolic name of the leading (row) dimension of every input and output.</summary>
     public const string BatchDimension = "N";
