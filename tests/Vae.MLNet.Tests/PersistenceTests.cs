@@ -144,8 +144,7 @@ public class PersistenceTests : IDisposable
         File.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes("PK not a model"));
         Assert.Contains("mlContext.Model.Load", Assert.Throws<InvalidDataException>(() => VaeModelFile.Load(path)).Message);
 
-        File.WriteAllBytes(path, VaeOnnxGraph.Build(model, "x", VaeOnnxGraph.AllOutputs,
-            metadata: new Dictionary<string, string> { [VaeOnnxMetadata.Format] = "7" }));
+        File.WriteAllBytes(path, VaeOnnxGraph.Build(model, new VaeGraphOptions { Metadata = new Dictionary<string, string> { [VaeOnnxMetadata.Format] = "7" } }));
         Assert.Contains("format version 7", Assert.Throws<InvalidDataException>(() => VaeModelFile.Load(path)).Message);
     }
 

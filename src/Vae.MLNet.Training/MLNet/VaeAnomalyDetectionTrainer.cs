@@ -26,6 +26,21 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
 
         /// <summary>An explicit score threshold; rows scoring above it are anomalies. Default null: from <see cref="Contamination"/>.</summary>
         public float? Threshold;
+
+        /// <summary>How rows are scored (see <see cref="VaeScoreKind"/>). Default <see cref="VaeScoreKind.NegativeElbo"/>.</summary>
+        public VaeScoreKind Score = VaeScoreKind.NegativeElbo;
+
+        /// <summary>Draws per row (L or K) for <see cref="VaeScoreKind.MonteCarloElbo"/> and <see cref="VaeScoreKind.ImportanceWeighted"/>. Default 10.</summary>
+        public int ScoreSamples = 10;
+
+        /// <summary>Seed of the scoring draws (the same ε for every row, so scores are deterministic). Default 0.</summary>
+        public int ScoreSeed;
+
+        /// <summary>
+        /// If set, a column for the per-feature reconstruction error −log p(xⱼ|z = μ), a vector of D Singles that sums
+        /// to the reconstruction term: the features that made a row anomalous. Default null (not produced).
+        /// </summary>
+        public string? FeatureErrorColumnName;
     }
 
     private readonly Options _options;
@@ -38,6 +53,7 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
             throw new ArgumentOutOfRangeException(nameof(options.Contamination), options.Contamination, "Contamination must be in [0, 1].");
         if (options.Threshold is float t && !float.IsFinite(t))
             throw new ArgumentOutOfRangeException(nameof(options.Threshold), t, "The threshold must be finite.");
+        new VaeScoring(options.Score, options.ScoreSamples, options.ScoreSeed).Validate();
         _options = options;
         _core = new VaeEstimatorCore(env, nameof(VaeAnomalyDetectionTrainer), options.FeatureColumnName, options);
     }
@@ -46,16 +62,23 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
     public VaeAnomalyDetectionTransformer Fit(IDataView input)
     {
         var model = _core.Train(input, out var features, out int rows);
-        using var scorer = new VaeOnnxScorer(model, intraOpThreads: 0);
+        var scoring = new VaeScoring(_options.Score, _options.ScoreSamples, _options.ScoreSeed);
+        using var scorer = new VaeOnnxScorer(model, scoring);
         var quantiles = ScoreQuantiles.FromScores(scorer.ScoreAll(features, rows));
         float threshold = _options.Threshold ?? quantiles.ThresholdForContamination(_options.Contamination);
-        return new VaeAnomalyDetectionTransformer(model, _options.FeatureColumnName, threshold, quantiles);
+        return new VaeAnomalyDetectionTransformer(model, _options.FeatureColumnName, threshold, quantiles, scoring, _options.FeatureErrorColumnName);
     }
 
-    /// <summary>The input schema plus <c>Score</c> (Single) and <c>PredictedLabel</c> (Boolean).</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => _core.OutputSchema(inputSchema,
-    [
-        (VaeAnomalyDetectionTransformer.ScoreColumnName, NumberDataViewType.Single),
-        (VaeAnomalyDetectionTransformer.PredictedLabelColumnName, BooleanDataViewType.Instance),
-    ]);
+    /// <summary>The input schema plus <c>Score</c> (Single), <c>PredictedLabel</c> (Boolean) and, if requested, the per-feature errors.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var added = new List<(string, DataViewType)>
+        {
+            (VaeAnomalyDetectionTransformer.ScoreColumnName, NumberDataViewType.Single),
+            (VaeAnomalyDetectionTransformer.PredictedLabelColumnName, BooleanDataViewType.Instance),
+        };
+        if (_options.FeatureErrorColumnName != null)
+            added.Add((_options.FeatureErrorColumnName, VaeEstimatorCore.KnownSizeVector));
+        return _core.OutputSchema(inputSchema, added);
+    }
 }

@@ -27,6 +27,9 @@ public sealed class VaeEncodeEstimator : IEstimator<VaeEncodeTransformer>
 
         /// <summary>Seed of the draws in <see cref="SampleColumnName"/>; the same seed and row give the same z. Default 0.</summary>
         public int SampleSeed;
+
+        /// <summary>If set, a column for the reconstruction at z = μ(x), a vector of D Singles. Default null (not produced).</summary>
+        public string? ReconstructionColumnName;
     }
 
     private readonly Options _options;
@@ -45,7 +48,7 @@ public sealed class VaeEncodeEstimator : IEstimator<VaeEncodeTransformer>
     {
         var model = _core.Train(input, out _, out _);
         return new VaeEncodeTransformer(model, _options.OutputColumnName, _options.InputColumnName,
-            _options.LogVarianceColumnName, _options.SampleColumnName, _options.SampleSeed);
+            _options.LogVarianceColumnName, _options.SampleColumnName, _options.SampleSeed, _options.ReconstructionColumnName);
     }
 
     /// <summary>The input schema plus the latent columns; fails if the input is not a known-size Single vector.</summary>
@@ -57,6 +60,8 @@ public sealed class VaeEncodeEstimator : IEstimator<VaeEncodeTransformer>
             added.Add((_options.LogVarianceColumnName, latent));
         if (_options.SampleColumnName != null)
             added.Add((_options.SampleColumnName, latent));
+        if (_options.ReconstructionColumnName != null)
+            added.Add((_options.ReconstructionColumnName, VaeEstimatorCore.KnownSizeVector));
         return _core.OutputSchema(inputSchema, added);
     }
 }

@@ -33,6 +33,12 @@ internal sealed class VaeEstimatorCore
         return MLNetInternals.AddColumns(input, added);
     }
 
+    /// <summary>
+    /// A known-size Single vector column's type, for <see cref="OutputSchema"/>: a <see cref="SchemaShape"/> records
+    /// that a vector's size is known, not the size, so any size describes an output as wide as the features.
+    /// </summary>
+    public static readonly DataViewType KnownSizeVector = new VectorDataViewType(NumberDataViewType.Single, 1);
+
     /// <summary>Reads the feature column once into a contiguous buffer and trains on it.</summary>
     public VaeModel Train(IDataView data, out float[] features, out int rows)
     {

@@ -26,7 +26,7 @@ internal sealed class ScoredBlocks : IDisposable
         var column = source.Schema[transformer.FeatureColumnName];
         _features = source.GetRowCursor([column]);
         _getter = _features.GetGetter<VBuffer<float>>(column);
-        _block = new VaeScoreBatch(transformer.Model.InputDimension, transformer.Model.LatentDimension, VaeTransformerBase.DefaultBatchSize, needs);
+        _block = transformer.CreateBatch(VaeTransformerBase.DefaultBatchSize, needs);
     }
 
     /// <summary>
@@ -35,7 +35,7 @@ internal sealed class ScoredBlocks : IDisposable
     /// </summary>
     public int Advance(out VaeScoreBatch block)
     {
-        int width = _transformer.Model.InputDimension;
+        int width = _transformer.InputWidth;
         int rows = 0;
         while (rows < _block.Capacity && _features.MoveNext())
         {

@@ -23,18 +23,28 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     /// <param name="featureColumnName">The features: a known-size vector of Single with <see cref="VaeModel.InputDimension"/> slots.</param>
     /// <param name="threshold">Rows whose score is above it are labelled anomalous.</param>
     /// <param name="trainingScores">The training rows' score distribution, which lets <see cref="WithContamination"/> pick a threshold.</param>
-    public VaeAnomalyDetectionTransformer(VaeModel model, string featureColumnName, float threshold, ScoreQuantiles? trainingScores = null)
+    /// <param name="scoring">How the score is computed; default the negative ELBO at z = μ.</param>
+    /// <param name="featureErrorColumnName">If set, a column for the per-feature reconstruction error −log p(xⱼ|z = μ),
+    /// a vector of <see cref="VaeModel.InputDimension"/> slots that sums to the reconstruction term: which features made a row anomalous.</param>
+    public VaeAnomalyDetectionTransformer(VaeModel model, string featureColumnName, float threshold, ScoreQuantiles? trainingScores = null,
+        VaeScoring? scoring = null, string? featureErrorColumnName = null)
         : base(model, featureColumnName)
     {
         if (!float.IsFinite(threshold))
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be finite.");
+        (scoring ?? VaeScoring.Default).Validate();
         Threshold = threshold;
         TrainingScores = trainingScores;
-        _outputColumns =
-        [
+        ScoringChoice = scoring ?? VaeScoring.Default;
+        FeatureErrorColumnName = featureErrorColumnName;
+        var columns = new List<VaeOutputColumn>
+        {
             VaeOutputColumn.Scalar(ScoreColumnName, VaeOutputs.Score),
             new PredictedLabelColumn(PredictedLabelColumnName, threshold),
-        ];
+        };
+        if (featureErrorColumnName != null)
+            columns.Add(VaeOutputColumn.Vector(featureErrorColumnName, VaeOutputs.FeatureError, model.InputDimension));
+        _outputColumns = columns.ToArray();
     }
 
     /// <summary>Rows whose score is above the threshold get <c>PredictedLabel</c> = true.</summary>
@@ -43,7 +53,15 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     /// <summary>The training rows' score distribution, when the model was trained here.</summary>
     public ScoreQuantiles? TrainingScores { get; }
 
+    /// <summary>How the score is computed.</summary>
+    public VaeScoring ScoringChoice { get; }
+
+    /// <summary>The per-feature reconstruction-error column, if requested.</summary>
+    public string? FeatureErrorColumnName { get; }
+
     internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
+
+    internal override VaeScoring Scoring => ScoringChoice;
 
     private protected override ITransformer ToSaveable(MLContext ml)
     {
@@ -54,7 +72,14 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
         };
         if (TrainingScores != null)
             metadata[VaeOnnxMetadata.ScoreQuantiles] = VaeOnnxMetadata.FormatFloats(TrainingScores.Values);
-        var onnx = ToOnnxTransformer(ml, [(VaeOnnxGraph.Score, ScoreColumnName)], (PredictedLabelColumnName, Threshold), metadata);
+        VaeOnnxMetadata.DescribeScoring(ScoringChoice, metadata);
+        var outputs = new List<(string, string)> { (VaeOnnxGraph.Score, ScoreColumnName) };
+        if (FeatureErrorColumnName != null)
+        {
+            outputs.Add((VaeOnnxGraph.FeatureError, FeatureErrorColumnName));
+            metadata[VaeOnnxMetadata.FeatureErrorColumn] = FeatureErrorColumnName;
+        }
+        var onnx = ToOnnxTransformer(ml, outputs, (PredictedLabelColumnName, Threshold), metadata);
         var glue = ml.Transforms.CustomMapping<AnomalyColumnsMapping.OnnxColumns, AnomalyColumnsMapping.Columns>(
             AnomalyColumnsMapping.Map, AnomalyColumnsMapping.ContractName).Fit(onnx.Transform(EmptyInput(ml)));
         return new TransformerChain<ITransformer>(onnx, glue);
@@ -67,12 +92,12 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     public void ExportOnnx(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, VaeOnnxGraph.Build(Model, VaeOnnxGraph.Features, VaeOnnxGraph.AllOutputs, (VaeOnnxGraph.PredictedLabel, Threshold)));
+        File.WriteAllBytes(path, VaeOnnxGraph.Build(Model, new VaeGraphOptions { Label = (VaeOnnxGraph.PredictedLabel, Threshold), Scoring = ScoringChoice }));
     }
 
     /// <summary>The same model with another threshold; no retraining.</summary>
     public VaeAnomalyDetectionTransformer WithThreshold(float threshold) =>
-        new(Model, FeatureColumnName, threshold, TrainingScores);
+        new(Model, FeatureColumnName, threshold, TrainingScores, ScoringChoice, FeatureErrorColumnName);
 
     /// <summary>
     /// The same model with the threshold that flags a fraction <paramref name="contamination"/> of the training rows.

@@ -17,8 +17,10 @@ public sealed class VaeEncodeTransformer : VaeTransformerBase
     /// <param name="logVarianceColumnName">If set, a column for log σ²(x), same size as the latent mean.</param>
     /// <param name="sampleColumnName">If set, a column for a draw z ~ q(z|x), same size as the latent mean.</param>
     /// <param name="sampleSeed">Seed of the draws: the same seed and row position give the same z.</param>
+    /// <param name="reconstructionColumnName">If set, a column for the decoder's output at z = μ(x): a vector of
+    /// <see cref="VaeModel.InputDimension"/> slots (the mean, or probabilities for a Bernoulli likelihood).</param>
     public VaeEncodeTransformer(VaeModel model, string outputColumnName, string inputColumnName,
-        string? logVarianceColumnName = null, string? sampleColumnName = null, int sampleSeed = 0)
+        string? logVarianceColumnName = null, string? sampleColumnName = null, int sampleSeed = 0, string? reconstructionColumnName = null)
         : base(model, inputColumnName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
@@ -26,11 +28,14 @@ public sealed class VaeEncodeTransformer : VaeTransformerBase
         LogVarianceColumnName = logVarianceColumnName;
         SampleColumnName = sampleColumnName;
         SampleSeed = sampleSeed;
+        ReconstructionColumnName = reconstructionColumnName;
         var columns = new List<VaeOutputColumn> { VaeOutputColumn.Vector(outputColumnName, VaeOutputs.LatentMean, model.LatentDimension) };
         if (logVarianceColumnName != null)
             columns.Add(VaeOutputColumn.Vector(logVarianceColumnName, VaeOutputs.LatentLogVariance, model.LatentDimension));
         if (sampleColumnName != null)
             columns.Add(new SampledLatentColumn(sampleColumnName, model.LatentDimension, sampleSeed));
+        if (reconstructionColumnName != null)
+            columns.Add(VaeOutputColumn.Vector(reconstructionColumnName, VaeOutputs.Reconstruction, model.InputDimension));
         _outputColumns = columns.ToArray();
     }
 
@@ -45,6 +50,9 @@ public sealed class VaeEncodeTransformer : VaeTransformerBase
 
     /// <summary>Seed of the sampled latent vectors.</summary>
     public int SampleSeed { get; }
+
+    /// <summary>The reconstruction column, if requested.</summary>
+    public string? ReconstructionColumnName { get; }
 
     internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
 
@@ -67,6 +75,11 @@ public sealed class VaeEncodeTransformer : VaeTransformerBase
         {
             outputs.Add((VaeOnnxGraph.LatentLogVariance, LogVarianceColumnName));
             metadata[VaeOnnxMetadata.LogVarianceColumn] = LogVarianceColumnName;
+        }
+        if (ReconstructionColumnName != null)
+        {
+            outputs.Add((VaeOnnxGraph.Reconstruction, ReconstructionColumnName));
+            metadata[VaeOnnxMetadata.ReconstructionColumn] = ReconstructionColumnName;
         }
         return ToOnnxTransformer(ml, outputs, null, metadata);
     }

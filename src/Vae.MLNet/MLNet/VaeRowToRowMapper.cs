@@ -69,7 +69,7 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, DataView
                 _row = row;
                 if (needs == VaeOutputs.None)
                     return;
-                _batch = new VaeScoreBatch(row._transformer.Model.InputDimension, row._transformer.Model.LatentDimension, 1, needs);
+                _batch = row._transformer.CreateBatch(1, needs);
                 _features = row._input.GetGetter<VBuffer<float>>(row._input.Schema[row._transformer.FeatureColumnName]);
             }
 

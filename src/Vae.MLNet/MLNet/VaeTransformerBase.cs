@@ -28,8 +28,24 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// <summary>The trained network.</summary>
     public VaeModel Model { get; }
 
-    /// <summary>The input column: a known-size vector of Single with <see cref="VaeModel.InputDimension"/> slots.</summary>
+    /// <summary>
+    /// The input column: a known-size vector of Single, with <see cref="VaeModel.InputDimension"/> slots (the
+    /// features) or, for <see cref="VaeDecodeTransformer"/>, <see cref="VaeModel.LatentDimension"/> slots.
+    /// </summary>
     public string FeatureColumnName { get; }
+
+    /// <summary>Values per row of the input column.</summary>
+    internal virtual int InputWidth => Model.InputDimension;
+
+    /// <summary>How the score output is computed; only the detector offers a choice.</summary>
+    internal virtual VaeScoring Scoring => VaeScoring.Default;
+
+    /// <summary>The ONNX Runtime scorer for this transformer's graph.</summary>
+    private protected virtual VaeOnnxScorer CreateScorer() => new(Model, Scoring);
+
+    /// <summary>Buffers for <paramref name="capacity"/> rows of this transformer's input and the outputs it <paramref name="needs"/>.</summary>
+    internal VaeScoreBatch CreateBatch(int capacity, VaeOutputs needs) =>
+        new(Model.InputDimension, Model.LatentDimension, capacity, needs, InputWidth);
 
     /// <summary>Always true: the transformer maps each row on its own, so <c>PredictionEngine</c> works.</summary>
     public bool IsRowToRowMapper => true;
@@ -46,7 +62,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
         get
         {
             lock (_scorerLock)
-                return _scorer ??= new VaeOnnxScorer(Model, intraOpThreads: 0);
+                return _scorer ??= CreateScorer();
         }
     }
 
@@ -54,7 +70,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        FeatureColumn.CheckSchema(inputSchema, FeatureColumnName, Model.InputDimension);
+        FeatureColumn.CheckSchema(inputSchema, FeatureColumnName, InputWidth);
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
         foreach (var column in OutputColumns)
@@ -92,8 +108,16 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
         (string Name, float Threshold)? label, Dictionary<string, string> metadata)
     {
         metadata[VaeOnnxMetadata.FeatureColumn] = FeatureColumnName;
-        var graph = VaeOnnxGraph.Build(Model, FeatureColumnName, outputs, label, metadata, perRow: true);
-        var columns = outputs.Select(o => o.Name).Concat(label is var (name, _) ? [name] : Array.Empty<string>()).ToArray();
+        var graph = VaeOnnxGraph.Build(Model, new VaeGraphOptions
+        {
+            InputName = FeatureColumnName, Outputs = outputs, Label = label, Metadata = metadata, PerRow = true, Scoring = Scoring,
+        });
+        return ToOnnxTransformer(ml, graph, outputs.Select(o => o.Name).Concat(label is var (name, _) ? [name] : Array.Empty<string>()).ToArray());
+    }
+
+    /// <summary>An OnnxTransformer over <paramref name="graph"/>, reading <see cref="FeatureColumnName"/>.</summary>
+    private protected OnnxTransformer ToOnnxTransformer(MLContext ml, byte[] graph, string[] columns)
+    {
         return ml.Transforms.ApplyOnnxModel(columns, [FeatureColumnName], new MemoryStream(graph)).Fit(EmptyInput(ml));
     }
 
@@ -102,7 +126,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     {
         var schema = SchemaDefinition.Create(typeof(FeatureRow));
         schema[0].ColumnName = FeatureColumnName;
-        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Model.InputDimension);
+        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, InputWidth);
         return ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), schema);
     }
 

@@ -65,6 +65,16 @@ internal sealed class OnnxGraphBuilder
         return node.Output[0];
     }
 
+    public static AttributeProto IntAttribute(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    public static AttributeProto IntsAttribute(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
+
     public static AttributeProto FloatAttribute(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
@@ -78,8 +88,11 @@ internal sealed class OnnxGraphBuilder
         return model.ToByteArray();
     }
 
+    // A name already stored is the same weight used again (the decoder, run at z = μ and at sampled z), kept once.
     private string AddTensor(string name, TensorProto.Types.DataType type, long[] dimensions, Action<TensorProto> fill)
     {
+        if (_graph.Initializer.Any(existing => existing.Name == name))
+            return name;
         var tensor = new TensorProto { Name = name, DataType = (int)type };
         tensor.Dims.AddRange(dimensions);
         fill(tensor);

@@ -15,6 +15,7 @@ internal static class VaeOnnxGraph
     public const string KlDivergence = "kl_divergence";
     public const string Score = "score";
     public const string PredictedLabel = "predicted_label";
+    public const string Latent = "latent";
 
     /// <summary>The symbolic name of the leading (row) dimension of every input and output.</summary>
     public const string BatchDimension = "N";
@@ -34,69 +35,105 @@ internal static class VaeOnnxGraph
     private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
 
     /// <summary>Builds the scoring graph of <paramref name="model"/> and returns it as a serialized ONNX ModelProto.</summary>
-    public static byte[] Build(VaeModel model) => Build(model, Features, AllOutputs);
+    public static byte[] Build(VaeModel model) => Build(model, new VaeGraphOptions());
 
     /// <summary>
-    /// Builds the scoring graph with the input named <paramref name="inputName"/> and only <paramref name="outputs"/>
-    /// exposed, each under its new name (as ML.NET's OnnxTransformer names columns after graph outputs). With a
-    /// <paramref name="label"/>, a Boolean output flags the rows whose score is above the threshold. With
-    /// <paramref name="perRow"/>, the graph reads one row, [D], as ML.NET's OnnxTransformer feeds it, so that its
-    /// outputs become flat vector columns ([k], and [1] for a per-row scalar). Every graph carries the model's
-    /// description in its metadata, so <see cref="VaeOnnxReader"/> can rebuild the model.
+    /// Builds the scoring graph as <paramref name="options"/> asks: the input's name, which outputs are exposed and
+    /// under which names (ML.NET's OnnxTransformer names columns after graph outputs), an optional Boolean label,
+    /// the score, and whether it reads batches [N, D] or one row [D]. Every graph carries the model's description in
+    /// its metadata, so <see cref="VaeOnnxReader"/> can rebuild the model.
     /// </summary>
-    public static byte[] Build(VaeModel model, string inputName, IReadOnlyList<(string Output, string Name)> outputs,
-        (string Name, float Threshold)? label = null, IReadOnlyDictionary<string, string>? metadata = null, bool perRow = false)
+    public static byte[] Build(VaeModel model, VaeGraphOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         int d = model.InputDimension;
         int k = model.LatentDimension;
-        var graph = new OnnxGraphBuilder("vae", perRow ? null : BatchDimension);
+        var graph = new OnnxGraphBuilder("vae", options.PerRow ? null : BatchDimension);
 
-        string x = graph.AddInput(inputName, d);
+        // Inside, every value is a batch: a single row becomes a batch of one.
+        string input = graph.AddInput(options.InputName, d);
+        string x = options.PerRow ? graph.AddNode("Reshape", [input, graph.AddInt64Initializer("row_shape", [1, d], 2)]) : input;
         string encoded = HiddenLayers(graph, "encoder", x, model.EncoderLayers, model.Activation);
         string mean = Dense(graph, "mean", encoded, model.MeanLayer, LatentMean);
         string logVariance = Dense(graph, "log_variance", encoded, model.LogVarianceLayer, LatentLogVariance);
 
-        // Decoding μ instead of a sampled z keeps reconstructions and scores deterministic.
-        string decoded = HiddenLayers(graph, "decoder", mean, model.DecoderLayers, model.Activation);
-        string featureError;
-        switch (model.Likelihood)
-        {
-            case VaeLikelihood.Gaussian:
-                string reconstruction = Dense(graph, "output", decoded, model.OutputLayer, Reconstruction);
-                featureError = GaussianFeatureError(graph, x, reconstruction, model.OutputLogVariance);
-                break;
-            case VaeLikelihood.Bernoulli:
-                string logits = Dense(graph, "output", decoded, model.OutputLayer);
-                graph.AddNode("Sigmoid", [logits], output: Reconstruction);
-                featureError = BernoulliFeatureError(graph, x, logits);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(model), model.Likelihood, "Unknown likelihood.");
-        }
-
+        // Decoding μ instead of a sampled z keeps reconstructions deterministic.
+        string featureError = DecodeAndCompare(graph, model, mean, x, Reconstruction, FeatureError).FeatureError!;
         string reconstructionError = SumOverColumns(graph, featureError, "feature_ones", d, ReconstructionError);
         string klDivergence = KlDivergenceToPrior(graph, mean, logVariance, k);
-        graph.AddNode("Add", [reconstructionError, klDivergence], output: Score);
+        VaeScores.Add(graph, model, options.Scoring, x, mean, logVariance, reconstructionError, klDivergence, Score);
 
         var widths = new Dictionary<string, long[]>
         {
             [LatentMean] = [k], [LatentLogVariance] = [k], [Reconstruction] = [d], [FeatureError] = [d],
             [ReconstructionError] = [], [KlDivergence] = [], [Score] = [],
         };
-        foreach (var (output, name) in outputs)
-            graph.AddOutput(name == output ? output : graph.AddNode("Identity", [output], output: name), widths[output]);
-        if (label is var (labelName, threshold))
+        foreach (var (output, name) in options.Outputs)
+            graph.AddOutput(Expose(graph, output, name, options.PerRow), widths[output]);
+        if (options.Label is var (labelName, threshold))
         {
-            graph.AddNode("Greater", [Score, graph.AddInitializer("threshold", [threshold])], output: labelName);
-            graph.AddBooleanOutput(labelName);
+            string label = graph.AddNode("Greater", [Score, graph.AddInitializer("threshold", [threshold])]);
+            graph.AddBooleanOutput(Expose(graph, label, labelName, options.PerRow));
         }
+        foreach (var (key, value) in VaeOnnxMetadata.Describe(model).Concat(options.Metadata ?? new Dictionary<string, string>()))
+            graph.SetMetadata(key, value);
+        return graph.ToModelBytes(IrVersion, OpsetVersion, "Vae.MLNet");
+    }
+
+    /// <summary>
+    /// The decoder alone: input <paramref name="inputName"/> [N, k] (or [k] <paramref name="perRow"/>), output
+    /// <paramref name="outputName"/> [N, D] (the means, or probabilities for a Bernoulli likelihood).
+    /// </summary>
+    public static byte[] BuildDecoder(VaeModel model, string inputName = Latent, string outputName = Reconstruction,
+        bool perRow = false, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        int k = model.LatentDimension;
+        var graph = new OnnxGraphBuilder("vae_decoder", perRow ? null : BatchDimension);
+        string input = graph.AddInput(inputName, k);
+        string z = perRow ? graph.AddNode("Reshape", [input, graph.AddInt64Initializer("row_shape", [1, k], 2)]) : input;
+        string reconstruction = DecodeAndCompare(graph, model, z, null, null, null).Reconstruction;
+        graph.AddOutput(Expose(graph, reconstruction, outputName, perRow), model.InputDimension);
         foreach (var (key, value) in VaeOnnxMetadata.Describe(model).Concat(metadata ?? new Dictionary<string, string>()))
             graph.SetMetadata(key, value);
         return graph.ToModelBytes(IrVersion, OpsetVersion, "Vae.MLNet");
     }
 
-    private static string HiddenLayers(
+    /// <summary>
+    /// Decodes <paramref name="z"/> into the reconstruction and, given the rows <paramref name="x"/>, the per-feature
+    /// negative log-likelihood −log p(xⱼ|z). Returns (reconstruction, feature error or null). Called twice in one
+    /// graph, the decoder's weights are stored once.
+    /// </summary>
+    internal static (string Reconstruction, string? FeatureError) DecodeAndCompare(OnnxGraphBuilder graph, VaeModel model,
+        string z, string? x, string? reconstructionName, string? featureErrorName)
+    {
+        string decoded = HiddenLayers(graph, "decoder", z, model.DecoderLayers, model.Activation);
+        switch (model.Likelihood)
+        {
+            case VaeLikelihood.Gaussian:
+                string mean = Dense(graph, "output", decoded, model.OutputLayer, reconstructionName);
+                return (mean, x is null ? null : GaussianFeatureError(graph, x, mean, model.OutputLogVariance, featureErrorName));
+            case VaeLikelihood.Bernoulli:
+                string logits = Dense(graph, "output", decoded, model.OutputLayer);
+                string probabilities = graph.AddNode("Sigmoid", [logits], output: reconstructionName);
+                return (probabilities, x is null ? null : BernoulliFeatureError(graph, x, logits, featureErrorName));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(model), model.Likelihood, "Unknown likelihood.");
+        }
+    }
+
+    /// <summary>
+    /// A graph output named <paramref name="name"/> for <paramref name="value"/>; for a one-row graph, flattened from
+    /// the batch of one to [width], which ML.NET reads as a flat vector column.
+    /// </summary>
+    private static string Expose(OnnxGraphBuilder graph, string value, string name, bool perRow)
+    {
+        if (perRow)
+            return graph.AddNode("Reshape", [value, graph.AddInt64Initializer($"{name}_flat_shape", [-1], 1)], output: name);
+        return name == value ? value : graph.AddNode("Identity", [value], output: name);
+    }
+
+    internal static string HiddenLayers(
         OnnxGraphBuilder graph, string prefix, string input, IReadOnlyList<DenseLayer> layers, VaeActivation activation)
     {
         string value = input;
@@ -126,7 +163,7 @@ internal static class VaeOnnxGraph
     };
 
     /// <summary>½[(xⱼ − x̂ⱼ)²·exp(−sⱼ) + sⱼ + log 2π] per feature, with sⱼ the learned output log-variance.</summary>
-    private static string GaussianFeatureError(OnnxGraphBuilder graph, string x, string reconstruction, float[] logVariance)
+    private static string GaussianFeatureError(OnnxGraphBuilder graph, string x, string reconstruction, float[] logVariance, string? output)
     {
         // sⱼ is fixed after training, so both per-feature factors are folded here, in double, rather than in the graph.
         int d = logVariance.Length;
@@ -141,18 +178,18 @@ internal static class VaeOnnxGraph
         string residual = graph.AddNode("Sub", [x, reconstruction]);
         string squared = graph.AddNode("Mul", [residual, residual]);
         string scaled = graph.AddNode("Mul", [squared, graph.AddInitializer("half_inverse_variance", halfInverseVariance, d)]);
-        return graph.AddNode("Add", [scaled, graph.AddInitializer("half_log_normalizer", halfLogNormalizer, d)], output: FeatureError);
+        return graph.AddNode("Add", [scaled, graph.AddInitializer("half_log_normalizer", halfLogNormalizer, d)], output: output);
     }
 
     /// <summary>softplus(lⱼ) − xⱼ·lⱼ per feature, with softplus written as max(l, 0) + log(1 + exp(−|l|)).</summary>
-    private static string BernoulliFeatureError(OnnxGraphBuilder graph, string x, string logits)
+    private static string BernoulliFeatureError(OnnxGraphBuilder graph, string x, string logits, string? output)
     {
         // The rewritten softplus never exponentiates a positive number, so large logits cannot overflow to infinity.
         string positivePart = graph.AddNode("Relu", [logits]);
         string negativeMagnitude = graph.AddNode("Neg", [graph.AddNode("Abs", [logits])]);
         string logOnePlusExp = graph.AddNode("Softplus", [negativeMagnitude]);
         string softplus = graph.AddNode("Add", [positivePart, logOnePlusExp]);
-        return graph.AddNode("Sub", [softplus, graph.AddNode("Mul", [x, logits])], output: FeatureError);
+        return graph.AddNode("Sub", [softplus, graph.AddNode("Mul", [x, logits])], output: output);
     }
 
     /// <summary>KL(N(μ, diag exp(lv)) ‖ N(0, I)) = ½ Σₖ (exp(lv) + μ² − 1 − lv), the negated usual form.</summary>
@@ -170,7 +207,7 @@ internal static class VaeOnnxGraph
     /// A product with a vector of ones rather than ReduceSum: with ONNX Runtime 1.31, ReduceSum's row sums varied in the
     /// last bit between identical runs once concurrent runs shared the thread pool, while MatMul's do not.
     /// </remarks>
-    private static string SumOverColumns(OnnxGraphBuilder graph, string value, string onesName, int columns, string? output = null)
+    internal static string SumOverColumns(OnnxGraphBuilder graph, string value, string onesName, int columns, string? output = null)
     {
         // Ones as a [columns, 1] matrix and a reshape to [-1], so that a single row sums to [1], not to a rank-0
         // scalar, which ML.NET cannot read (dotnet/machinelearning#7225).

@@ -30,6 +30,12 @@ internal static class VaeOnnxMetadata
     public const string LogVarianceColumn = "vae_mlnet.log_variance_column";
     public const string Threshold = "vae_mlnet.threshold";
     public const string ScoreQuantiles = "vae_mlnet.score_quantiles";
+    public const string FeatureErrorColumn = "vae_mlnet.feature_error_column";
+    public const string ReconstructionColumn = "vae_mlnet.reconstruction_column";
+    public const string ScoreKind = "vae_mlnet.score_kind";
+    public const string ScoreSamples = "vae_mlnet.score_samples";
+    public const string ScoreSeed = "vae_mlnet.score_seed";
+    public const string DecodeKind = "decode";
 
     /// <summary>The entries that describe <paramref name="model"/> beyond its weights.</summary>
     public static IReadOnlyDictionary<string, string> Describe(VaeModel model) => new Dictionary<string, string>
@@ -41,6 +47,20 @@ internal static class VaeOnnxMetadata
         [EncoderLayers] = model.EncoderLayers.Count.ToString(CultureInfo.InvariantCulture),
         [DecoderLayers] = model.DecoderLayers.Count.ToString(CultureInfo.InvariantCulture),
     };
+
+    /// <summary>Records how a detector scores.</summary>
+    public static void DescribeScoring(VaeScoring scoring, Dictionary<string, string> metadata)
+    {
+        metadata[ScoreKind] = scoring.Kind.ToString();
+        metadata[ScoreSamples] = scoring.Samples.ToString(CultureInfo.InvariantCulture);
+        metadata[ScoreSeed] = scoring.Seed.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>How a saved detector scores; files written before score kinds existed score the default.</summary>
+    public static VaeScoring ReadScoring(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.TryGetValue(ScoreKind, out var kind)
+            ? new VaeScoring(Enum.Parse<VaeScoreKind>(kind), int.Parse(metadata[ScoreSamples], CultureInfo.InvariantCulture), int.Parse(metadata[ScoreSeed], CultureInfo.InvariantCulture))
+            : VaeScoring.Default;
 
     /// <summary>Floats as text that parses back to the same bits.</summary>
     public static string FormatFloats(IEnumerable<float> values) =>

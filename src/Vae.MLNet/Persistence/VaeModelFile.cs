@@ -11,8 +11,10 @@ public static class VaeModelFile
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, VaeOnnxGraph.Build(model, VaeOnnxGraph.Features, VaeOnnxGraph.AllOutputs,
-            metadata: new Dictionary<string, string> { [VaeOnnxMetadata.Kind] = VaeOnnxMetadata.ModelKind }));
+        File.WriteAllBytes(path, VaeOnnxGraph.Build(model, new VaeGraphOptions
+        {
+            Metadata = new Dictionary<string, string> { [VaeOnnxMetadata.Kind] = VaeOnnxMetadata.ModelKind },
+        }));
     }
 
     /// <summary>Reads a model written by <see cref="Save"/> (or by <see cref="VaeModelOnnxExtensions.ExportOnnx(VaeModel, string)"/>).</summary>

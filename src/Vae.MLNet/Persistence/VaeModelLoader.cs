@@ -46,9 +46,12 @@ public static partial class VaeModelLoader
                 // The detector was saved as a chain of its ONNX part and glue: the component is the chain.
                 VaeOnnxMetadata.AnomalyKind => (position[..^1], new VaeAnomalyDetectionTransformer(model, feature,
                     VaeOnnxMetadata.ParseFloats(metadata[VaeOnnxMetadata.Threshold])[0],
-                    metadata.TryGetValue(VaeOnnxMetadata.ScoreQuantiles, out var q) ? ScoreQuantiles.FromValues(VaeOnnxMetadata.ParseFloats(q)) : null)),
+                    metadata.TryGetValue(VaeOnnxMetadata.ScoreQuantiles, out var q) ? ScoreQuantiles.FromValues(VaeOnnxMetadata.ParseFloats(q)) : null,
+                    VaeOnnxMetadata.ReadScoring(metadata), metadata.GetValueOrDefault(VaeOnnxMetadata.FeatureErrorColumn))),
                 VaeOnnxMetadata.EncodeKind => (position, new VaeEncodeTransformer(model, metadata[VaeOnnxMetadata.LatentColumn], feature,
-                    metadata.GetValueOrDefault(VaeOnnxMetadata.LogVarianceColumn))),
+                    metadata.GetValueOrDefault(VaeOnnxMetadata.LogVarianceColumn),
+                    reconstructionColumnName: metadata.GetValueOrDefault(VaeOnnxMetadata.ReconstructionColumn))),
+                VaeOnnxMetadata.DecodeKind => (position, new VaeDecodeTransformer(model, metadata[VaeOnnxMetadata.ReconstructionColumn], feature)),
                 _ => throw new InvalidDataException($"{path}:{entry.FullName} holds a VAE component of unknown kind '{kind}'."),
             });
         }

@@ -13,21 +13,29 @@ namespace Vae.MLNet;
 /// </remarks>
 internal sealed class VaeOnnxScorer : IDisposable
 {
-    private static readonly string[] InputNames = [VaeOnnxGraph.Features];
-
+    private readonly string[] _inputNames;
     private readonly InferenceSession _session;
 
     // Run takes the options read-only and this scorer never sets them, so one instance serves every thread.
     private readonly RunOptions _runOptions = new();
 
+    /// <summary>Scores rows [N, D] with the full graph: latent, reconstruction, errors and <paramref name="scoring"/>'s score.</summary>
     /// <param name="model">The trained model to score with.</param>
+    /// <param name="scoring">How the score is computed; default the negative ELBO at z = μ.</param>
     /// <param name="intraOpThreads">ONNX Runtime's threads per run; 0 lets ONNX Runtime choose.</param>
-    public VaeOnnxScorer(VaeModel model, int intraOpThreads = 0)
+    public VaeOnnxScorer(VaeModel model, VaeScoring? scoring = null, int intraOpThreads = 0)
+        : this(model, VaeOnnxGraph.Build(model ?? throw new ArgumentNullException(nameof(model)), new VaeGraphOptions { Scoring = scoring ?? VaeScoring.Default }),
+            VaeOnnxGraph.Features, model.InputDimension, intraOpThreads)
     {
-        ArgumentNullException.ThrowIfNull(model);
+    }
+
+    private VaeOnnxScorer(VaeModel model, byte[] graph, string inputName, int inputWidth, int intraOpThreads)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(intraOpThreads);
         InputDimension = model.InputDimension;
         LatentDimension = model.LatentDimension;
+        InputWidth = inputWidth;
+        _inputNames = [inputName];
 
         // The session copies its options when it is created, so they need not outlive the constructor.
         using var options = new SessionOptions
@@ -35,16 +43,23 @@ internal sealed class VaeOnnxScorer : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             IntraOpNumThreads = intraOpThreads,
         };
-        _session = new InferenceSession(VaeOnnxGraph.Build(model), options);
+        _session = new InferenceSession(graph, options);
     }
+
+    /// <summary>Decodes latent vectors [N, k] into reconstructions [N, D] (<see cref="VaeOutputs.Reconstruction"/> only).</summary>
+    public static VaeOnnxScorer ForDecoder(VaeModel model, int intraOpThreads = 0) =>
+        new(model, VaeOnnxGraph.BuildDecoder(model), VaeOnnxGraph.Latent, model.LatentDimension, intraOpThreads);
 
     public int InputDimension { get; }
 
     public int LatentDimension { get; }
 
+    /// <summary>Values per input row: D for the scoring graph, k for the decoder.</summary>
+    public int InputWidth { get; }
+
     /// <summary>Creates buffers for up to <paramref name="capacity"/> rows per run, holding the requested outputs.</summary>
     public VaeScoreBatch CreateBatch(int capacity, VaeOutputs outputs) =>
-        new(InputDimension, LatentDimension, capacity, outputs);
+        new(InputDimension, LatentDimension, capacity, outputs, InputWidth);
 
     /// <summary>
     /// Scores the first <paramref name="rows"/> rows of <see cref="VaeScoreBatch.Features"/>, writing the first
@@ -53,10 +68,10 @@ internal sealed class VaeOnnxScorer : IDisposable
     public void Run(VaeScoreBatch batch, int rows)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.InputDimension != InputDimension || batch.LatentDimension != LatentDimension)
+        if (batch.InputDimension != InputDimension || batch.LatentDimension != LatentDimension || batch.InputWidth != InputWidth)
             throw new ArgumentException(
-                $"The batch was sized for {batch.InputDimension} features and {batch.LatentDimension} latent dimensions, " +
-                $"the model has {InputDimension} and {LatentDimension}.", nameof(batch));
+                $"The batch was sized for {batch.InputDimension} features, {batch.LatentDimension} latent dimensions and inputs of {batch.InputWidth}, " +
+                $"the scorer has {InputDimension}, {LatentDimension} and {InputWidth}.", nameof(batch));
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, batch.Capacity);
         if (rows == 0)
@@ -66,11 +81,11 @@ internal sealed class VaeOnnxScorer : IDisposable
         var outputValues = new OrtValue[buffers.Count];
         try
         {
-            using var input = Wrap(batch.Features, rows, InputDimension);
+            using var input = Wrap(batch.Features, rows, InputWidth);
             for (int i = 0; i < buffers.Count; i++)
                 outputValues[i] = Wrap(buffers[i].Values, rows, buffers[i].Columns);
             // Handing ONNX Runtime pre-allocated outputs makes it write the results straight into the batch's arrays.
-            _session.Run(_runOptions, InputNames, [input], batch.OutputNames, outputValues);
+            _session.Run(_runOptions, _inputNames, [input], batch.OutputNames, outputValues);
         }
         finally
         {
@@ -87,7 +102,7 @@ internal sealed class VaeOnnxScorer : IDisposable
         for (int start = 0; start < rows; start += batch.Capacity)
         {
             int count = Math.Min(batch.Capacity, rows - start);
-            features.Slice(start * InputDimension, count * InputDimension).CopyTo(batch.Features);
+            features.Slice(start * InputWidth, count * InputWidth).CopyTo(batch.Features);
             Run(batch, count);
             batch.Score.AsSpan(0, count).CopyTo(scores.AsSpan(start));
         }

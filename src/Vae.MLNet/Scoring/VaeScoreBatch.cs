@@ -10,7 +10,12 @@ internal sealed class VaeScoreBatch
     /// <summary>A requested output: its graph name, its array, and its row width (null when it has one value per row).</summary>
     internal readonly record struct OutputBuffer(string Name, float[] Values, int? Columns);
 
-    public VaeScoreBatch(int inputDimension, int latentDimension, int capacity, VaeOutputs outputs)
+    /// <param name="inputDimension">D, the width of the data: reconstructions and per-feature errors.</param>
+    /// <param name="latentDimension">k.</param>
+    /// <param name="capacity">Rows per run.</param>
+    /// <param name="outputs">The outputs to fetch.</param>
+    /// <param name="inputWidth">The width of <see cref="Features"/>: D for the scoring graph (default), k for the decoder graph.</param>
+    public VaeScoreBatch(int inputDimension, int latentDimension, int capacity, VaeOutputs outputs, int? inputWidth = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputDimension, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(latentDimension, 1);
@@ -22,7 +27,8 @@ internal sealed class VaeScoreBatch
         LatentDimension = latentDimension;
         Capacity = capacity;
         Outputs = outputs;
-        Features = new float[capacity * inputDimension];
+        InputWidth = inputWidth ?? inputDimension;
+        Features = new float[capacity * InputWidth];
 
         var buffers = new List<OutputBuffer>();
         float[] Allocate(VaeOutputs output, string name, int? columns)
@@ -49,12 +55,15 @@ internal sealed class VaeScoreBatch
 
     public int LatentDimension { get; }
 
+    /// <summary>Values per row of <see cref="Features"/>.</summary>
+    public int InputWidth { get; }
+
     /// <summary>The most rows one run can score.</summary>
     public int Capacity { get; }
 
     public VaeOutputs Outputs { get; }
 
-    /// <summary>Input, [Capacity, InputDimension]; fill the first rows before a run.</summary>
+    /// <summary>Input, [Capacity, InputWidth]; fill the first rows before a run.</summary>
     public float[] Features { get; }
 
     /// <summary>[Capacity, LatentDimension], or empty when not requested; likewise for every output below.</summary>

@@ -3,7 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
-namespace Vae.MLNet.Training;
+namespace Vae.MLNet;
 
 /// <summary>
 /// The two things a third-party estimator needs from ML.NET that ML.NET 5 keeps internal: the environment behind a

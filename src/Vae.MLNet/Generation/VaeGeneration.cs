@@ -1,0 +1,162 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Vae.MLNet;
+
+/// <summary>
+/// The VAE as a generative model: encode rows, decode latent vectors, sample new rows from the prior, and walk the
+/// latent space (interpolation, traversal). All of it runs through ONNX Runtime; none of it needs TorchSharp.
+/// </summary>
+/// <remarks>
+/// The model works in the units it was trained on. When a pipeline standardized the features first (e.g.
+/// <c>NormalizeMeanVariance</c>), map generated rows back with that normalizer's parameters:
+/// <c>var p = (AffineNormalizerModelParameters&lt;ImmutableArray&lt;float&gt;&gt;)normalizer.GetNormalizerModelParameters(0);</c>
+/// then xⱼ = generatedⱼ / p.Scale[j] + p.Offset[j] (a normalizer without an offset has an empty Offset).
+/// </remarks>
+public static class VaeGeneration
+{
+    /// <summary>The posterior means μ(x) of <paramref name="rows"/> (each of <see cref="VaeModel.InputDimension"/> values).</summary>
+    public static float[][] Encode(this VaeModel model, IReadOnlyList<float[]> rows)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var scorer = new VaeOnnxScorer(model);
+        return Run(scorer, rows, model.InputDimension, VaeOutputs.LatentMean, model.LatentDimension);
+    }
+
+    /// <summary>The decoder's output for each latent vector (each of <see cref="VaeModel.LatentDimension"/> values).</summary>
+    public static float[][] Decode(this VaeModel model, IReadOnlyList<float[]> latents)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var decoder = VaeOnnxScorer.ForDecoder(model);
+        return Run(decoder, latents, model.LatentDimension, VaeOutputs.Reconstruction, model.InputDimension);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> new rows: z ~ N(0, I) drawn with <paramref name="seed"/>, decoded. With
+    /// <paramref name="drawFromLikelihood"/>, each row is a draw from p(x|z) (Gaussian noise with the learned
+    /// variances, or 0/1 draws for a Bernoulli likelihood) rather than the decoder's mean.
+    /// </summary>
+    public static float[][] Sample(this VaeModel model, int count, int seed, bool drawFromLikelihood = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var latents = new float[count][];
+        for (int i = 0; i < count; i++)
+        {
+            latents[i] = new float[model.LatentDimension];
+            LatentNoise.Fill(seed, i, latents[i]);
+        }
+        var rows = model.Decode(latents);
+        if (drawFromLikelihood)
+            DrawFromLikelihood(model, rows, seed);
+        return rows;
+    }
+
+    /// <summary>
+    /// <see cref="Sample"/> as an <see cref="IDataView"/> with one column, <paramref name="columnName"/>: a vector of
+    /// <see cref="VaeModel.InputDimension"/> Singles, laid out like the training features.
+    /// </summary>
+    public static IDataView Generate(this VaeModel model, int count, int seed, bool drawFromLikelihood = false, string columnName = "Features")
+    {
+        var rows = model.Sample(count, seed, drawFromLikelihood).Select(values => new GeneratedRow { Features = values });
+        var schema = SchemaDefinition.Create(typeof(GeneratedRow));
+        schema[0].ColumnName = columnName;
+        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, model.InputDimension);
+        return new MLContext().Data.LoadFromEnumerable(rows.ToArray(), schema);
+    }
+
+    /// <summary>
+    /// <paramref name="steps"/> points (endpoints included) between the latent means of two rows, decoded. Linear
+    /// interpolation, or spherical (slerp), which keeps intermediate codes at a norm typical of the prior.
+    /// </summary>
+    public static LatentPath Interpolate(this VaeModel model, float[] from, float[] to, int steps, bool spherical = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
+        var ends = model.Encode([from, to]);
+        var latents = Enumerable.Range(0, steps)
+            .Select(i => spherical ? Slerp(ends[0], ends[1], i / (double)(steps - 1)) : Lerp(ends[0], ends[1], i / (double)(steps - 1)))
+            .ToArray();
+        return new LatentPath(latents, model.Decode(latents));
+    }
+
+    /// <summary>
+    /// The latent mean of <paramref name="row"/> with coordinate <paramref name="axis"/> set to each of
+    /// <paramref name="values"/> in turn (the other coordinates unchanged), decoded: what that latent axis controls.
+    /// </summary>
+    public static LatentPath Traverse(this VaeModel model, float[] row, int axis, IReadOnlyList<float> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentOutOfRangeException.ThrowIfNegative(axis);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(axis, model.LatentDimension);
+        var code = model.Encode([row])[0];
+        var latents = values.Select(value =>
+        {
+            var z = (float[])code.Clone();
+            z[axis] = value;
+            return z;
+        }).ToArray();
+        return new LatentPath(latents, model.Decode(latents));
+    }
+
+    private static float[][] Run(VaeOnnxScorer scorer, IReadOnlyList<float[]> inputs, int width, VaeOutputs output, int outputWidth)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var results = new float[inputs.Count][];
+        var batch = scorer.CreateBatch(VaeTransformerBase.DefaultBatchSize, output);
+        for (int start = 0; start < inputs.Count; start += batch.Capacity)
+        {
+            int rows = Math.Min(batch.Capacity, inputs.Count - start);
+            for (int r = 0; r < rows; r++)
+            {
+                var input = inputs[start + r];
+                if (input.Length != width)
+                    throw new ArgumentException($"Row {start + r} has {input.Length} values, but the model expects {width}.", nameof(inputs));
+                input.CopyTo(batch.Features, r * width);
+            }
+            scorer.Run(batch, rows);
+            for (int r = 0; r < rows; r++)
+                results[start + r] = batch.Output(output).AsSpan(r * outputWidth, outputWidth).ToArray();
+        }
+        return results;
+    }
+
+    private static void DrawFromLikelihood(VaeModel model, float[][] rows, int seed)
+    {
+        var random = new Random(seed);
+        var noise = new float[model.InputDimension];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            // A stream apart from the latent draws', keyed by the row like them.
+            LatentNoise.Fill(~seed, i, noise);
+            for (int j = 0; j < noise.Length; j++)
+                rows[i][j] = model.Likelihood == VaeLikelihood.Bernoulli
+                    ? (random.NextDouble() < rows[i][j] ? 1f : 0f)
+                    : rows[i][j] + MathF.Exp(0.5f * model.OutputLogVariance[j]) * noise[j];
+        }
+    }
+
+    private static float[] Lerp(float[] a, float[] b, double t) =>
+        a.Zip(b, (x, y) => (float)((1 - t) * x + t * y)).ToArray();
+
+    private static float[] Slerp(float[] a, float[] b, double t)
+    {
+        double dot = 0, normA = 0, normB = 0;
+        for (int j = 0; j < a.Length; j++)
+        {
+            dot += a[j] * b[j];
+            normA += a[j] * a[j];
+            normB += b[j] * b[j];
+        }
+        double omega = Math.Acos(Math.Clamp(dot / Math.Sqrt(normA * normB), -1, 1));
+        // Nearly parallel codes (or a zero code): the arc is a line.
+        if (double.IsNaN(omega) || Math.Sin(omega) < 1e-6)
+            return Lerp(a, b, t);
+        double wa = Math.Sin((1 - t) * omega) / Math.Sin(omega), wb = Math.Sin(t * omega) / Math.Sin(omega);
+        return a.Zip(b, (x, y) => (float)(wa * x + wb * y)).ToArray();
+    }
+
+    private sealed class GeneratedRow
+    {
+        public float[] Features { get; set; } = [];
+    }
+}

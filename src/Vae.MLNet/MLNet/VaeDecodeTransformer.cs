@@ -1,0 +1,47 @@
+using Microsoft.ML;
+
+namespace Vae.MLNet;
+
+/// <summary>
+/// The VAE's decoder as a transform: reads a latent column (a vector of <see cref="VaeModel.LatentDimension"/>
+/// Singles, e.g. the featurizer's output, an edited or interpolated code, or a draw from the prior) and adds its
+/// reconstruction, a vector of <see cref="VaeModel.InputDimension"/> Singles (the decoder mean; for a Bernoulli
+/// likelihood, the probabilities).
+/// </summary>
+public sealed class VaeDecodeTransformer : VaeTransformerBase
+{
+    private readonly VaeOutputColumn[] _outputColumns;
+
+    /// <summary>Creates the decoder transform from a trained model.</summary>
+    /// <param name="model">The trained VAE.</param>
+    /// <param name="outputColumnName">The reconstruction column.</param>
+    /// <param name="inputColumnName">The latent column: a known-size vector of Single with <see cref="VaeModel.LatentDimension"/> slots.</param>
+    public VaeDecodeTransformer(VaeModel model, string outputColumnName, string inputColumnName)
+        : base(model, inputColumnName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        OutputColumnName = outputColumnName;
+        _outputColumns = [VaeOutputColumn.Vector(outputColumnName, VaeOutputs.Reconstruction, model.InputDimension)];
+    }
+
+    /// <summary>The reconstruction column.</summary>
+    public string OutputColumnName { get; }
+
+    internal override int InputWidth => Model.LatentDimension;
+
+    internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
+
+    private protected override VaeOnnxScorer CreateScorer() => VaeOnnxScorer.ForDecoder(Model);
+
+    private protected override ITransformer ToSaveable(MLContext ml)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            [VaeOnnxMetadata.Kind] = VaeOnnxMetadata.DecodeKind,
+            [VaeOnnxMetadata.FeatureColumn] = FeatureColumnName,
+            [VaeOnnxMetadata.ReconstructionColumn] = OutputColumnName,
+        };
+        var graph = VaeOnnxGraph.BuildDecoder(Model, FeatureColumnName, OutputColumnName, perRow: true, metadata);
+        return ToOnnxTransformer(ml, graph, [OutputColumnName]);
+    }
+}

@@ -1,0 +1,23 @@
+namespace Vae.MLNet;
+
+/// <summary>What a scoring graph built by <see cref="VaeOnnxGraph"/> exposes, and how it scores.</summary>
+internal sealed record VaeGraphOptions
+{
+    /// <summary>The name of the feature input.</summary>
+    public string InputName { get; init; } = VaeOnnxGraph.Features;
+
+    /// <summary>The exposed outputs: (graph value, output name).</summary>
+    public IReadOnlyList<(string Output, string Name)> Outputs { get; init; } = VaeOnnxGraph.AllOutputs;
+
+    /// <summary>When set, a Boolean output of that name: score above the threshold.</summary>
+    public (string Name, float Threshold)? Label { get; init; }
+
+    /// <summary>Extra metadata_props, such as a component's settings.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>Read one row [D] instead of batches [N, D], as ML.NET's OnnxTransformer feeds it.</summary>
+    public bool PerRow { get; init; }
+
+    /// <summary>How the <c>score</c> output is computed.</summary>
+    public VaeScoring Scoring { get; init; } = VaeScoring.Default;
+}

@@ -1,0 +1,88 @@
+namespace Vae.MLNet;
+
+/// <summary>The <c>score</c> part of a VAE graph, for each <see cref="VaeScoreKind"/>.</summary>
+internal static class VaeScores
+{
+    /// <summary>Adds the nodes that compute the score of <paramref name="scoring"/> as <paramref name="output"/>.</summary>
+    public static void Add(OnnxGraphBuilder graph, VaeModel model, VaeScoring scoring, string x, string mean, string logVariance,
+        string reconstructionError, string klDivergence, string output)
+    {
+        scoring.Validate();
+        switch (scoring.Kind)
+        {
+            case VaeScoreKind.NegativeElbo:
+                graph.AddNode("Add", [reconstructionError, klDivergence], output: output);
+                break;
+            case VaeScoreKind.Reconstruction:
+                graph.AddNode("Identity", [reconstructionError], output: output);
+                break;
+            case VaeScoreKind.KlDivergence:
+                graph.AddNode("Identity", [klDivergence], output: output);
+                break;
+            case VaeScoreKind.MonteCarloElbo:
+            {
+                var draws = Draws(graph, model, scoring, x, mean, logVariance);
+                // The mean over the K draws of −log p(x|zₖ), as a product with a column of 1/K.
+                string average = graph.AddNode("MatMul", [draws.NegativeLogLikelihood,
+                    graph.AddInitializer("draw_mean", Enumerable.Repeat(1f / scoring.Samples, scoring.Samples).ToArray(), scoring.Samples, 1)]);
+                graph.AddNode("Add", [Flatten(graph, average), klDivergence], output: output);
+                break;
+            }
+            case VaeScoreKind.ImportanceWeighted:
+            {
+                var draws = Draws(graph, model, scoring, x, mean, logVariance);
+                // log wₖ = log p(x|zₖ) + log p(zₖ) − log q(zₖ|x) = −nllₖ − ½‖zₖ‖² + ½‖εₖ‖² + ½ Σ log σ² (the log 2π terms cancel).
+                int k = model.LatentDimension;
+                string latentOnes = graph.AddInitializer("latent_column_ones", Enumerable.Repeat(1f, k).ToArray(), k, 1);
+                string halfSquaredNormZ = graph.AddNode("Mul", [graph.AddNode("Reshape", [
+                    graph.AddNode("MatMul", [graph.AddNode("Mul", [draws.Z, draws.Z]), latentOnes]),
+                    graph.AddInt64Initializer("draws_shape", [-1, scoring.Samples], 2)]), Half(graph)]);
+                var halfSquaredNormEpsilon = draws.Epsilon.Chunk(k).Select(e => 0.5f * e.Sum(v => v * v)).ToArray();
+                string halfSumLogVariance = graph.AddNode("Mul", [graph.AddNode("MatMul", [logVariance, latentOnes]), Half(graph)]);
+                string logWeights = graph.AddNode("Add", [
+                    graph.AddNode("Sub", [graph.AddNode("Neg", [draws.NegativeLogLikelihood]), halfSquaredNormZ]),
+                    graph.AddNode("Add", [graph.AddInitializer("half_squared_norm_epsilon", halfSquaredNormEpsilon, scoring.Samples), halfSumLogVariance])]);
+                // log-mean-exp over the draws, shifted by the row's largest weight so that exp cannot overflow.
+                string largest = graph.AddNode("ReduceMax", [logWeights], [OnnxGraphBuilder.IntsAttribute("axes", 1), OnnxGraphBuilder.IntAttribute("keepdims", 1)]);
+                string sum = graph.AddNode("MatMul", [graph.AddNode("Exp", [graph.AddNode("Sub", [logWeights, largest])]),
+                    graph.AddInitializer("draw_ones", Enumerable.Repeat(1f, scoring.Samples).ToArray(), scoring.Samples, 1)]);
+                string logMeanWeight = graph.AddNode("Add", [graph.AddNode("Log", [sum]),
+                    graph.AddNode("Sub", [largest, graph.AddInitializer("log_draws", [(float)Math.Log(scoring.Samples)])])]);
+                graph.AddNode("Neg", [Flatten(graph, logMeanWeight)], output: output);
+                break;
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(scoring), scoring.Kind, "Unknown score kind.");
+        }
+    }
+
+    /// <summary>
+    /// K draws zₖ = μ + σ ⊙ εₖ per row, with εₖ fixed by the seed (the same for every row), decoded and compared with
+    /// the row: −log p(x|zₖ) as [N, K], the draws as [N·K, k], and the ε values, [K·k].
+    /// </summary>
+    private static (string NegativeLogLikelihood, string Z, float[] Epsilon) Draws(OnnxGraphBuilder graph, VaeModel model, VaeScoring scoring,
+        string x, string mean, string logVariance)
+    {
+        int k = model.LatentDimension, d = model.InputDimension, samples = scoring.Samples;
+        var epsilon = new float[samples * k];
+        for (int s = 0; s < samples; s++)
+            LatentNoise.Fill(scoring.Seed, s, epsilon.AsSpan(s * k, k));
+        string one = graph.AddInt64Initializer("axis_one", [1], 1);
+        string std = graph.AddNode("Exp", [graph.AddNode("Mul", [logVariance, Half(graph)])]);
+        string z3 = graph.AddNode("Add", [graph.AddNode("Unsqueeze", [mean, one]),
+            graph.AddNode("Mul", [graph.AddNode("Unsqueeze", [std, one]), graph.AddInitializer("epsilon", epsilon, samples, k)])]);
+        string z = graph.AddNode("Reshape", [z3, graph.AddInt64Initializer("latent_rows_shape", [-1, k], 2)]);
+        string xRepeated = graph.AddNode("Reshape", [
+            graph.AddNode("Expand", [graph.AddNode("Unsqueeze", [x, one]), graph.AddInt64Initializer("draws_expand", [1, samples, 1], 3)]),
+            graph.AddInt64Initializer("feature_rows_shape", [-1, d], 2)]);
+        string featureError = VaeOnnxGraph.DecodeAndCompare(graph, model, z, xRepeated, null, null).FeatureError!;
+        string perDraw = graph.AddNode("MatMul", [featureError, graph.AddInitializer("feature_column_ones", Enumerable.Repeat(1f, d).ToArray(), d, 1)]);
+        string nll = graph.AddNode("Reshape", [perDraw, graph.AddInt64Initializer("draws_shape", [-1, samples], 2)]);
+        return (nll, z, epsilon);
+    }
+
+    private static string Flatten(OnnxGraphBuilder graph, string value) =>
+        graph.AddNode("Reshape", [value, graph.AddInt64Initializer("flat_shape", [-1], 1)]);
+
+    private static string Half(OnnxGraphBuilder graph) => graph.AddInitializer("half_scalar", [0.5f]);
+}
