@@ -14,6 +14,14 @@ internal static class VaeOnnxReader
     /// <summary>The model in <paramref name="bytes"/> and the graph's metadata.</summary>
     public static (VaeModel Model, IReadOnlyDictionary<string, string> Metadata) Read(byte[] bytes, string source)
     {
+        var (proto, metadata) = Parse(bytes, source);
+        CheckFormat(metadata, source);
+        return (ToModel(proto, metadata, source), metadata);
+    }
+
+    /// <summary>The ONNX graph in <paramref name="bytes"/> and its metadata; whoever wrote it.</summary>
+    public static (ModelProto Proto, Dictionary<string, string> Metadata) Parse(byte[] bytes, string source)
+    {
         ModelProto proto;
         try
         {
@@ -23,12 +31,24 @@ internal static class VaeOnnxReader
         {
             throw new InvalidDataException($"{source} is not a valid ONNX model (it may be truncated or corrupted): {error.Message}", error);
         }
-        var metadata = proto.MetadataProps.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        return (proto, proto.MetadataProps.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value));
+    }
+
+    /// <summary>Whether this library wrote the graph whose metadata this is.</summary>
+    public static bool IsOurs(IReadOnlyDictionary<string, string> metadata) => metadata.ContainsKey(VaeOnnxMetadata.Format);
+
+    /// <summary>Fails unless this library, in this format version, wrote the graph.</summary>
+    public static void CheckFormat(IReadOnlyDictionary<string, string> metadata, string source)
+    {
         if (!metadata.TryGetValue(VaeOnnxMetadata.Format, out var format))
             throw new InvalidDataException($"{source} is an ONNX model that Vae.MLNet did not write: it has no '{VaeOnnxMetadata.Format}' metadata.");
         if (format != VaeOnnxMetadata.FormatVersion.ToString(CultureInfo.InvariantCulture))
             throw new InvalidDataException($"{source} has Vae.MLNet format version {format}; this version of the library reads version {VaeOnnxMetadata.FormatVersion}.");
+    }
 
+    /// <summary>The model whose weights a full scoring graph holds.</summary>
+    public static VaeModel ToModel(ModelProto proto, Dictionary<string, string> metadata, string source)
+    {
         try
         {
             var weights = (proto.Graph?.Initializer ?? []).ToDictionary(t => t.Name);
@@ -41,7 +61,7 @@ internal static class VaeOnnxReader
                 Layers(weights, "decoder", Count(metadata, VaeOnnxMetadata.DecoderLayers)),
                 Layer(weights, "output"),
                 VaeOnnxMetadata.ParseFloats(Required(metadata, VaeOnnxMetadata.OutputLogVariance)));
-            return (model, metadata);
+            return model;
         }
         catch (Exception error) when (error is ArgumentException or FormatException or KeyNotFoundException or OverflowException)
         {

@@ -36,9 +36,16 @@ public static partial class VaeModelLoader
         using var zip = ZipFile.OpenRead(path);
         foreach (var entry in zip.Entries.Where(e => e.Name == "OnnxModel"))
         {
-            var (model, metadata) = VaeOnnxReader.Read(ReadByteArray(entry), $"{path}:{entry.FullName}");
-            if (!metadata.TryGetValue(VaeOnnxMetadata.Kind, out var kind) || kind == VaeOnnxMetadata.ModelKind)
+            string source = $"{path}:{entry.FullName}";
+            var (proto, metadata) = VaeOnnxReader.Parse(ReadByteArray(entry), source);
+            // Another library's ONNX model in the same pipeline stays as it is.
+            if (!VaeOnnxReader.IsOurs(metadata))
                 continue;
+            VaeOnnxReader.CheckFormat(metadata, source);
+            // A saved VaeDecode holds only the decoder, which is no whole VaeModel: it stays ML.NET's OnnxTransformer.
+            if (!metadata.TryGetValue(VaeOnnxMetadata.Kind, out var kind) || kind is VaeOnnxMetadata.ModelKind or VaeOnnxMetadata.DecodeKind)
+                continue;
+            var model = VaeOnnxReader.ToModel(proto, metadata, source);
             var position = TransformIndex().Matches(entry.FullName).Select(m => int.Parse(m.Groups[1].Value)).ToArray();
             string feature = metadata[VaeOnnxMetadata.FeatureColumn];
             components.Add(kind switch
@@ -51,7 +58,6 @@ public static partial class VaeModelLoader
                 VaeOnnxMetadata.EncodeKind => (position, new VaeEncodeTransformer(model, metadata[VaeOnnxMetadata.LatentColumn], feature,
                     metadata.GetValueOrDefault(VaeOnnxMetadata.LogVarianceColumn),
                     reconstructionColumnName: metadata.GetValueOrDefault(VaeOnnxMetadata.ReconstructionColumn))),
-                VaeOnnxMetadata.DecodeKind => (position, new VaeDecodeTransformer(model, metadata[VaeOnnxMetadata.ReconstructionColumn], feature)),
                 _ => throw new InvalidDataException($"{path}:{entry.FullName} holds a VAE component of unknown kind '{kind}'."),
             });
         }

@@ -1,0 +1,140 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Vae.MLNet.Training;
+
+namespace Vae.MLNet.Tests;
+
+public class GenerationTests
+{
+    /// <summary>A two-component Gaussian mixture in 4 dimensions with correlated features.</summary>
+    private static LabelledRow[] Mixture(int rows, int seed)
+    {
+        var random = new Random(seed);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        return Enumerable.Range(0, rows).Select(_ =>
+        {
+            double centre = random.NextDouble() < 0.5 ? -1.5 : 1.5, a = Normal(), b = Normal();
+            return new LabelledRow { Features = [(float)(centre + 0.6 * a), (float)(centre + 0.5 * a + 0.3 * b), (float)(0.8 * b), (float)(0.5 * centre + 0.4 * Normal())] };
+        }).ToArray();
+    }
+
+    private static readonly Lazy<(VaeModel Model, LabelledRow[] Rows)> MixtureModel = new(() =>
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = Mixture(4000, seed: 1);
+        var options = new VaeEncodeEstimator.Options { LatentDimension = 2, Epochs = 150, Seed = 1, HiddenLayerSizes = [64, 64], EarlyStoppingPatience = 20 };
+        return (ml.Transforms.VaeEncode(options).Fit(TestData.ToDataView(ml, rows)).Model, rows);
+    });
+
+    private static (double[] Mean, double[,] Covariance) Moments(IReadOnlyList<float[]> rows)
+    {
+        int d = rows[0].Length;
+        var mean = Enumerable.Range(0, d).Select(j => rows.Average(r => (double)r[j])).ToArray();
+        var covariance = new double[d, d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+                covariance[i, j] = rows.Average(r => (r[i] - mean[i]) * (r[j] - mean[j]));
+        return (mean, covariance);
+    }
+
+    [Fact]
+    public void SamplesFromTheMixtureReproduceItsMeanAndCovariance()
+    {
+        var (model, rows) = MixtureModel.Value;
+        var (mean, covariance) = Moments(rows.Select(r => r.Features).ToArray());
+        var (sampleMean, sampleCovariance) = Moments(model.Sample(6000, seed: 3, drawFromLikelihood: true));
+
+        // Tolerance: 0.15 on the means and 0.25 on each covariance entry (the variances are 0.4 to 2.6).
+        for (int j = 0; j < mean.Length; j++)
+        {
+            Assert.InRange(sampleMean[j], mean[j] - 0.15, mean[j] + 0.15);
+            for (int i = 0; i < mean.Length; i++)
+                Assert.InRange(sampleCovariance[i, j], covariance[i, j] - 0.25, covariance[i, j] + 0.25);
+        }
+    }
+
+    [Fact]
+    public void GenerateIsSeededAndLaidOutLikeTheFeatures()
+    {
+        var (model, _) = MixtureModel.Value;
+        var generated = model.Generate(50, seed: 4);
+
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 4), generated.Schema["Features"].Type);
+        Assert.Equal(generated.GetColumn<float[]>("Features").ToArray(), model.Generate(50, seed: 4).GetColumn<float[]>("Features").ToArray());
+        Assert.NotEqual(generated.GetColumn<float[]>("Features").ToArray(), model.Generate(50, seed: 5).GetColumn<float[]>("Features").ToArray());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void InterpolationEndpointsDecodeToTheEndpointsReconstructions(bool spherical)
+    {
+        var (model, rows) = MixtureModel.Value;
+        var from = rows[0].Features;
+        var to = rows[1].Features;
+        var path = model.Interpolate(from, to, steps: 7, spherical);
+        var reconstructions = model.Decode(model.Encode([from, to]));
+
+        Assert.Equal(7, path.Decoded.Length);
+        Assert.Equal(reconstructions[0], path.Decoded[0], new Tolerance(1e-5f));
+        Assert.Equal(reconstructions[1], path.Decoded[^1], new Tolerance(1e-5f));
+        Assert.NotEqual(path.Decoded[0], path.Decoded[3], new Tolerance(1e-3f));
+    }
+
+    [Fact]
+    public void TraversalChangesOnlyTheChosenLatentCoordinate()
+    {
+        var (model, rows) = MixtureModel.Value;
+        var code = model.Encode([rows[5].Features])[0];
+        var path = model.Traverse(rows[5].Features, axis: 1, [-2f, 0f, 2f]);
+
+        foreach (var (latent, value) in path.Latents.Zip(new[] { -2f, 0f, 2f }))
+        {
+            Assert.Equal(value, latent[1]);
+            Assert.Equal(code[0], latent[0]);
+        }
+        Assert.NotEqual(path.Decoded[0], path.Decoded[2], new Tolerance(1e-3f));
+    }
+
+    [Fact]
+    public void TheDecodeTransformReproducesTheFeaturizersReconstructionAndSurvivesSaveAndLoad()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TestData.ToDataView(ml, TestData.Gaussian(300, 0));
+        var featurizer = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 5, Seed = 1, LatentDimension = 3, ReconstructionColumnName = "Reconstruction" }).Fit(data);
+        var pipeline = featurizer.Append(ml.Transforms.VaeDecode(featurizer.Model, "Decoded", "Latent").Fit(featurizer.Transform(data)));
+        var scored = pipeline.Transform(data);
+
+        var expected = scored.GetColumn<float[]>("Reconstruction").ToArray();
+        Assert.Equal(expected, scored.GetColumn<float[]>("Decoded").ToArray(), new RowTolerance(1e-5f));
+
+        string path = Path.Combine(Path.GetTempPath(), $"vae-decode-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(pipeline, data.Schema, path);
+            foreach (var loaded in new[] { ml.Model.Load(path, out _), ml.Model.LoadWithBatchedScoring(path, out _) })
+            {
+                var after = loaded.Transform(data);
+                Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 6), after.Schema["Decoded"].Type);
+                Assert.Equal(expected, after.GetColumn<float[]>("Decoded").ToArray(), new RowTolerance(1e-5f));
+                Assert.Equal(expected, after.GetColumn<float[]>("Reconstruction").ToArray(), new RowTolerance(1e-5f));
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private sealed class Tolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(x));
+        public int GetHashCode(float obj) => 0;
+    }
+
+    private sealed class RowTolerance(float tolerance) : IEqualityComparer<float[]>
+    {
+        public bool Equals(float[]? x, float[]? y) => x!.Length == y!.Length && x.Zip(y).All(p => Math.Abs(p.First - p.Second) <= tolerance * Math.Max(1, Math.Abs(p.First)));
+        public int GetHashCode(float[] obj) => 0;
+    }
+}
