@@ -23,6 +23,9 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [CommandOption("--label <NAME>"), Description("Label column name (default Label).")]
         public string Label { get; init; } = CsvDataset.LabelColumn;
 
+        [CommandOption("--save-model <ZIP>"), Description("Save the trained pipeline (z-scoring and detector) to this zip.")]
+        public string? SaveModel { get; init; }
+
         public override ValidationResult Validate() =>
             Train.Length == 0 || Test.Length == 0 ? ValidationResult.Error("--train and --test are required.") : ValidationResult.Success();
     }
@@ -34,6 +37,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.FeatureNames);
         var result = DetectorEvaluation.Run(ml, "VAE", train, test, ml.AnomalyDetection.Trainers.Vae(settings.ToOptions()));
 
+        if (settings.SaveModel != null)
+            ml.Model.Save(result.Model, train.Data.Schema, settings.SaveModel);
         AnsiConsole.MarkupLine($"[bold]VAE[/] on {Markup.Escape(settings.Test)}: AUROC {result.Auc:F4}, detection rate at 10 FP {result.DetectionRateAt10FalsePositives:F4}");
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
