@@ -86,6 +86,29 @@ public class CliTests
         }
     }
 
+    [Fact]
+    public void DigitsReportsTheHeldOutBoundsAndDrawsThePictures()
+    {
+        string folder = Directory.CreateTempSubdirectory("vae-digits-").FullName;
+        try
+        {
+            var (code, output, error) = Run("digits", "--output", folder, "--epochs", "5");
+
+            Assert.True(code == 0, error);
+            using var json = JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]);
+            double elbo = json.RootElement.GetProperty("test_elbo_nats").GetDouble();
+            double iwae = json.RootElement.GetProperty("test_iwae_k100_nats").GetDouble();
+            Assert.InRange(elbo, -200, 0);
+            Assert.True(iwae >= elbo, $"IWAE {iwae} < ELBO {elbo}");
+            foreach (var png in new[] { "digits-generated.png", "digits-interpolation.png", "digits-traversal.png" })
+                Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(Path.Combine(folder, png))[..4]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("f0,f1,Label\n1,2,0\n3,4,1\n", "f0,f1\n1,2\n", "no label column 'Label'")]
     [InlineData("f0,f1,Label\n1,2,0\n3,x,0\n", "f0,f1,Label\n1,2,0\n3,4,1\n", "data row 2, column 'f1': not a finite number")]

@@ -53,6 +53,12 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--threads <N>"), Description("TorchSharp threads (0 = all cores).")]
     public int? Threads { get; init; }
 
+    [CommandOption("--score <KIND>"), Description("NegativeElbo, Reconstruction, KlDivergence, MonteCarloElbo or ImportanceWeighted.")]
+    public VaeScoreKind? Score { get; init; }
+
+    [CommandOption("--score-samples <N>"), Description("Draws per row for MonteCarloElbo and ImportanceWeighted (default 10).")]
+    public int? ScoreSamples { get; init; }
+
     /// <summary>The detector options these flags describe.</summary>
     public VaeAnomalyDetectionTrainer.Options ToOptions(Action<VaeEpochReport>? progress = null)
     {
@@ -71,6 +77,8 @@ internal class TrainingSettings : CommandSettings
         if (FixedVariance) options.LearnOutputVariance = false;
         if (Contamination is double contamination) options.Contamination = contamination;
         if (Threads is int threads) options.Threads = threads;
+        if (Score is VaeScoreKind score) options.Score = score;
+        if (ScoreSamples is int samples) options.ScoreSamples = samples;
         return options;
     }
 
