@@ -17,6 +17,9 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     private readonly object _scorerLock = new();
     private VaeOnnxScorer? _scorer;
 
+    // Any use of a VAE transformer prepares a later mlContext.Model.Load of its saved form (see AssemblyResolution).
+    static VaeTransformerBase() => AssemblyResolution.EnsureRegistered();
+
     private protected VaeTransformerBase(VaeModel model, string featureColumnName)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -23,6 +23,7 @@ public static partial class VaeModelLoader
     public static ITransformer LoadWithBatchedScoring(this ModelOperationsCatalog catalog, string path, out DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        AssemblyResolution.EnsureRegistered();
         var model = catalog.Load(path, out inputSchema);
         foreach (var (position, transformer) in ReadComponents(path))
             model = Replace(model, position, 0, transformer);
