@@ -14,7 +14,8 @@ internal static class VaeLoss
     /// <param name="likelihood">The decoder's distribution.</param>
     public static Tensor Reconstruction(Tensor x, Tensor decoded, Tensor outputLogVariance, VaeLikelihood likelihood) => likelihood switch
     {
-        VaeLikelihood.Gaussian => 0.5 * ((x - decoded).square() * exp(-outputLogVariance) + outputLogVariance + Log2Pi).sum(1),
+        // The constant ½·D·log 2π is added per row, not per feature: one small op instead of one over the whole batch.
+        VaeLikelihood.Gaussian => 0.5 * ((x - decoded).square() * exp(-outputLogVariance) + outputLogVariance).sum(1) + 0.5 * x.shape[1] * Log2Pi,
         VaeLikelihood.Bernoulli => nn.functional.binary_cross_entropy_with_logits(decoded, x, reduction: nn.Reduction.None).sum(1),
         _ => throw new ArgumentOutOfRangeException(nameof(likelihood), likelihood, "Unknown likelihood."),
     };

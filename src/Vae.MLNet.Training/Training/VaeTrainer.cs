@@ -29,52 +29,60 @@ internal static class VaeTrainer
             torch.manual_seed(seed);
             using var network = new VaeNetwork(dimension, options.HiddenLayersFor(dimension), options.LatentDimension,
                 options.Activation, options.Likelihood, options.LearnOutputVariance);
-            using var all = tensor(data, new long[] { rows, dimension });
-            var (train, validation) = Split(all, rows, options.ValidationFraction, seed);
+            // from_array shares the buffer the column was read into (pinned while the tensor lives) rather than
+            // copying it: the rows are in memory once, whatever their number.
+            using var flat = from_array(data);
+            using var all = flat.view(rows, dimension);
+            var (train, validation) = Split(rows, options.ValidationFraction, seed);
             using (train)
             using (validation)
-                Fit(network, train, validation, options, channel);
+                Fit(network, all, train, validation, options, channel);
             return network.ToModel();
         }
     }
 
-    private static void Fit(VaeNetwork network, Tensor train, Tensor? validation, VaeTrainingOptions options, IChannel? channel)
+    /// <summary>Trains on the rows of <paramref name="all"/> listed in <paramref name="train"/> (every row when null).</summary>
+    private static void Fit(VaeNetwork network, Tensor all, Tensor? train, Tensor? validation, VaeTrainingOptions options, IChannel? channel)
     {
         using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
         var clock = Stopwatch.StartNew();
         var best = new BestWeights(network);
-        long n = train.shape[0];
+        long n = train?.shape[0] ?? all.shape[0];
         int epochsWithoutImprovement = 0;
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             double beta = options.KlWarmupEpochs == 0 ? options.Beta : options.Beta * Math.Min(1.0, epoch / (double)options.KlWarmupEpochs);
             network.train();
-            double lossSum = 0, reconstructionSum = 0, klSum = 0;
-            using (var order = randperm(n))
+            // The epoch's summed reconstruction and KL terms stay in one tensor until the epoch ends: reading a
+            // value back per batch costs as much as a small layer.
+            using var sums = zeros(2);
+            using (var permutation = randperm(n))
+            using (var order = train is null ? permutation.alias() : train.index_select(0, permutation))
             {
                 for (long start = 0; start < n; start += options.BatchSize)
                 {
                     using var scope = NewDisposeScope();
-                    var x = train.index_select(0, order.narrow(0, start, Math.Min(options.BatchSize, n - start)));
+                    var x = all.index_select(0, order.narrow(0, start, Math.Min(options.BatchSize, n - start)));
                     var forward = network.forward(x);
                     var reconstruction = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, options.Likelihood).sum();
                     var kl = VaeLoss.KlDivergence(forward.Mean, forward.LogVariance).sum();
-                    var loss = reconstruction + beta * kl;
-                    double lossValue = loss.item<float>();
-                    if (!double.IsFinite(lossValue))
-                        throw new InvalidOperationException(
-                            $"Training diverged at epoch {epoch}, rows {start}-{start + x.shape[0] - 1}: the loss became {lossValue}. " +
-                            $"Lower LearningRate (now {options.LearningRate}) or standardize the features.");
+                    var loss = beta == 1 ? reconstruction + kl : reconstruction + beta * kl;
                     optimizer.zero_grad();
                     (loss / x.shape[0]).backward();
                     optimizer.step();
-                    lossSum += lossValue;
-                    reconstructionSum += reconstruction.item<float>();
-                    klSum += kl.item<float>();
+                    using (no_grad())
+                        sums.add_(stack([reconstruction, kl]));
                 }
             }
+            var (reconstructionSum, klSum) = (sums[0].item<float>(), sums[1].item<float>());
+            double lossSum = reconstructionSum + beta * klSum;
+            // A diverged step leaves non-finite weights, which poison every later loss: checking once per epoch catches it.
+            if (!double.IsFinite(lossSum))
+                throw new InvalidOperationException(
+                    $"Training diverged in epoch {epoch}: the loss became {lossSum}. " +
+                    $"Lower LearningRate (now {options.LearningRate}) or standardize the features.");
 
-            double? validationLoss = validation is null ? null : MeanScore(network, validation, options.Likelihood);
+            double? validationLoss = validation is null ? null : MeanScore(network, all, validation, options.Likelihood);
             var report = new VaeEpochReport(epoch, options.Epochs, lossSum / n, reconstructionSum / n, klSum / n, validationLoss, clock.Elapsed);
             channel?.Info(MessageSensitivity.None,
                 $"VAE epoch {epoch}/{options.Epochs}: loss {report.TrainLoss:G5} (reconstruction {report.Reconstruction:G5}, KL {report.KlDivergence:G5})" +
@@ -94,29 +102,37 @@ internal static class VaeTrainer
         best.Restore();
     }
 
-    /// <summary>The mean of the anomaly score (negative ELBO at z = μ) over <paramref name="rows"/>.</summary>
-    private static double MeanScore(VaeNetwork network, Tensor rows, VaeLikelihood likelihood)
+    /// <summary>The mean anomaly score (negative ELBO at z = μ) of the rows of <paramref name="all"/> listed in <paramref name="rows"/>.</summary>
+    private static double MeanScore(VaeNetwork network, Tensor all, Tensor rows, VaeLikelihood likelihood)
     {
-        using var scope = NewDisposeScope();
+        // In blocks, so that a large held-out set never needs its activations in memory all at once.
+        const long block = 65536;
         using var noGrad = no_grad();
         network.eval();
-        var forward = network.Forward(rows, sample: false);
-        var score = VaeLoss.Reconstruction(rows, forward.Decoded, network.OutputLogVariance, likelihood)
-            + VaeLoss.KlDivergence(forward.Mean, forward.LogVariance);
-        return score.mean().item<float>();
+        double sum = 0;
+        long count = rows.shape[0];
+        for (long start = 0; start < count; start += block)
+        {
+            using var scope = NewDisposeScope();
+            var x = all.index_select(0, rows.narrow(0, start, Math.Min(block, count - start)));
+            var forward = network.Forward(x, sample: false);
+            var score = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, likelihood)
+                + VaeLoss.KlDivergence(forward.Mean, forward.LogVariance);
+            sum += score.sum().item<float>();
+        }
+        return sum / count;
     }
 
-    private static (Tensor Train, Tensor? Validation) Split(Tensor all, int rows, double fraction, int seed)
+    /// <summary>The indices of the training and the held-out rows; (null, null) to train on every row.</summary>
+    private static (Tensor? Train, Tensor? Validation) Split(int rows, double fraction, int seed)
     {
         int held = (int)Math.Floor(rows * fraction);
         // Too few held-out rows make the stopping epoch a coin toss: train on everything instead.
         if (held < 8 || rows - held < 8)
-            return (all.alias(), null);
-        var order = Enumerable.Range(0, rows).ToArray();
+            return (null, null);
+        var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
         new Random(seed).Shuffle(order);
-        using var validationIndex = tensor(order[..held].Select(i => (long)i).ToArray());
-        using var trainIndex = tensor(order[held..].Select(i => (long)i).ToArray());
-        return (all.index_select(0, trainIndex), all.index_select(0, validationIndex));
+        return (tensor(order[held..]), tensor(order[..held]));
     }
 
     private static void CheckUnitInterval(float[] data, int dimension, string columnName)
