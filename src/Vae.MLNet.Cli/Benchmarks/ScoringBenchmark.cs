@@ -10,7 +10,7 @@ namespace Vae.MLNet.Cli;
 /// transformer (fresh, and reloaded from a saved zip), ML.NET's ApplyOnnxModel on the exported ONNX file, a bare
 /// ONNX Runtime session on 1,024-row blocks of a float array, and ML.NET's RandomizedPca.
 /// </summary>
-internal sealed class ScoringBenchmark(MLContext ml, SyntheticData data)
+internal sealed class ScoringBenchmark(MLContext ml, SyntheticMatrix data)
 {
     /// <summary>The input and score names of an exported VAE graph (see <see cref="VaeModelOnnxExtensions"/>).</summary>
     public const string Column = "features";
@@ -104,10 +104,10 @@ internal sealed class ScoringBenchmark(MLContext ml, SyntheticData data)
 
     public IDataView View => _view;
 
-    private static IDataView ToDataView(MLContext ml, SyntheticData data, int rows) =>
+    private static IDataView ToDataView(MLContext ml, SyntheticMatrix data, int rows) =>
         ml.Data.LoadFromEnumerable(Rows(data, rows), SchemaFor(data.Dimension));
 
-    private static FeatureRow[] Rows(SyntheticData data, int rows) =>
+    private static FeatureRow[] Rows(SyntheticMatrix data, int rows) =>
         Enumerable.Range(0, rows).Select(r => new FeatureRow { Features = data.Features[(r * data.Dimension)..((r + 1) * data.Dimension)] }).ToArray();
 
     private static SchemaDefinition SchemaFor(int dimension)

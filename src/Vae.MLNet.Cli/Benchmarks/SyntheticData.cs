@@ -2,59 +2,62 @@ namespace Vae.MLNet.Cli;
 
 /// <summary>
 /// Rows for benchmarks that anyone can regenerate: a mixture of three Gaussians on a random 4-dimensional subspace
-/// of D dimensions plus noise, with 1% planted anomalies drawn uniformly from a wider box.
+/// of D dimensions plus noise, with 1% planted anomalies drawn uniformly from a wider box. Rows come one at a time
+/// from a seeded generator, so any number of them can be streamed without being stored.
 /// </summary>
 internal sealed class SyntheticData
 {
-    private SyntheticData(float[] features, bool[] anomalies, int dimension)
+    private const int Subspace = 4;
+    private readonly Random _random;
+    private readonly float[] _basis;
+    private readonly float[] _centres;
+    private readonly float[] _code = new float[Subspace];
+
+    public SyntheticData(int dimension, int seed)
     {
-        Features = features;
-        Anomalies = anomalies;
         Dimension = dimension;
+        _random = new Random(seed);
+        _basis = Enumerable.Range(0, Subspace * dimension).Select(_ => (float)Normal()).ToArray();
+        _centres = Enumerable.Range(0, 3 * Subspace).Select(_ => (float)(3 * Normal())).ToArray();
     }
-
-    /// <summary>Row-major [Rows × Dimension].</summary>
-    public float[] Features { get; }
-
-    public bool[] Anomalies { get; }
 
     public int Dimension { get; }
 
-    public int Rows => Anomalies.Length;
-
-    public static SyntheticData GaussianMixture(int rows, int dimension, int seed)
+    /// <summary>Writes the next row into <paramref name="row"/>; returns whether it is a planted anomaly.</summary>
+    public bool Next(Span<float> row)
     {
-        var random = new Random(seed);
-        const int subspace = 4;
-        var basis = Enumerable.Range(0, subspace * dimension).Select(_ => (float)Normal(random)).ToArray();
-        var centres = Enumerable.Range(0, 3 * subspace).Select(_ => (float)(3 * Normal(random))).ToArray();
-        var features = new float[(long)rows * dimension <= int.MaxValue ? rows * dimension : throw new ArgumentOutOfRangeException(nameof(rows), "rows × features must fit in one array")];
-        var anomalies = new bool[rows];
-        var code = new float[subspace];
-        for (int r = 0; r < rows; r++)
+        if (_random.NextDouble() < 0.01)
         {
-            var row = features.AsSpan(r * dimension, dimension);
-            anomalies[r] = random.NextDouble() < 0.01;
-            if (anomalies[r])
-            {
-                for (int j = 0; j < dimension; j++)
-                    row[j] = (float)(random.NextDouble() * 16 - 8);
-                continue;
-            }
-            int component = random.Next(3);
-            for (int s = 0; s < subspace; s++)
-                code[s] = centres[component * subspace + s] + (float)Normal(random);
-            for (int j = 0; j < dimension; j++)
-            {
-                float value = (float)(0.1 * Normal(random));
-                for (int s = 0; s < subspace; s++)
-                    value += code[s] * basis[s * dimension + j];
-                row[j] = value;
-            }
+            for (int j = 0; j < Dimension; j++)
+                row[j] = (float)(_random.NextDouble() * 16 - 8);
+            return true;
         }
-        return new SyntheticData(features, anomalies, dimension);
+        int component = _random.Next(3);
+        for (int s = 0; s < Subspace; s++)
+            _code[s] = _centres[component * Subspace + s] + (float)Normal();
+        for (int j = 0; j < Dimension; j++)
+        {
+            float value = (float)(0.1 * Normal());
+            for (int s = 0; s < Subspace; s++)
+                value += _code[s] * _basis[s * Dimension + j];
+            row[j] = value;
+        }
+        return false;
     }
 
-    private static double Normal(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    /// <summary><paramref name="rows"/> rows in one row-major array.</summary>
+    public static SyntheticMatrix Matrix(int rows, int dimension, int seed)
+    {
+        var generator = new SyntheticData(dimension, seed);
+        var features = new float[checked(rows * dimension)];
+        for (int r = 0; r < rows; r++)
+            generator.Next(features.AsSpan(r * dimension, dimension));
+        return new SyntheticMatrix(features, rows, dimension);
+    }
+
+    private double Normal() =>
+        Math.Sqrt(-2 * Math.Log(1 - _random.NextDouble())) * Math.Cos(2 * Math.PI * _random.NextDouble());
 }
+
+/// <summary>Generated rows held in memory: row-major [Rows × Dimension].</summary>
+internal sealed record SyntheticMatrix(float[] Features, int Rows, int Dimension);

@@ -50,6 +50,9 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         [CommandOption("--seed <N>"), Description("Seed of the data and the training (default 0).")]
         public int Seed { get; init; }
 
+        [CommandOption("--scale <SIZES>"), Description("Instead: the scale study at these row counts, e.g. 10000,100000,1000000,10000000.")]
+        public string? Scale { get; init; }
+
         [CommandOption("--mnist-rows <N>"), Description("Rows of 784 features for the MNIST-shaped network (784-400-20), 0 to skip (default 10,000).")]
         public int MnistRows { get; init; } = 10_000;
     }
@@ -69,8 +72,10 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
 
     private static int Run(Settings settings, string folder)
     {
+        if (settings.Scale != null)
+            return RunScaleStudy(settings);
         var ml = new MLContext(seed: settings.Seed);
-        var data = SyntheticData.GaussianMixture(settings.Rows, settings.Features, settings.Seed);
+        var data = SyntheticData.Matrix(settings.Rows, settings.Features, settings.Seed);
         var bench = new ScoringBenchmark(ml, data);
         var trainView = ml.Data.TakeRows(bench.View, Math.Min(settings.TrainRows, settings.Rows));
         AnsiConsole.MarkupLine($"[bold]bench[/]: {settings.Rows:N0} rows × {settings.Features} features, hidden {settings.Hidden}, latent {settings.Latent}, {Environment.ProcessorCount} cores");
@@ -98,7 +103,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         var training = CompareTraining(ml, data, settings.Hidden.Split(',').Select(int.Parse).ToArray(), settings.Latent,
             Math.Min(settings.TrainRows, settings.Rows), settings.Epochs, settings.Seed);
         var mnist = settings.MnistRows > 0
-            ? CompareTraining(ml, SyntheticData.GaussianMixture(settings.MnistRows, 784, settings.Seed), [400], 20, settings.MnistRows, settings.Epochs, settings.Seed)
+            ? CompareTraining(ml, SyntheticData.Matrix(settings.MnistRows, 784, settings.Seed), [400], 20, settings.MnistRows, settings.Epochs, settings.Seed)
             : null;
         double peak = TrainingBenchmark.MatMulPeakGflops();
 
@@ -173,6 +178,26 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         return clock.Elapsed.TotalMilliseconds;
     }
 
+    /// <summary>The scale study; the last line is JSON with one entry per size and the spread around the largest size below 10M.</summary>
+    private static int RunScaleStudy(Settings settings)
+    {
+        var sizes = settings.Scale!.Split(',').Select(int.Parse).ToArray();
+        var points = ScaleStudy.Run(sizes, settings.Features, settings.Hidden.Split(',').Select(int.Parse).ToArray(), settings.Latent, settings.Seed);
+        var reference = points.FirstOrDefault(p => p.Rows == 1_000_000) ?? points[^1];
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["features"] = settings.Features,
+            ["sizes"] = points.Select(p => p.Rows),
+            ["train_us_per_row_per_epoch"] = points.Select(p => Math.Round(p.TrainMicrosecondsPerRow, 3)),
+            ["score_us_per_row"] = points.Select(p => Math.Round(p.ScoreMicrosecondsPerRow, 4)),
+            ["train_relative_to_1m"] = points.Select(p => Math.Round(p.TrainMicrosecondsPerRow / reference.TrainMicrosecondsPerRow, 3)),
+            ["score_relative_to_1m"] = points.Select(p => Math.Round(p.ScoreMicrosecondsPerRow / reference.ScoreMicrosecondsPerRow, 3)),
+            ["fit_seconds"] = points.Select(p => Math.Round(p.FitSeconds, 1)),
+            ["peak_resident_mb"] = points.Select(p => Math.Round(p.PeakResidentMegabytes)),
+        }));
+        return 0;
+    }
+
     private sealed record TrainingFigures(double Ours, double Bare, double RowsPerSecond, double Gflops);
 
     /// <summary>
@@ -180,7 +205,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
     /// runs in a process are faster: JIT tiers, libtorch's thread pool), then ours, bare, bare, ours, so that any
     /// remaining drift favours neither; the faster run of each.
     /// </summary>
-    private static TrainingFigures CompareTraining(MLContext ml, SyntheticData data, int[] hidden, int latent, int rows, int epochs, int seed)
+    private static TrainingFigures CompareTraining(MLContext ml, SyntheticMatrix data, int[] hidden, int latent, int rows, int epochs, int seed)
     {
         var view = ml.Data.TakeRows(new ScoringBenchmark(ml, data).View, rows);
         var features = data.Features.AsSpan(0, rows * data.Dimension).ToArray();

@@ -42,6 +42,8 @@ internal sealed class VaeOnnxScorer : IDisposable
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             IntraOpNumThreads = intraOpThreads,
+            // The last block of every pass has another row count; memory patterns are planned per shape.
+            EnableMemoryPattern = false,
         };
         _session = new InferenceSession(graph, options);
     }

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Vae.MLNet.Benchmarks.ScoringBenchmarks).Assembly).Run(args);
