@@ -20,6 +20,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
     private const string Bare = "bare ONNX Runtime, 1024-row batches";
     private const string ApplyOnnx = "ML.NET ApplyOnnxModel";
     private const string ReadOnly = "reading the feature column only";
+    private const string Pca = "ML.NET RandomizedPca (rank 1)";
 
     internal sealed class Settings : CommandSettings
     {
@@ -100,6 +101,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         double firstScoreMs = LatencyOfFirstScore(ml, reloaded, bench, clock);
         using var session = new InferenceSession(onnxPath);
 
+        var pca = ml.AnomalyDetection.Trainers.RandomizedPca(ScoringBenchmark.Column, rank: 1, seed: settings.Seed).Fit(trainView);
         var training = CompareTraining(ml, data, settings.Hidden.Split(',').Select(int.Parse).ToArray(), settings.Latent,
             Math.Min(settings.TrainRows, settings.Rows), settings.Epochs, settings.Seed);
         var mnist = settings.MnistRows > 0
@@ -114,6 +116,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
             (Bare, () => bench.BareOnnxRuntime(session)),
             (ApplyOnnx, () => bench.ApplyOnnxModel(onnxPath, Math.Min(settings.ApplyOnnxRows, settings.Rows))),
             (ReadOnly, bench.ReadingFeaturesOnly),
+            (Pca, () => bench.ThroughTransformer(pca)),
         };
         var figures = contenders.ToDictionary(c => c.Name, _ => new List<double>());
         // Round 0 warms up: the JIT compiles the per-row paths at full optimization only after their first calls.
@@ -159,6 +162,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
             ["score_ratio_vs_bare_ort"] = Math.Round(RoundRatio(Fresh, Bare), 3),
             ["score_ratio_vs_bare_ort_reloaded"] = Math.Round(RoundRatio(Reloaded, Bare), 3),
             ["read_features_only_rows_per_second"] = Math.Round(median[ReadOnly]),
+            ["randomized_pca_rows_per_second"] = Math.Round(median[Pca]),
             ["prediction_engine_p50_us"] = Math.Round(p50, 1),
             ["prediction_engine_p99_us"] = Math.Round(p99, 1),
             ["first_score_after_load_ms"] = Math.Round(firstScoreMs, 1),
