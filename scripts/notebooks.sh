@@ -33,5 +33,6 @@ for twin in notebooks/*.cs; do
   fi
 done
 rm -rf "$out"
+echo "notebook and twin runs took ${SECONDS}s"
 echo "notebooks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
