@@ -5,7 +5,7 @@ using Microsoft.ML.Transforms.Onnx;
 namespace Vae.MLNet;
 
 /// <summary>
-/// What the VAE featurizer and anomaly detector share: a trained <see cref="VaeModel"/> scored through ONNX Runtime
+/// What the VAE featurizer, anomaly detector and decoder share: a trained <see cref="VaeModel"/> scored through ONNX Runtime
 /// on blocks of rows, a feature column, and the columns each adds. The transformer is immutable and thread-safe:
 /// every cursor and every mapped row owns its buffers, and the ONNX Runtime session is safe for concurrent runs.
 /// </summary>
