@@ -16,6 +16,10 @@ namespace Vae.MLNet;
 /// <item><description><c>kl_divergence</c> [N]: KL(q(z|x) ‖ N(0, I)).</description></item>
 /// <item><description><c>score</c> [N]: <c>reconstruction_error</c> + <c>kl_divergence</c>, the anomaly score (higher is more anomalous).</description></item>
 /// </list>
+/// <para>
+/// Features are clamped to ±1e8 and the posterior log-variance to ±30 inside the graph, so a finite input always gets
+/// a finite score (an extreme one, a very high score); data in any sensible scale never reaches the bounds.
+/// </para>
 /// </remarks>
 public static class VaeModelOnnxExtensions
 {

@@ -27,6 +27,12 @@ internal static class VaeOnnxGraph
         (FeatureError, FeatureError), (ReconstructionError, ReconstructionError), (KlDivergence, KlDivergence), (Score, Score),
     ];
 
+    /// <summary>Features are clamped to ±1e8 before scoring, so that no finite input overflows the score.</summary>
+    public const float FeatureBound = 1e8f;
+
+    /// <summary>The posterior log-variance is clamped to ±30 (σ² from 1e-13 to 1e13), so that exp(log σ²) stays finite.</summary>
+    public const float LogVarianceBound = 30f;
+
     private const long OpsetVersion = 17;
 
     // IR 8 is the version that introduced opset 17; ONNX Runtime 1.31 loads it, and older runtimes that know opset 17 do too.
@@ -52,10 +58,14 @@ internal static class VaeOnnxGraph
 
         // Inside, every value is a batch: a single row becomes a batch of one.
         string input = graph.AddInput(options.InputName, d);
-        string x = options.PerRow ? graph.AddNode("Reshape", [input, graph.AddInt64Initializer("row_shape", [1, d], 2)]) : input;
+        string rows = options.PerRow ? graph.AddNode("Reshape", [input, graph.AddInt64Initializer("row_shape", [1, d], 2)]) : input;
+        // A finite but extreme value (say 1e20) would overflow squares and exponentials to ∞; clamped, it still
+        // scores far above any normal row, and a finite score stays finite. Normal data never comes near the bounds.
+        string x = graph.AddNode("Clip", [rows, graph.AddInitializer("feature_min", [-FeatureBound]), graph.AddInitializer("feature_max", [FeatureBound])]);
         string encoded = HiddenLayers(graph, "encoder", x, model.EncoderLayers, model.Activation);
         string mean = Dense(graph, "mean", encoded, model.MeanLayer, LatentMean);
-        string logVariance = Dense(graph, "log_variance", encoded, model.LogVarianceLayer, LatentLogVariance);
+        string logVariance = graph.AddNode("Clip", [Dense(graph, "log_variance", encoded, model.LogVarianceLayer),
+            graph.AddInitializer("log_variance_min", [-LogVarianceBound]), graph.AddInitializer("log_variance_max", [LogVarianceBound])], output: LatentLogVariance);
 
         // Decoding μ instead of a sampled z keeps reconstructions deterministic.
         string featureError = DecodeAndCompare(graph, model, mean, x, Reconstruction, FeatureError).FeatureError!;
