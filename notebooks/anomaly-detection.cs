@@ -1,4 +1,5 @@
 #:project ../src/Vae.MLNet.Training/Vae.MLNet.Training.csproj
+#:project Support/NotebookSupport.csproj
 #:package libtorch-cpu-linux-x64@2.10.0
 #:package ScottPlot@5.1.59
 #:property PublishAot=false
@@ -10,7 +11,8 @@
 // the normal half of the data and flags the exams it cannot explain. We compare it with ML.NET's own anomaly
 // detector, `RandomizedPca`, on the same split, look at the scores, and save and reload the model.
 //
-// Open this notebook from a clone of the repository after `dotnet build src/Vae.MLNet.Training -c Release` (VS Code
+// Open this notebook from a clone of the repository after `dotnet build src/Vae.MLNet.Training -c Release` and
+// `dotnet build notebooks/Support -c Release` (VS Code
 // with the Polyglot Notebooks extension, or `dotnet repl --run notebooks/anomaly-detection.ipynb`), or run its twin:
 // `dotnet run notebooks/anomaly-detection.cs`.
 // %% setup
@@ -19,19 +21,10 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Vae.MLNet;
+using Vae.MLNet.Notebooks;
 using Vae.MLNet.Training;
 
-var repo = Directory.GetCurrentDirectory();
-while (!File.Exists(Path.Combine(repo, "Vae.MLNet.sln")))
-    repo = Path.GetDirectoryName(repo) ?? throw new InvalidOperationException("Run from inside the Vae.MLNet repository.");
-string SaveFigure(ScottPlot.Plot plot, string name)
-{
-    string path = Path.Combine(repo, "notebooks", "figures", name + ".png");
-    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-    plot.SavePng(path, 640, 400);
-    Console.WriteLine($"figure: {path}");
-    return path;
-}
+string SaveFigure(ScottPlot.Plot plot, string name, int width = 640, int height = 400) => Notebook.SaveFigure(plot, name, width, height);
 // %% md
 // ## The data
 //
@@ -41,8 +34,8 @@ string SaveFigure(ScottPlot.Plot plot, string name)
 var ml = new MLContext(seed: 0);
 var columns = new[] { new TextLoader.Column("Features", DataKind.Single, 0, 20), new TextLoader.Column("Label", DataKind.Single, 21) };
 var loader = ml.Data.CreateTextLoader(columns, separatorChar: ',', hasHeader: true);
-var train = loader.Load(Path.Combine(repo, "src/Vae.MLNet.Cli/Data/cardio-train.csv"));
-var test = loader.Load(Path.Combine(repo, "src/Vae.MLNet.Cli/Data/cardio-test.csv"));
+var train = loader.Load(Notebook.PathTo("src/Vae.MLNet.Cli/Data/cardio-train.csv"));
+var test = loader.Load(Notebook.PathTo("src/Vae.MLNet.Cli/Data/cardio-test.csv"));
 Console.WriteLine($"{train.GetColumn<float>("Label").Count()} training exams, {test.GetColumn<float>("Label").Count()} test exams, {test.GetColumn<float>("Label").Count(l => l > 0)} of them pathological");
 // %% md
 // ## The pipeline

@@ -1,4 +1,5 @@
 #:project ../src/Vae.MLNet.Training/Vae.MLNet.Training.csproj
+#:project Support/NotebookSupport.csproj
 #:package libtorch-cpu-linux-x64@2.10.0
 #:package ScottPlot@5.1.59
 #:property PublishAot=false
@@ -9,7 +10,8 @@
 // encoder's posterior. Here the 21 cardiotocography measurements become a 2-D code that we can plot, and that
 // feeds an ordinary ML.NET classifier.
 //
-// Open this notebook from a clone of the repository after `dotnet build src/Vae.MLNet.Training -c Release` (VS Code
+// Open this notebook from a clone of the repository after `dotnet build src/Vae.MLNet.Training -c Release` and
+// `dotnet build notebooks/Support -c Release` (VS Code
 // with the Polyglot Notebooks extension, or `dotnet repl --run notebooks/featurizer.ipynb`), or run its twin:
 // `dotnet run notebooks/featurizer.cs`.
 // %% setup
@@ -18,19 +20,10 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Vae.MLNet;
+using Vae.MLNet.Notebooks;
 using Vae.MLNet.Training;
 
-var repo = Directory.GetCurrentDirectory();
-while (!File.Exists(Path.Combine(repo, "Vae.MLNet.sln")))
-    repo = Path.GetDirectoryName(repo) ?? throw new InvalidOperationException("Run from inside the Vae.MLNet repository.");
-string SaveFigure(ScottPlot.Plot plot, string name)
-{
-    string path = Path.Combine(repo, "notebooks", "figures", name + ".png");
-    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-    plot.SavePng(path, 640, 480);
-    Console.WriteLine($"figure: {path}");
-    return path;
-}
+string SaveFigure(ScottPlot.Plot plot, string name, int width = 640, int height = 400) => Notebook.SaveFigure(plot, name, width, height);
 // %% md
 // ## The data
 //
@@ -41,7 +34,7 @@ var ml = new MLContext(seed: 0);
 var loader = ml.Data.CreateTextLoader(
     [new TextLoader.Column("Features", DataKind.Single, 0, 20), new TextLoader.Column("Label", DataKind.Boolean, 21)],
     separatorChar: ',', hasHeader: true);
-var exams = loader.Load(Path.Combine(repo, "src/Vae.MLNet.Cli/Data/cardio-train.csv"), Path.Combine(repo, "src/Vae.MLNet.Cli/Data/cardio-test.csv"));
+var exams = loader.Load(Notebook.PathTo("src/Vae.MLNet.Cli/Data/cardio-train.csv"), Notebook.PathTo("src/Vae.MLNet.Cli/Data/cardio-test.csv"));
 Console.WriteLine($"{exams.GetColumn<bool>("Label").Count()} exams, {exams.GetColumn<bool>("Label").Count(l => l)} pathological");
 // %% md
 // ## VaeEncode in a pipeline

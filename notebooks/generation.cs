@@ -1,4 +1,5 @@
 #:project ../src/Vae.MLNet.Training/Vae.MLNet.Training.csproj
+#:project Support/NotebookSupport.csproj
 #:package libtorch-cpu-linux-x64@2.10.0
 #:package ScottPlot@5.1.59
 #:property PublishAot=false
@@ -9,7 +10,8 @@
 // pixels suit a Bernoulli likelihood. The trained VAE generates new digits from the prior, interpolates between two
 // digits through its latent space, and shows what each latent axis controls.
 //
-// Open this notebook from a clone of the repository after `dotnet build src/Vae.MLNet.Training -c Release` (VS Code
+// Open this notebook from a clone of the repository after `dotnet build src/Vae.MLNet.Training -c Release` and
+// `dotnet build notebooks/Support -c Release` (VS Code
 // with the Polyglot Notebooks extension, or `dotnet repl --run notebooks/generation.ipynb`), or run its twin:
 // `dotnet run notebooks/generation.cs`.
 // %% setup
@@ -18,47 +20,22 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Vae.MLNet;
+using Vae.MLNet.Notebooks;
 using Vae.MLNet.Training;
 
-var repo = Directory.GetCurrentDirectory();
-while (!File.Exists(Path.Combine(repo, "Vae.MLNet.sln")))
-    repo = Path.GetDirectoryName(repo) ?? throw new InvalidOperationException("Run from inside the Vae.MLNet repository.");
-string SaveFigure(ScottPlot.Plot plot, string name, int width = 640, int height = 400)
-{
-    string path = Path.Combine(repo, "notebooks", "figures", name + ".png");
-    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-    plot.SavePng(path, width, height);
-    Console.WriteLine($"figure: {path}");
-    return path;
-}
-// Digits side by side, `columns` to a row, as one grayscale image.
-ScottPlot.Plot DigitGrid(IReadOnlyList<float[]> digits, int columns)
-{
-    int rows = (digits.Count + columns - 1) / columns;
-    var pixels = new double[rows * 9 - 1, columns * 9 - 1];
-    for (int i = 0; i < digits.Count; i++)
-        for (int p = 0; p < 64; p++)
-            pixels[i / columns * 9 + p / 8, i % columns * 9 + p % 8] = digits[i][p];
-    var plot = new ScottPlot.Plot();
-    var heatmap = plot.Add.Heatmap(pixels);
-    heatmap.Colormap = new ScottPlot.Colormaps.Grayscale();
-    heatmap.ManualRange = new ScottPlot.Range(0, 1);
-    plot.Layout.Frameless();
-    plot.Axes.Margins(0, 0);
-    return plot;
-}
+string SaveFigure(ScottPlot.Plot plot, string name, int width = 640, int height = 400) => Notebook.SaveFigure(plot, name, width, height);
 // %% md
 // ## The digits
 // %%
 var ml = new MLContext(seed: 0);
 var loader = ml.Data.CreateTextLoader([new TextLoader.Column("Pixels", DataKind.Single, 0, 63)], separatorChar: ',', hasHeader: true);
-var digits = loader.Load(Path.Combine(repo, "src/Vae.MLNet.Cli/Data/digits8x8.csv"))
+var digits = loader.Load(Notebook.PathTo("src/Vae.MLNet.Cli/Data/digits8x8.csv"))
     .GetColumn<float[]>("Pixels").Select(p => p.Select(v => v / 16f).ToArray()).ToArray();
 var rows = digits.Select(p => new Digit { Features = p }).ToArray();
 var schema = SchemaDefinition.Create(typeof(Digit));
 schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 64);
 var data = ml.Data.LoadFromEnumerable(rows, schema);
-SaveFigure(DigitGrid(digits.Take(20).ToArray(), 10), "digits-real", 640, 130);
+SaveFigure(Notebook.DigitGrid(digits.Take(20).ToArray(), 10), "digits-real", 640, 130);
 // %% md
 // ## Training with the Bernoulli likelihood
 //
@@ -76,14 +53,14 @@ Console.WriteLine($"ELBO on the digits: {-elbo:F2} nats per image");
 // %% md
 // ## New digits: z ~ N(0, I), decoded
 // %%
-SaveFigure(DigitGrid(model.Sample(50, seed: 1), 10), "digits-generated", 640, 330);
+SaveFigure(Notebook.DigitGrid(model.Sample(50, seed: 1), 10), "digits-generated", 640, 330);
 // %% md
 // ## Interpolation between two digits
 //
 // Spherical interpolation between the latent codes of a 0 and a 6, decoded at ten steps.
 // %%
 var path = model.Interpolate(digits[0], digits[6], steps: 10, spherical: true);
-SaveFigure(DigitGrid(path.Decoded, 10), "digits-interpolation", 640, 70);
+SaveFigure(Notebook.DigitGrid(path.Decoded, 10), "digits-interpolation", 640, 70);
 // %% md
 // ## Latent traversal
 //
@@ -91,7 +68,7 @@ SaveFigure(DigitGrid(path.Decoded, 10), "digits-interpolation", 640, 70);
 // %%
 var sweep = Enumerable.Range(0, 10).Select(i => -2.5f + 5f * i / 9).ToArray();
 var walks = Enumerable.Range(0, model.LatentDimension).SelectMany(axis => model.Traverse(digits[0], axis, sweep).Decoded).ToArray();
-SaveFigure(DigitGrid(walks, 10), "digits-traversal", 640, 260);
+SaveFigure(Notebook.DigitGrid(walks, 10), "digits-traversal", 640, 260);
 // %% types
 public sealed class Digit
 {

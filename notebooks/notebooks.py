@@ -7,7 +7,7 @@
     python3 notebooks/notebooks.py check OUT.ipynb T.cs  # fails on an error output or a missing figure
 
 A twin marks its cells with comment lines: "// %% md" (markdown, written as // comments), "// %%" (code),
-"// %% setup" (code; in the notebook its figures are also shown inline) and "// %% types" (code that declares
+"// %% setup" (code; in the notebook, SaveFigure also shows the figure inline) and "// %% types" (code that declares
 types: a notebook needs them before their first use, a C# file after its statements).
 """
 import json
@@ -16,22 +16,27 @@ import re
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-# The library's own dependencies, which a notebook must load before the library's DLLs (built by
-# `dotnet build src/Vae.MLNet.Training -c Release`).
+# The library's own dependencies, which a notebook must load before the DLLs its twin's #:project lines build
+# (`dotnet build src/Vae.MLNet.Training -c Release`, `dotnet build notebooks/Support -c Release`).
 LIBRARY = ["Microsoft.ML, 5.0.1", "Microsoft.ML.OnnxTransformer, 5.0.1", "Microsoft.ML.OnnxRuntime, 1.31.1",
            "OnnxSharp, 0.3.2", "TorchSharp, 0.107.0"]
-DLLS = ["../src/Vae.MLNet.Training/bin/Release/net10.0/Vae.MLNet.dll",
-        "../src/Vae.MLNet.Training/bin/Release/net10.0/Vae.MLNet.Training.dll"]
-SHOW = 'display(HTML($"<img src=\\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\\"/>"));'
+# A project's DLLs, dependencies first: the training library brings the inference library.
+EXTRA_DLLS = {"Vae.MLNet.Training": ["Vae.MLNet"]}
+SAVE = "=> Notebook.SaveFigure(plot, name, width, height);"
+SHOW = ('{ var path = Notebook.SaveFigure(plot, name, width, height); '
+        'display(HTML($"<img src=\\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\\"/>")); return path; }')
 FIGURE = re.compile(r'SaveFigure\([^;\n]*?"([\w-]+)"')
 
 
 def cells_of(twin):
-    packages, cells, kind, lines = [], [], None, []
+    packages, dlls, cells, kind, lines = [], [], [], None, []
     for line in twin.read_text().splitlines():
         if line.startswith("#:package "):
             name, version = line[len("#:package "):].split("@")
             packages.append(f"{name}, {version}")
+        elif line.startswith("#:project "):
+            project = pathlib.PurePosixPath(line[len("#:project "):])
+            dlls += [f"{project.parent}/bin/Release/net10.0/{name}.dll" for name in EXTRA_DLLS.get(project.stem, []) + [project.stem]]
         elif line.startswith("#:"):
             continue
         elif line.startswith("// %%"):
@@ -41,7 +46,7 @@ def cells_of(twin):
         else:
             lines.append(line)
     cells.append((kind, lines))
-    header = [f'#r "nuget: {p}"' for p in LIBRARY + packages] + [f'#r "{dll}"' for dll in DLLS]
+    header = [f'#r "nuget: {p}"' for p in LIBRARY + packages] + [f'#r "{dll}"' for dll in dlls]
     built = [("code", header)] + [c for c in cells if c[0] == "types"] + [c for c in cells if c[0] != "types"]
     return [cell(kind, lines) for kind, lines in built]
 
@@ -53,7 +58,7 @@ def cell(kind, lines):
         text = [re.sub(r"^// ?", "", l) for l in lines]
         return {"cell_type": "markdown", "metadata": {}, "source": [l + "\n" for l in text[:-1]] + text[-1:]}
     if kind == "setup":
-        lines = [l[:len(l) - len(l.lstrip())] + SHOW if 'Console.WriteLine($"figure: {path}");' in l else l for l in lines]
+        lines = [l.replace(SAVE, SHOW) for l in lines]
     return {"cell_type": "code", "execution_count": None, "metadata": {"dotnet_interactive": {"language": "csharp"}},
             "outputs": [], "source": [l + "\n" for l in lines[:-1]] + lines[-1:]}
 

@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:$HOME/.dotnet/tools"
 command -v dotnet-repl >/dev/null || dotnet tool install -g dotnet-repl --version 0.3.259 >/dev/null
-dotnet build src/Vae.MLNet.Training -c Release -v q -nologo >/dev/null || { echo "notebooks: build failed"; exit 1; }
+{ dotnet build src/Vae.MLNet.Training -c Release -v q -nologo && dotnet build notebooks/Support -c Release -v q -nologo; } >/dev/null || { echo "notebooks: build failed"; exit 1; }
 passed=0 failed=0
 fail() { echo "FAILED: $*"; failed=$((failed + 1)); }
 

@@ -1,0 +1,48 @@
+using ScottPlot;
+
+namespace Vae.MLNet.Notebooks;
+
+/// <summary>Helpers every notebook and twin uses, so that each story shows only its own steps.</summary>
+public static class Notebook
+{
+    /// <summary>The repository's root: the nearest folder, from the working directory up, that holds Vae.MLNet.sln.</summary>
+    public static string Repository { get; } = FindRepository();
+
+    /// <summary>A path inside the repository.</summary>
+    public static string PathTo(string relative) => Path.Combine(Repository, relative);
+
+    /// <summary>Saves <paramref name="plot"/> as notebooks/figures/<paramref name="name"/>.png and returns the path.</summary>
+    public static string SaveFigure(Plot plot, string name, int width = 640, int height = 400)
+    {
+        string path = PathTo(Path.Combine("notebooks", "figures", name + ".png"));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        plot.SavePng(path, width, height);
+        Console.WriteLine($"figure: {path}");
+        return path;
+    }
+
+    /// <summary>8×8 images with pixels in [0, 1], <paramref name="columns"/> to a row, as one grayscale image.</summary>
+    public static Plot DigitGrid(IReadOnlyList<float[]> digits, int columns)
+    {
+        int rows = (digits.Count + columns - 1) / columns;
+        var pixels = new double[rows * 9 - 1, columns * 9 - 1];
+        for (int i = 0; i < digits.Count; i++)
+            for (int p = 0; p < 64; p++)
+                pixels[i / columns * 9 + p / 8, i % columns * 9 + p % 8] = digits[i][p];
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(pixels);
+        heatmap.Colormap = new ScottPlot.Colormaps.Grayscale();
+        heatmap.ManualRange = new ScottPlot.Range(0, 1);
+        plot.Layout.Frameless();
+        plot.Axes.Margins(0, 0);
+        return plot;
+    }
+
+    private static string FindRepository()
+    {
+        var folder = Directory.GetCurrentDirectory();
+        while (!File.Exists(Path.Combine(folder, "Vae.MLNet.sln")))
+            folder = Path.GetDirectoryName(folder) ?? throw new InvalidOperationException("Run from inside the Vae.MLNet repository.");
+        return folder;
+    }
+}
