@@ -14,10 +14,22 @@ app.Configure(config =>
     // One line per error, no stack trace: the message says what to fix.
     config.SetExceptionHandler((exception, _) =>
     {
+        if (exception is OperationCanceledException)
+        {
+            Console.Error.WriteLine("error: cancelled; with --checkpoint, --resume continues from the last checkpoint.");
+            return 130;
+        }
         Console.Error.WriteLine(exception is CliException or CommandAppException
             ? $"error: {exception.Message}"
             : $"error: {exception.GetType().Name}: {exception.Message}");
         return 2;
     });
 });
-return app.Run(args);
+// The first Ctrl+C stops training between two mini-batches (the last checkpoint stays); a second one kills the process.
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, press) =>
+{
+    press.Cancel = !cancellation.IsCancellationRequested;
+    cancellation.Cancel();
+};
+return app.Run(args, cancellation.Token);

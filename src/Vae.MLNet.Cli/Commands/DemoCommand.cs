@@ -34,7 +34,7 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
             .Start(progress =>
             {
                 var task = progress.AddTask("Training the VAE");
-                var options = settings.ToOptions(report =>
+                var options = settings.ToOptions(cancellationToken, report =>
                 {
                     task.MaxValue = report.Epochs;
                     task.Value = report.Epoch;

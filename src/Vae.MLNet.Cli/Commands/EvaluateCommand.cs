@@ -27,7 +27,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         public string? SaveModel { get; init; }
 
         public override ValidationResult Validate() =>
-            Train.Length == 0 || Test.Length == 0 ? ValidationResult.Error("--train and --test are required.") : ValidationResult.Success();
+            Train.Length == 0 || Test.Length == 0 ? ValidationResult.Error("--train and --test are required.") : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -35,7 +35,10 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         var ml = new MLContext(seed: settings.Seed);
         var train = CsvDataset.Load(ml, settings.Train, settings.Label, requireLabel: false);
         var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.FeatureNames);
-        var result = DetectorEvaluation.Run(ml, "VAE", train, test, ml.AnomalyDetection.Trainers.Vae(settings.ToOptions()));
+        // The epochs this process trained: a resumed run starts after its checkpoint's epoch.
+        (int First, int Last)? epochs = null;
+        var options = settings.ToOptions(cancellationToken, report => epochs = (epochs?.First ?? report.Epoch, report.Epoch));
+        var result = DetectorEvaluation.Run(ml, "VAE", train, test, ml.AnomalyDetection.Trainers.Vae(options));
 
         if (settings.SaveModel != null)
             ml.Model.Save(result.Model, train.Data.Schema, settings.SaveModel);
@@ -45,6 +48,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             ["auc"] = Math.Round(result.Auc, 6),
             ["detection_rate_at_10fp"] = Math.Round(result.DetectionRateAt10FalsePositives, 6),
             ["train_seconds"] = Math.Round(result.TrainSeconds, 3),
+            ["first_epoch"] = epochs?.First ?? 0,
+            ["last_epoch"] = epochs?.Last ?? 0,
             ["score_rows_per_second"] = Math.Round(result.ScoreRowsPerSecond),
             ["test_rows"] = result.TestRows,
             ["features"] = train.FeatureNames.Length,

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Spectre.Console;
 using Spectre.Console.Cli;
 using Vae.MLNet.Training;
 
@@ -59,10 +60,33 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--score-samples <N>"), Description("Draws per row for MonteCarloElbo and ImportanceWeighted (default 10).")]
     public int? ScoreSamples { get; init; }
 
-    /// <summary>The detector options these flags describe.</summary>
-    public VaeAnomalyDetectionTrainer.Options ToOptions(Action<VaeEpochReport>? progress = null)
+    [CommandOption("--checkpoint <FILE>"), Description("Write the training state to this file every --checkpoint-every epochs.")]
+    public string? Checkpoint { get; init; }
+
+    [CommandOption("--checkpoint-every <N>"), Description("Epochs between checkpoints (default 5).")]
+    public int? CheckpointEvery { get; init; }
+
+    [CommandOption("--resume"), Description("Continue the run saved in --checkpoint, if the file exists.")]
+    public bool Resume { get; init; }
+
+    public override ValidationResult Validate() =>
+        (Resume || CheckpointEvery != null) && Checkpoint is null
+            ? ValidationResult.Error("--resume and --checkpoint-every need --checkpoint <FILE>.")
+            : ValidationResult.Success();
+
+    /// <summary>The detector options these flags describe; <paramref name="cancellation"/> stops training (Ctrl+C).</summary>
+    public VaeAnomalyDetectionTrainer.Options ToOptions(CancellationToken cancellation, Action<VaeEpochReport>? progress = null)
     {
-        var options = new VaeAnomalyDetectionTrainer.Options { FeatureColumnName = CsvDataset.FeaturesColumn, Seed = Seed, Progress = progress };
+        var options = new VaeAnomalyDetectionTrainer.Options
+        {
+            FeatureColumnName = CsvDataset.FeaturesColumn,
+            Seed = Seed,
+            Progress = progress,
+            CancellationToken = cancellation,
+            CheckpointPath = Checkpoint,
+            ResumeFromCheckpoint = Resume,
+        };
+        if (CheckpointEvery is int interval) options.CheckpointInterval = interval;
         if (Epochs is int epochs) options.Epochs = epochs;
         if (Latent is int latent) options.LatentDimension = latent;
         if (Hidden is string hidden) options.HiddenLayerSizes = ParseSizes(hidden);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.Runtime;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Vae.MLNet.Training;
@@ -21,6 +22,7 @@ internal static class VaeTrainer
         options.Validate();
         if (options.Likelihood == VaeLikelihood.Bernoulli)
             CheckUnitInterval(data, dimension, columnName);
+        var checkpoint = TrainingCheckpoint.For(options, seed, data, rows, dimension);
 
         lock (GlobalGeneratorLock)
         {
@@ -36,45 +38,29 @@ internal static class VaeTrainer
             var (train, validation) = Split(rows, options.ValidationFraction, seed);
             using (train)
             using (validation)
-                Fit(network, all, train, validation, options, channel);
+                Fit(network, all, train, validation, options, checkpoint, channel);
             return network.ToModel();
         }
     }
 
-    /// <summary>Trains on the rows of <paramref name="all"/> listed in <paramref name="train"/> (every row when null).</summary>
-    private static void Fit(VaeNetwork network, Tensor all, Tensor? train, Tensor? validation, VaeTrainingOptions options, IChannel? channel)
+    /// <summary>
+    /// Trains on the rows of <paramref name="all"/> listed in <paramref name="train"/> (every row when null), from
+    /// the checkpoint if the options say so, until the epoch limit or early stopping.
+    /// </summary>
+    private static void Fit(VaeNetwork network, Tensor all, Tensor? train, Tensor? validation, VaeTrainingOptions options,
+        TrainingCheckpoint? checkpoint, IChannel? channel)
     {
         using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
+        using var state = new TrainingState(network, optimizer);
+        if (options.ResumeFromCheckpoint && checkpoint!.TryResume(state))
+            channel?.Info(MessageSensitivity.None, $"VAE training resumes after epoch {state.Epoch} from '{options.CheckpointPath}'.");
         var clock = Stopwatch.StartNew();
-        var best = new BestWeights(network);
         long n = train?.shape[0] ?? all.shape[0];
-        int epochsWithoutImprovement = 0;
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        while (!state.Finished)
         {
+            int epoch = ++state.Epoch;
             double beta = options.KlWarmupEpochs == 0 ? options.Beta : options.Beta * Math.Min(1.0, epoch / (double)options.KlWarmupEpochs);
-            network.train();
-            // The epoch's summed reconstruction and KL terms stay in one tensor until the epoch ends: reading a
-            // value back per batch costs as much as a small layer.
-            using var sums = zeros(2);
-            using (var permutation = randperm(n))
-            using (var order = train is null ? permutation.alias() : train.index_select(0, permutation))
-            {
-                for (long start = 0; start < n; start += options.BatchSize)
-                {
-                    using var scope = NewDisposeScope();
-                    var x = all.index_select(0, order.narrow(0, start, Math.Min(options.BatchSize, n - start)));
-                    var forward = network.forward(x);
-                    var reconstruction = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, options.Likelihood).sum();
-                    var kl = VaeLoss.KlDivergence(forward.Mean, forward.LogVariance).sum();
-                    var loss = beta == 1 ? reconstruction + kl : reconstruction + beta * kl;
-                    optimizer.zero_grad();
-                    (loss / x.shape[0]).backward();
-                    optimizer.step();
-                    using (no_grad())
-                        sums.add_(stack([reconstruction, kl]));
-                }
-            }
-            var (reconstructionSum, klSum) = (sums[0].item<float>(), sums[1].item<float>());
+            var (reconstructionSum, klSum) = RunEpoch(network, optimizer, all, train, n, beta, options);
             double lossSum = reconstructionSum + beta * klSum;
             // A diverged step leaves non-finite weights, which poison every later loss: checking once per epoch catches it.
             if (!double.IsFinite(lossSum))
@@ -89,17 +75,49 @@ internal static class VaeTrainer
                 (validationLoss is double v ? $", validation {v:G5}" : "") + $", {clock.Elapsed.TotalSeconds:F1}s");
             options.Progress?.Invoke(report);
 
-            if (validationLoss is not double current)
-                continue;
-            if (best.Offer(current))
-                epochsWithoutImprovement = 0;
-            else if (++epochsWithoutImprovement >= options.EarlyStoppingPatience)
+            bool stopEarly = false;
+            if (validationLoss is double current)
             {
-                channel?.Info(MessageSensitivity.None, $"VAE early stopping at epoch {epoch}; restoring the weights of the best validation loss {best.Loss:G5}.");
-                break;
+                if (state.Best.Offer(current))
+                    state.EpochsWithoutImprovement = 0;
+                else
+                    stopEarly = ++state.EpochsWithoutImprovement >= options.EarlyStoppingPatience;
             }
+            if (stopEarly)
+                channel?.Info(MessageSensitivity.None, $"VAE early stopping at epoch {epoch}; restoring the weights of the best validation loss {state.Best.Loss:G5}.");
+            state.Finished = stopEarly || epoch >= options.Epochs;
+            if (checkpoint != null && (state.Finished || epoch % options.CheckpointInterval == 0))
+                checkpoint.Write(state);
         }
-        best.Restore();
+        state.Best.Restore();
+    }
+
+    /// <summary>One pass over the training rows in a fresh random order; returns the summed reconstruction and KL terms.</summary>
+    private static (float Reconstruction, float Kl) RunEpoch(VaeNetwork network, OptimizerHelper optimizer, Tensor all, Tensor? train,
+        long n, double beta, VaeTrainingOptions options)
+    {
+        network.train();
+        // The epoch's summed reconstruction and KL terms stay in one tensor until the epoch ends: reading a
+        // value back per batch costs as much as a small layer.
+        using var sums = zeros(2);
+        using var permutation = randperm(n);
+        using var order = train is null ? permutation.alias() : train.index_select(0, permutation);
+        for (long start = 0; start < n; start += options.BatchSize)
+        {
+            options.CancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var x = all.index_select(0, order.narrow(0, start, Math.Min(options.BatchSize, n - start)));
+            var forward = network.forward(x);
+            var reconstruction = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, options.Likelihood).sum();
+            var kl = VaeLoss.KlDivergence(forward.Mean, forward.LogVariance).sum();
+            var loss = beta == 1 ? reconstruction + kl : reconstruction + beta * kl;
+            optimizer.zero_grad();
+            (loss / x.shape[0]).backward();
+            optimizer.step();
+            using (no_grad())
+                sums.add_(stack([reconstruction, kl]));
+        }
+        return (sums[0].item<float>(), sums[1].item<float>());
     }
 
     /// <summary>The mean anomaly score (negative ELBO at z = μ) of the rows of <paramref name="all"/> listed in <paramref name="rows"/>.</summary>
@@ -141,40 +159,5 @@ internal static class VaeTrainer
             if (data[i] is < 0 or > 1)
                 throw new VaeDataException(columnName, i / dimension,
                     $"Row {i / dimension} of column '{columnName}' holds {data[i]} at slot {i % dimension}: the Bernoulli likelihood needs features in [0, 1].", i % dimension);
-    }
-
-    /// <summary>A copy of the weights at the best validation loss so far.</summary>
-    private sealed class BestWeights(VaeNetwork network)
-    {
-        private Tensor[]? _weights;
-
-        public double Loss { get; private set; } = double.PositiveInfinity;
-
-        public bool Offer(double loss)
-        {
-            if (!(loss < Loss - 1e-4 * Math.Abs(Loss)) && _weights != null)
-                return false;
-            Loss = loss;
-            Dispose();
-            _weights = network.parameters().Select(p => p.detach().clone()).ToArray();
-            return true;
-        }
-
-        public void Restore()
-        {
-            if (_weights is null)
-                return;
-            using (no_grad())
-                foreach (var (parameter, weight) in network.parameters().Zip(_weights))
-                    parameter.copy_(weight);
-            Dispose();
-        }
-
-        private void Dispose()
-        {
-            foreach (var weight in _weights ?? [])
-                weight.Dispose();
-            _weights = null;
-        }
     }
 }

@@ -68,6 +68,29 @@ public abstract class VaeTrainingOptions
     /// <summary>Called after every epoch with its losses, e.g. to draw a progress bar or log to a notebook.</summary>
     public Action<VaeEpochReport>? Progress;
 
+    /// <summary>
+    /// Stops training between two mini-batches: <c>Fit</c> throws <see cref="OperationCanceledException"/>, and the
+    /// last checkpoint (<see cref="CheckpointPath"/>) is what remains of the run. Default: not cancellable.
+    /// </summary>
+    public CancellationToken CancellationToken;
+
+    /// <summary>
+    /// A file to write the training state to every <see cref="CheckpointInterval"/> epochs and when training ends:
+    /// weights, optimizer moments, random-generator state and early-stopping state, replaced atomically. With
+    /// <see cref="ResumeFromCheckpoint"/> a new run continues from it. Default null: no checkpoints.
+    /// </summary>
+    public string? CheckpointPath;
+
+    /// <summary>Epochs between two checkpoints: an interrupted run loses at most this many epochs. Default 5.</summary>
+    public int CheckpointInterval = 5;
+
+    /// <summary>
+    /// Continue from <see cref="CheckpointPath"/> if that file exists, to the model an uninterrupted run with the same
+    /// seed, options and data gives; a checkpoint of other options or data is refused. Default false: start afresh
+    /// (and overwrite the file).
+    /// </summary>
+    public bool ResumeFromCheckpoint;
+
     internal void Validate()
     {
         if (HiddenLayerSizes != null && HiddenLayerSizes.Any(size => size < 1))
@@ -81,6 +104,9 @@ public abstract class VaeTrainingOptions
         Check(ValidationFraction is >= 0 and < 1, nameof(ValidationFraction), ValidationFraction, "must be in [0, 1)");
         Check(EarlyStoppingPatience >= 1, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be at least 1");
         Check(Threads >= 0, nameof(Threads), Threads, "must be non-negative");
+        Check(CheckpointInterval >= 1, nameof(CheckpointInterval), CheckpointInterval, "must be at least 1");
+        if (ResumeFromCheckpoint && CheckpointPath is null)
+            throw new ArgumentOutOfRangeException(nameof(ResumeFromCheckpoint), "ResumeFromCheckpoint needs a CheckpointPath.");
     }
 
     /// <summary>The hidden layer sizes to use for <paramref name="inputDimension"/> features.</summary>

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using TorchSharp;
+
+namespace Vae.MLNet.Training;
+
+/// <summary>
+/// A training run's state after an epoch, in one file, so that a new process continues the run to the very model
+/// an uninterrupted run gives. The file carries a description of the run (settings, seed, a hash of the data) and
+/// refuses to resume another run; a SHA-256 of its content catches a torn or damaged file.
+/// </summary>
+internal sealed class TrainingCheckpoint
+{
+    private const string Magic = "Vae.MLNet training checkpoint";
+    private const int FormatVersion = 1;
+
+    private readonly string _path;
+    private readonly string _run;
+
+    private TrainingCheckpoint(string path, string run) => (_path, _run) = (path, run);
+
+    /// <summary>The checkpoint file of a run on <paramref name="data"/>, or null when the options ask for none.</summary>
+    public static TrainingCheckpoint? For(VaeTrainingOptions options, int seed, float[] data, int rows, int dimension)
+    {
+        if (options.CheckpointPath is null)
+            return null;
+        // Every setting that changes the trajectory; Threads and Progress do not, within the documented tolerance.
+        var run = string.Join("; ", new[]
+        {
+            ("rows", rows.ToString(CultureInfo.InvariantCulture)),
+            ("features", dimension.ToString(CultureInfo.InvariantCulture)),
+            ("data SHA-256", Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes(data.AsSpan(0, rows * dimension))))),
+            ("seed", seed.ToString(CultureInfo.InvariantCulture)),
+            ("hidden", string.Join(",", options.HiddenLayersFor(dimension))),
+            ("latent", options.LatentDimension.ToString(CultureInfo.InvariantCulture)),
+            ("activation", options.Activation.ToString()),
+            ("likelihood", options.Likelihood.ToString()),
+            ("learned variance", options.LearnOutputVariance.ToString()),
+            ("epochs", options.Epochs.ToString(CultureInfo.InvariantCulture)),
+            ("batch", options.BatchSize.ToString(CultureInfo.InvariantCulture)),
+            ("learning rate", options.LearningRate.ToString("R", CultureInfo.InvariantCulture)),
+            ("beta", options.Beta.ToString("R", CultureInfo.InvariantCulture)),
+            ("KL warm-up", options.KlWarmupEpochs.ToString(CultureInfo.InvariantCulture)),
+            ("validation", options.ValidationFraction.ToString("R", CultureInfo.InvariantCulture)),
+            ("patience", options.EarlyStoppingPatience.ToString(CultureInfo.InvariantCulture)),
+        }.Select(item => $"{item.Item1}={item.Item2}"));
+        return new TrainingCheckpoint(options.CheckpointPath, run);
+    }
+
+    /// <summary>Writes the state to a temporary file and renames it over the checkpoint, so a kill never leaves half a file.</summary>
+    public void Write(TrainingState state)
+    {
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(_run);
+            writer.Write(state.Epoch);
+            writer.Write(state.EpochsWithoutImprovement);
+            writer.Write(state.Finished);
+            TensorFile.Write(writer, state.Network.parameters().ToArray());
+            state.Best.Write(writer);
+            state.Optimizer.save_state_dict(writer);
+            using var generator = torch.random.get_rng_state();
+            var generatorState = generator.data<byte>().ToArray();
+            writer.Write(generatorState.Length);
+            writer.Write(generatorState);
+        }
+
+        string temporary = _path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        using (var writer = new BinaryWriter(file, Encoding.UTF8))
+        {
+            writer.Write(Magic);
+            writer.Write(FormatVersion);
+            writer.Write(payload.Length);
+            writer.Write(payload.GetBuffer(), 0, (int)payload.Length);
+            writer.Write(SHA256.HashData(payload.GetBuffer().AsSpan(0, (int)payload.Length)));
+            writer.Flush();
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, _path, overwrite: true);
+    }
+
+    /// <summary>Restores <paramref name="state"/> from the file if it exists; false if there is none.</summary>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, or is damaged.</exception>
+    /// <exception cref="InvalidOperationException">The checkpoint belongs to a run with other settings or data.</exception>
+    public bool TryResume(TrainingState state)
+    {
+        if (!File.Exists(_path))
+            return false;
+        using var reader = new BinaryReader(new MemoryStream(ReadPayload()), Encoding.UTF8);
+        string run = reader.ReadString();
+        if (run != _run)
+            throw new InvalidOperationException(
+                $"The checkpoint '{_path}' belongs to another training run ({Differences(run, _run)}). " +
+                "Resume with the settings and data it was written with, or turn ResumeFromCheckpoint off to start afresh.");
+        state.Epoch = reader.ReadInt32();
+        state.EpochsWithoutImprovement = reader.ReadInt32();
+        state.Finished = reader.ReadBoolean();
+        TensorFile.ReadInto(reader, state.Network.parameters().ToArray());
+        state.Best.Read(reader);
+        state.Optimizer.load_state_dict(reader);
+        var generatorState = reader.ReadBytes(reader.ReadInt32());
+        using var generator = torch.tensor(generatorState);
+        torch.random.set_rng_state(generator);
+        return true;
+    }
+
+    private byte[] ReadPayload()
+    {
+        try
+        {
+            using var reader = new BinaryReader(File.OpenRead(_path), Encoding.UTF8);
+            if (reader.ReadString() != Magic)
+                throw new InvalidDataException($"'{_path}' is not a Vae.MLNet training checkpoint.");
+            int version = reader.ReadInt32();
+            if (version != FormatVersion)
+                throw new InvalidDataException($"The checkpoint '{_path}' has format version {version}; this library reads version {FormatVersion}.");
+            long length = reader.ReadInt64();
+            if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position - SHA256.HashSizeInBytes)
+                throw new InvalidDataException($"The checkpoint '{_path}' is truncated: it announces {length} bytes of state.");
+            var payload = reader.ReadBytes((int)length);
+            if (!reader.ReadBytes(SHA256.HashSizeInBytes).AsSpan().SequenceEqual(SHA256.HashData(payload)))
+                throw new InvalidDataException($"The checkpoint '{_path}' is damaged: its content does not match its SHA-256.");
+            return payload;
+        }
+        catch (Exception error) when (error is EndOfStreamException or FormatException)
+        {
+            throw new InvalidDataException($"'{_path}' is not a Vae.MLNet training checkpoint, or is truncated.", error);
+        }
+    }
+
+    private static string Differences(string theirs, string ours) =>
+        string.Join(", ", theirs.Split("; ").Zip(ours.Split("; "))
+            .Where(pair => pair.First != pair.Second)
+            .Select(pair => $"checkpoint {pair.First}, this run {pair.Second}"));
+}

@@ -1,0 +1,23 @@
+using TorchSharp.Modules;
+
+namespace Vae.MLNet.Training;
+
+/// <summary>Everything a training run carries from one epoch to the next, which a checkpoint saves and restores.</summary>
+internal sealed class TrainingState(VaeNetwork network, OptimizerHelper optimizer) : IDisposable
+{
+    public VaeNetwork Network { get; } = network;
+
+    public OptimizerHelper Optimizer { get; } = optimizer;
+
+    public BestWeights Best { get; } = new(network);
+
+    /// <summary>The last completed epoch; 0 before the first.</summary>
+    public int Epoch { get; set; }
+
+    public int EpochsWithoutImprovement { get; set; }
+
+    /// <summary>True once early stopping or the epoch limit ended the run.</summary>
+    public bool Finished { get; set; }
+
+    public void Dispose() => Best.Dispose();
+}

@@ -1,0 +1,122 @@
+using Microsoft.ML;
+using Vae.MLNet.Training;
+
+namespace Vae.MLNet.Tests;
+
+/// <summary>Interrupted training: cancellation, checkpoints and resuming to the model of an uninterrupted run.</summary>
+public sealed class CheckpointTests : IDisposable
+{
+    private readonly string _checkpoint = Path.Combine(Path.GetTempPath(), $"vae-checkpoint-{Guid.NewGuid():N}.bin");
+    private readonly MLContext _ml = new(seed: 1);
+    private readonly IDataView _data;
+
+    public CheckpointTests() => _data = TestData.ToDataView(_ml, TestData.Gaussian(600, 20));
+
+    public void Dispose() => File.Delete(_checkpoint);
+
+    // Patience 3: early stopping's counter and best weights are part of what must survive an interruption.
+    private VaeAnomalyDetectionTrainer.Options Options(List<int>? epochs = null, CancellationToken cancellation = default) => new()
+    {
+        Epochs = 40,
+        Seed = 5,
+        EarlyStoppingPatience = 3,
+        Progress = report => epochs?.Add(report.Epoch),
+        CancellationToken = cancellation,
+        CheckpointPath = _checkpoint,
+        CheckpointInterval = 4,
+    };
+
+    private float[] Scores(VaeAnomalyDetectionTrainer.Options options) =>
+        TestData.Column(_ml.AnomalyDetection.Trainers.Vae(options).Fit(_data).Transform(_data), "Score");
+
+    [Fact]
+    public void ACancelledRunResumedFromItsCheckpointEndsWithTheUninterruptedModel()
+    {
+        var uninterruptedEpochs = new List<int>();
+        var plain = Options(uninterruptedEpochs);
+        plain.CheckpointPath = null;
+        var expected = Scores(plain);
+        Assert.True(uninterruptedEpochs.Count > 7, $"the run stopped after {uninterruptedEpochs.Count} epochs; the test needs more");
+
+        using var cancellation = new CancellationTokenSource();
+        var cancelled = Options(cancellation: cancellation.Token);
+        cancelled.Progress = report =>
+        {
+            if (report.Epoch == 7)
+                cancellation.Cancel();
+        };
+        Assert.Throws<OperationCanceledException>(() => Scores(cancelled));
+        Assert.True(File.Exists(_checkpoint));
+
+        var resumedEpochs = new List<int>();
+        var resumed = Options(resumedEpochs);
+        resumed.ResumeFromCheckpoint = true;
+        Assert.Equal(expected, Scores(resumed));
+        // The checkpoint of epoch 4 was the last before the cancellation in epoch 8: epochs 5-7 are redone.
+        Assert.Equal(uninterruptedEpochs.Skip(4), resumedEpochs);
+
+        // The run's last checkpoint marks it finished: resuming again trains nothing and gives the same model.
+        var again = new List<int>();
+        var finished = Options(again);
+        finished.ResumeFromCheckpoint = true;
+        Assert.Equal(expected, Scores(finished));
+        Assert.Empty(again);
+    }
+
+    [Fact]
+    public void ACheckpointOfAnotherRunIsRefusedNamingWhatDiffers()
+    {
+        Scores(Options());
+        var otherLatent = Options();
+        otherLatent.ResumeFromCheckpoint = true;
+        otherLatent.LatentDimension = 4;
+        var error = Assert.Throws<InvalidOperationException>(() => Scores(otherLatent));
+        Assert.Contains("checkpoint latent=8, this run latent=4", error.Message);
+
+        var otherData = Options();
+        otherData.ResumeFromCheckpoint = true;
+        var data = TestData.ToDataView(_ml, TestData.Gaussian(600, 20, seed: 9));
+        error = Assert.Throws<InvalidOperationException>(() => _ml.AnomalyDetection.Trainers.Vae(otherData).Fit(data));
+        Assert.Contains("data SHA-256", error.Message);
+        Assert.DoesNotContain("rows=", error.Message);
+    }
+
+    [Fact]
+    public void ADamagedOrForeignCheckpointGivesInvalidDataException()
+    {
+        Scores(Options());
+        var bytes = File.ReadAllBytes(_checkpoint);
+        var resume = Options();
+        resume.ResumeFromCheckpoint = true;
+
+        bytes[bytes.Length / 2] ^= 0x40;
+        File.WriteAllBytes(_checkpoint, bytes);
+        Assert.Contains("damaged", Assert.Throws<InvalidDataException>(() => Scores(resume)).Message);
+
+        File.WriteAllBytes(_checkpoint, bytes[..(bytes.Length / 3)]);
+        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => Scores(resume)).Message);
+
+        File.WriteAllText(_checkpoint, "label,f0\n1,2\n");
+        Assert.Contains("not a Vae.MLNet training checkpoint", Assert.Throws<InvalidDataException>(() => Scores(resume)).Message);
+    }
+
+    [Fact]
+    public void WithoutResumeAnExistingCheckpointIsReplacedByAFreshRun()
+    {
+        File.WriteAllText(_checkpoint, "stale");
+        var plain = Options();
+        plain.CheckpointPath = null;
+        Assert.Equal(Scores(plain), Scores(Options()));
+        Assert.NotEqual("stale", File.ReadAllText(_checkpoint)[..5]);
+        Assert.False(File.Exists(_checkpoint + ".tmp"));
+    }
+
+    [Fact]
+    public void ResumingWithoutACheckpointPathIsAnInvalidOption()
+    {
+        var options = Options();
+        options.CheckpointPath = null;
+        options.ResumeFromCheckpoint = true;
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ml.AnomalyDetection.Trainers.Vae(options));
+    }
+}
