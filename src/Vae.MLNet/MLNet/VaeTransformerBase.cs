@@ -98,7 +98,28 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// transformer's settings), followed by whatever stateless glue the columns need. <c>mlContext.Model.Load</c>
     /// gives those components back; <c>mlContext.Model.LoadWithBatchedScoring</c> gives this transformer back.
     /// </summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)ToSaveable(new MLContext())).Save(ctx);
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        // ML.NET's OnnxTransformer copies its graph to a file under the context's TempFilePath and, when the graph
+        // came from a stream, never deletes it: a private folder, removed after saving, keeps the temporary folder clean.
+        var folder = Directory.CreateTempSubdirectory("vae-mlnet-save-");
+        try
+        {
+            var saveable = ToSaveable(new MLContext { TempFilePath = folder.FullName });
+            try
+            {
+                ((ICanSaveModel)saveable).Save(ctx);
+            }
+            finally
+            {
+                (saveable as IDisposable)?.Dispose();
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 
     /// <summary>The chain of ML.NET components that reproduces this transformer's columns when loaded.</summary>
     private protected abstract ITransformer ToSaveable(MLContext ml);

@@ -68,7 +68,11 @@ public static partial class VaeModelLoader
     private static ITransformer Replace(ITransformer node, int[] position, int depth, ITransformer replacement)
     {
         if (depth == position.Length)
+        {
+            // The replaced OnnxTransformer holds an ONNX Runtime session and a temporary copy of its graph.
+            (node as IDisposable)?.Dispose();
             return replacement;
+        }
         var children = (node as TransformerChain<ITransformer>)?.ToArray()
             ?? throw new InvalidDataException("The saved pipeline does not have the shape its VAE components were saved in.");
         children[position[depth]] = Replace(children[position[depth]], position, depth + 1, replacement);
