@@ -42,6 +42,6 @@ public sealed class VaeDecodeTransformer : VaeTransformerBase
             [VaeOnnxMetadata.ReconstructionColumn] = OutputColumnName,
         };
         var graph = VaeOnnxGraph.BuildDecoder(Model, FeatureColumnName, OutputColumnName, perRow: true, metadata);
-        return ToOnnxTransformer(ml, graph, [OutputColumnName]);
+        return ToOnnxTransformer(ml, graph);
     }
 }

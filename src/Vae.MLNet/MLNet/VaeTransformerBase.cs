@@ -70,27 +70,24 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     }
 
     /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        FeatureColumn.CheckSchema(inputSchema, FeatureColumnName, InputWidth);
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumns(inputSchema);
-        foreach (var column in OutputColumns)
-            builder.AddColumn(column.Name, column.Type);
-        return builder.ToSchema();
-    }
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Layout(inputSchema).Schema;
 
     /// <summary>Adds the output columns to <paramref name="input"/>; rows are scored lazily, a block at a time.</summary>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new VaeScoredDataView(this, input, GetOutputSchema(input.Schema));
+        return new VaeScoredDataView(this, input, Layout(input.Schema));
     }
 
     /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        new VaeRowToRowMapper(this, inputSchema, GetOutputSchema(inputSchema));
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new VaeRowToRowMapper(this, Layout(inputSchema));
+
+    private ColumnLayout Layout(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        FeatureColumn.CheckSchema(inputSchema, FeatureColumnName, InputWidth);
+        return new ColumnLayout(inputSchema, OutputColumns);
+    }
 
     /// <summary>
     /// Saves through ML.NET's own components, since ML.NET keeps the serialization of third-party transformers
@@ -115,14 +112,16 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
         {
             InputName = FeatureColumnName, Outputs = outputs, Label = label, Metadata = metadata, PerRow = true, Scoring = Scoring,
         });
-        return ToOnnxTransformer(ml, graph, outputs.Select(o => o.Name).Concat(label is var (name, _) ? [name] : Array.Empty<string>()).ToArray());
+        return ToOnnxTransformer(ml, graph);
     }
 
-    /// <summary>An OnnxTransformer over <paramref name="graph"/>, reading <see cref="FeatureColumnName"/>.</summary>
-    private protected OnnxTransformer ToOnnxTransformer(MLContext ml, byte[] graph, string[] columns)
-    {
-        return ml.Transforms.ApplyOnnxModel(columns, [FeatureColumnName], new MemoryStream(graph)).Fit(EmptyInput(ml));
-    }
+    /// <summary>
+    /// An OnnxTransformer over <paramref name="graph"/>, which must output every column of <see cref="OutputColumns"/>,
+    /// reading <see cref="FeatureColumnName"/>. Its columns come in the order of <see cref="OutputColumns"/>, so that the
+    /// loaded pipeline lays them out as this transformer does.
+    /// </summary>
+    private protected OnnxTransformer ToOnnxTransformer(MLContext ml, byte[] graph) =>
+        ml.Transforms.ApplyOnnxModel(OutputColumns.Select(c => c.Name).ToArray(), [FeatureColumnName], new MemoryStream(graph)).Fit(EmptyInput(ml));
 
     /// <summary>No rows, one column: the features, as <c>Fit</c> of ML.NET's glue components needs a schema.</summary>
     private protected IDataView EmptyInput(MLContext ml)
