@@ -92,16 +92,42 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// <summary>
     /// Saves through ML.NET's own components, since ML.NET keeps the serialization of third-party transformers
     /// internal: an OnnxTransformer over this model's graph (which carries the weights and, in its metadata, this
-    /// transformer's settings), followed by whatever stateless glue the columns need. <c>mlContext.Model.Load</c>
+    /// transformer's settings), followed by whatever stateless glue the columns need, and for an in-place transform
+    /// between a copy of the features and its removal. <c>mlContext.Model.Load</c>
     /// gives those components back; <c>mlContext.Model.LoadWithBatchedScoring</c> gives this transformer back.
     /// </summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)ToSaveable(new MLContext())).Save(ctx);
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)ToSaveableInPlace(new MLContext())).Save(ctx);
 
     /// <summary>The chain of ML.NET components that reproduces this transformer's columns when loaded.</summary>
     private protected abstract ITransformer ToSaveable(MLContext ml);
 
     /// <summary>
-    /// An OnnxTransformer reading <see cref="FeatureColumnName"/> and writing <paramref name="outputs"/> (graph value,
+    /// The column the saved graph reads: <see cref="FeatureColumnName"/>, unless an output replaces it (an in-place
+    /// transform, as <c>VaeEncode("Features")</c> is), since an ONNX graph cannot have an input and an output of one name.
+    /// </summary>
+    /// <remarks>
+    /// The copy is dropped again after the graph, so a user column of its name would be lost: hence a name no one
+    /// picks, but one that starts with the column's, which ML.NET's messages about the copy then name.
+    /// </remarks>
+    private protected string SavedInputName =>
+        OutputColumns.Any(c => c.Name == FeatureColumnName) ? $"{FeatureColumnName}.VaeInput" : FeatureColumnName;
+
+    /// <summary>
+    /// <see cref="ToSaveable"/>, preceded for an in-place transform by a copy of the features under
+    /// <see cref="SavedInputName"/> and followed by the copy's removal, so the loaded chain adds the same columns.
+    /// </summary>
+    private ITransformer ToSaveableInPlace(MLContext ml)
+    {
+        var saveable = ToSaveable(ml);
+        if (SavedInputName == FeatureColumnName)
+            return saveable;
+        var copy = ml.Transforms.CopyColumns(SavedInputName, FeatureColumnName).Fit(EmptyInput(ml, FeatureColumnName));
+        var drop = ml.Transforms.DropColumns(SavedInputName).Fit(EmptyInput(ml));
+        return new TransformerChain<ITransformer>(copy, saveable, drop);
+    }
+
+    /// <summary>
+    /// An OnnxTransformer reading <see cref="SavedInputName"/> and writing <paramref name="outputs"/> (graph value,
     /// column name), and the metadata that lets the loader rebuild this transformer.
     /// </summary>
     private protected OnnxTransformer ToOnnxTransformer(MLContext ml, IReadOnlyList<(string Output, string Name)> outputs,
@@ -110,24 +136,26 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
         metadata[VaeOnnxMetadata.FeatureColumn] = FeatureColumnName;
         var graph = VaeOnnxGraph.Build(Model, new VaeGraphOptions
         {
-            InputName = FeatureColumnName, Outputs = outputs, Label = label, Metadata = metadata, PerRow = true, Scoring = Scoring,
+            InputName = SavedInputName, Outputs = outputs, Label = label, Metadata = metadata, PerRow = true, Scoring = Scoring,
         });
         return ToOnnxTransformer(ml, graph);
     }
 
     /// <summary>
     /// An OnnxTransformer over <paramref name="graph"/>, which must output every column of <see cref="OutputColumns"/>,
-    /// reading <see cref="FeatureColumnName"/>. Its columns come in the order of <see cref="OutputColumns"/>, so that the
+    /// reading <see cref="SavedInputName"/>. Its columns come in the order of <see cref="OutputColumns"/>, so that the
     /// loaded pipeline lays them out as this transformer does.
     /// </summary>
     private protected OnnxTransformer ToOnnxTransformer(MLContext ml, byte[] graph) =>
-        ml.Transforms.ApplyOnnxModel(OutputColumns.Select(c => c.Name).ToArray(), [FeatureColumnName], new MemoryStream(graph)).Fit(EmptyInput(ml));
+        ml.Transforms.ApplyOnnxModel(OutputColumns.Select(c => c.Name).ToArray(), [SavedInputName], new MemoryStream(graph)).Fit(EmptyInput(ml));
 
-    /// <summary>No rows, one column: the features, as <c>Fit</c> of ML.NET's glue components needs a schema.</summary>
-    private protected IDataView EmptyInput(MLContext ml)
+    /// <summary>No rows, one column: the features as the saved graph reads them, as <c>Fit</c> of ML.NET's glue components needs a schema.</summary>
+    private protected IDataView EmptyInput(MLContext ml) => EmptyInput(ml, SavedInputName);
+
+    private IDataView EmptyInput(MLContext ml, string columnName)
     {
         var schema = SchemaDefinition.Create(typeof(FeatureRow));
-        schema[0].ColumnName = FeatureColumnName;
+        schema[0].ColumnName = columnName;
         schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, InputWidth);
         return ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), schema);
     }
