@@ -3,10 +3,11 @@ using Microsoft.ML;
 namespace Vae.MLNet;
 
 /// <summary>
-/// The column lookup of a row that shows its input's columns followed by a transformer's outputs: indices below the
-/// input's column count go to the input row, the rest to the output getters made for the requested columns.
+/// The column lookup of a row that shows its input's columns together with a transformer's outputs, as
+/// <paramref name="layout"/> places them: pass-through columns go to the input row, the rest to the output getters
+/// made for the requested columns.
 /// </summary>
-internal sealed class RowWithOutputs(DataViewRow input)
+internal sealed class RowWithOutputs(DataViewRow input, ColumnLayout layout)
 {
     private readonly Dictionary<int, Delegate> _outputGetters = new();
 
@@ -18,12 +19,12 @@ internal sealed class RowWithOutputs(DataViewRow input)
     }
 
     public bool IsColumnActive(DataViewSchema.Column column) =>
-        column.Index < input.Schema.Count ? input.IsColumnActive(input.Schema[column.Index]) : _outputGetters.ContainsKey(column.Index);
+        layout.InputColumn(column) is { } source ? input.IsColumnActive(source) : _outputGetters.ContainsKey(column.Index);
 
     public ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
     {
-        if (column.Index < input.Schema.Count)
-            return input.GetGetter<TValue>(input.Schema[column.Index]);
+        if (layout.InputColumn(column) is { } source)
+            return input.GetGetter<TValue>(source);
         if (!_outputGetters.TryGetValue(column.Index, out var getter))
             throw new InvalidOperationException($"Column '{column.Name}' was not requested when this row was created.");
         return getter as ValueGetter<TValue>

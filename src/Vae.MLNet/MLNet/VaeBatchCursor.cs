@@ -17,14 +17,14 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
     private VaeScoreBatch? _block;
     private int _rowsInBlock;
 
-    public VaeBatchCursor(VaeTransformerBase transformer, IDataView source, DataViewSchema schema,
+    public VaeBatchCursor(VaeTransformerBase transformer, IDataView source, ColumnLayout layout,
         DataViewRowCursor rows, IReadOnlyList<(int Index, VaeOutputColumn Column)> outputs)
     {
         _transformer = transformer;
         _rows = rows;
-        Schema = schema;
+        Schema = layout.Schema;
         _position = new BatchPosition(this);
-        _columns = new RowWithOutputs(rows);
+        _columns = new RowWithOutputs(rows, layout);
         if (outputs.Count > 0)
         {
             _blocks = new ScoredBlocks(transformer, source, VaeTransformerBase.Needs(outputs.Select(o => o.Column)));

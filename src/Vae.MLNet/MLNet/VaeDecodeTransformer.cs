@@ -41,7 +41,7 @@ public sealed class VaeDecodeTransformer : VaeTransformerBase
             [VaeOnnxMetadata.FeatureColumn] = FeatureColumnName,
             [VaeOnnxMetadata.ReconstructionColumn] = OutputColumnName,
         };
-        var graph = VaeOnnxGraph.BuildDecoder(Model, FeatureColumnName, OutputColumnName, perRow: true, metadata);
-        return ToOnnxTransformer(ml, graph, [OutputColumnName]);
+        var graph = VaeOnnxGraph.BuildDecoder(Model, SavedInputName, OutputColumnName, perRow: true, metadata);
+        return ToOnnxTransformer(ml, graph);
     }
 }

@@ -7,24 +7,23 @@ namespace Vae.MLNet;
 /// Maps one row at a time, for <c>PredictionEngine</c>: the row is scored as a batch of one when its position
 /// changes and an output is read.
 /// </summary>
-internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, DataViewSchema inputSchema, DataViewSchema outputSchema)
-    : IRowToRowMapper
+internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, ColumnLayout layout) : IRowToRowMapper
 {
-    public DataViewSchema InputSchema => inputSchema;
+    public DataViewSchema InputSchema => layout.Input;
 
-    public DataViewSchema OutputSchema => outputSchema;
+    public DataViewSchema OutputSchema => layout.Schema;
 
     public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
     {
         var columns = dependingColumns.ToArray();
-        var inputs = columns.Where(c => c.Index < inputSchema.Count).Select(c => inputSchema[c.Index]);
-        if (columns.Any(c => c.Index >= inputSchema.Count))
-            inputs = inputs.Append(inputSchema[transformer.FeatureColumnName]);
+        IEnumerable<DataViewSchema.Column> inputs = layout.InputColumns(columns);
+        if (layout.AddedColumns(columns).Length > 0)
+            inputs = inputs.Append(layout.Input[transformer.FeatureColumnName]);
         return inputs.Distinct().ToArray();
     }
 
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) =>
-        new MappedRow(transformer, input, outputSchema, activeColumns.Where(c => c.Index >= inputSchema.Count).ToArray());
+        new MappedRow(transformer, input, layout, layout.AddedColumns(activeColumns));
 
     private sealed class MappedRow : DataViewRow
     {
@@ -33,15 +32,14 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, DataView
         private readonly RowWithOutputs _columns;
         private readonly SingleRow _scored;
 
-        public MappedRow(VaeTransformerBase transformer, DataViewRow input, DataViewSchema schema, IReadOnlyList<DataViewSchema.Column> outputs)
+        public MappedRow(VaeTransformerBase transformer, DataViewRow input, ColumnLayout layout, IReadOnlyList<(int Index, VaeOutputColumn Column)> outputs)
         {
             _transformer = transformer;
             _input = input;
-            Schema = schema;
-            var columns = outputs.Select(c => (c.Index, Column: transformer.OutputColumns[c.Index - input.Schema.Count])).ToArray();
-            _scored = new SingleRow(this, VaeTransformerBase.Needs(columns.Select(c => c.Column)));
-            _columns = new RowWithOutputs(input);
-            _columns.AddOutputs(columns, _scored);
+            Schema = layout.Schema;
+            _scored = new SingleRow(this, VaeTransformerBase.Needs(outputs.Select(c => c.Column)));
+            _columns = new RowWithOutputs(input, layout);
+            _columns.AddOutputs(outputs, _scored);
         }
 
         public override DataViewSchema Schema { get; }

@@ -2,10 +2,10 @@ using Microsoft.ML;
 
 namespace Vae.MLNet;
 
-/// <summary>The lazily scored output of a VAE transformer: the input's columns followed by the transformer's.</summary>
-internal sealed class VaeScoredDataView(VaeTransformerBase transformer, IDataView source, DataViewSchema schema) : IDataView
+/// <summary>The lazily scored output of a VAE transformer: the input's columns and the transformer's, as <paramref name="layout"/> places them.</summary>
+internal sealed class VaeScoredDataView(VaeTransformerBase transformer, IDataView source, ColumnLayout layout) : IDataView
 {
-    public DataViewSchema Schema => schema;
+    public DataViewSchema Schema => layout.Schema;
 
     // Rows keep the source's order so that scores line up with every other column.
     public bool CanShuffle => false;
@@ -15,12 +15,7 @@ internal sealed class VaeScoredDataView(VaeTransformerBase transformer, IDataVie
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var needed = columnsNeeded.ToArray();
-        int inputCount = source.Schema.Count;
-        var passThrough = needed.Where(c => c.Index < inputCount).Select(c => source.Schema[c.Index]);
-        var outputs = needed.Where(c => c.Index >= inputCount)
-            .Select(c => (c.Index, Column: transformer.OutputColumns[c.Index - inputCount]))
-            .ToArray();
-        return new VaeBatchCursor(transformer, source, schema, source.GetRowCursor(passThrough), outputs);
+        return new VaeBatchCursor(transformer, source, layout, source.GetRowCursor(layout.InputColumns(needed)), layout.AddedColumns(needed));
     }
 
     // One cursor: batching already uses the cores through ONNX Runtime's intra-op threads.

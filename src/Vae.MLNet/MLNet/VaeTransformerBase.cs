@@ -70,32 +70,30 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     }
 
     /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        FeatureColumn.CheckSchema(inputSchema, FeatureColumnName, InputWidth);
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumns(inputSchema);
-        foreach (var column in OutputColumns)
-            builder.AddColumn(column.Name, column.Type);
-        return builder.ToSchema();
-    }
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Layout(inputSchema).Schema;
 
     /// <summary>Adds the output columns to <paramref name="input"/>; rows are scored lazily, a block at a time.</summary>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new VaeScoredDataView(this, input, GetOutputSchema(input.Schema));
+        return new VaeScoredDataView(this, input, Layout(input.Schema));
     }
 
     /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        new VaeRowToRowMapper(this, inputSchema, GetOutputSchema(inputSchema));
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new VaeRowToRowMapper(this, Layout(inputSchema));
+
+    private ColumnLayout Layout(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        FeatureColumn.CheckSchema(inputSchema, FeatureColumnName, InputWidth);
+        return new ColumnLayout(inputSchema, OutputColumns);
+    }
 
     /// <summary>
     /// Saves through ML.NET's own components, since ML.NET keeps the serialization of third-party transformers
     /// internal: an OnnxTransformer over this model's graph (which carries the weights and, in its metadata, this
-    /// transformer's settings), followed by whatever stateless glue the columns need. <c>mlContext.Model.Load</c>
+    /// transformer's settings), followed by whatever stateless glue the columns need, and for an in-place transform
+    /// between a copy of the features and its removal. <c>mlContext.Model.Load</c>
     /// gives those components back; <c>mlContext.Model.LoadWithBatchedScoring</c> gives this transformer back.
     /// </summary>
     void ICanSaveModel.Save(ModelSaveContext ctx)
@@ -105,7 +103,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
         var folder = Directory.CreateTempSubdirectory("vae-mlnet-save-");
         try
         {
-            var saveable = ToSaveable(new MLContext { TempFilePath = folder.FullName });
+            var saveable = ToSaveableInPlace(new MLContext { TempFilePath = folder.FullName });
             try
             {
                 ((ICanSaveModel)saveable).Save(ctx);
@@ -125,7 +123,32 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     private protected abstract ITransformer ToSaveable(MLContext ml);
 
     /// <summary>
-    /// An OnnxTransformer reading <see cref="FeatureColumnName"/> and writing <paramref name="outputs"/> (graph value,
+    /// The column the saved graph reads: <see cref="FeatureColumnName"/>, unless an output replaces it (an in-place
+    /// transform, as <c>VaeEncode("Features")</c> is), since an ONNX graph cannot have an input and an output of one name.
+    /// </summary>
+    /// <remarks>
+    /// The copy is dropped again after the graph, so a user column of its name would be lost: hence a name no one
+    /// picks, but one that starts with the column's, which ML.NET's messages about the copy then name.
+    /// </remarks>
+    private protected string SavedInputName =>
+        OutputColumns.Any(c => c.Name == FeatureColumnName) ? $"{FeatureColumnName}.VaeInput" : FeatureColumnName;
+
+    /// <summary>
+    /// <see cref="ToSaveable"/>, preceded for an in-place transform by a copy of the features under
+    /// <see cref="SavedInputName"/> and followed by the copy's removal, so the loaded chain adds the same columns.
+    /// </summary>
+    private ITransformer ToSaveableInPlace(MLContext ml)
+    {
+        var saveable = ToSaveable(ml);
+        if (SavedInputName == FeatureColumnName)
+            return saveable;
+        var copy = ml.Transforms.CopyColumns(SavedInputName, FeatureColumnName).Fit(EmptyInput(ml, FeatureColumnName));
+        var drop = ml.Transforms.DropColumns(SavedInputName).Fit(EmptyInput(ml));
+        return new TransformerChain<ITransformer>(copy, saveable, drop);
+    }
+
+    /// <summary>
+    /// An OnnxTransformer reading <see cref="SavedInputName"/> and writing <paramref name="outputs"/> (graph value,
     /// column name), and the metadata that lets the loader rebuild this transformer.
     /// </summary>
     private protected OnnxTransformer ToOnnxTransformer(MLContext ml, IReadOnlyList<(string Output, string Name)> outputs,
@@ -134,22 +157,26 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
         metadata[VaeOnnxMetadata.FeatureColumn] = FeatureColumnName;
         var graph = VaeOnnxGraph.Build(Model, new VaeGraphOptions
         {
-            InputName = FeatureColumnName, Outputs = outputs, Label = label, Metadata = metadata, PerRow = true, Scoring = Scoring,
+            InputName = SavedInputName, Outputs = outputs, Label = label, Metadata = metadata, PerRow = true, Scoring = Scoring,
         });
-        return ToOnnxTransformer(ml, graph, outputs.Select(o => o.Name).Concat(label is var (name, _) ? [name] : Array.Empty<string>()).ToArray());
+        return ToOnnxTransformer(ml, graph);
     }
 
-    /// <summary>An OnnxTransformer over <paramref name="graph"/>, reading <see cref="FeatureColumnName"/>.</summary>
-    private protected OnnxTransformer ToOnnxTransformer(MLContext ml, byte[] graph, string[] columns)
-    {
-        return ml.Transforms.ApplyOnnxModel(columns, [FeatureColumnName], new MemoryStream(graph)).Fit(EmptyInput(ml));
-    }
+    /// <summary>
+    /// An OnnxTransformer over <paramref name="graph"/>, which must output every column of <see cref="OutputColumns"/>,
+    /// reading <see cref="SavedInputName"/>. Its columns come in the order of <see cref="OutputColumns"/>, so that the
+    /// loaded pipeline lays them out as this transformer does.
+    /// </summary>
+    private protected OnnxTransformer ToOnnxTransformer(MLContext ml, byte[] graph) =>
+        ml.Transforms.ApplyOnnxModel(OutputColumns.Select(c => c.Name).ToArray(), [SavedInputName], new MemoryStream(graph)).Fit(EmptyInput(ml));
 
-    /// <summary>No rows, one column: the features, as <c>Fit</c> of ML.NET's glue components needs a schema.</summary>
-    private protected IDataView EmptyInput(MLContext ml)
+    /// <summary>No rows, one column: the features as the saved graph reads them, as <c>Fit</c> of ML.NET's glue components needs a schema.</summary>
+    private protected IDataView EmptyInput(MLContext ml) => EmptyInput(ml, SavedInputName);
+
+    private IDataView EmptyInput(MLContext ml, string columnName)
     {
         var schema = SchemaDefinition.Create(typeof(FeatureRow));
-        schema[0].ColumnName = FeatureColumnName;
+        schema[0].ColumnName = columnName;
         schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, InputWidth);
         return ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), schema);
     }

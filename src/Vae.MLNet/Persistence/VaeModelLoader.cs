@@ -49,14 +49,19 @@ public static partial class VaeModelLoader
             var model = VaeOnnxReader.ToModel(proto, metadata, source);
             var position = TransformIndex().Matches(entry.FullName).Select(m => int.Parse(m.Groups[1].Value)).ToArray();
             string feature = metadata[VaeOnnxMetadata.FeatureColumn];
+            // The detector was saved as a chain of its ONNX part and glue: the component is the chain.
+            var component = kind == VaeOnnxMetadata.AnomalyKind ? position[..^1] : position;
+            // A graph that reads another column than the features belongs to an in-place transform, saved inside a
+            // chain that copies the features to that column and drops the copy: the component is that chain.
+            if (proto.Graph.Input[0].Name != feature)
+                component = component[..^1];
             components.Add(kind switch
             {
-                // The detector was saved as a chain of its ONNX part and glue: the component is the chain.
-                VaeOnnxMetadata.AnomalyKind => (position[..^1], new VaeAnomalyDetectionTransformer(model, feature,
+                VaeOnnxMetadata.AnomalyKind => (component, new VaeAnomalyDetectionTransformer(model, feature,
                     VaeOnnxMetadata.ParseFloats(metadata[VaeOnnxMetadata.Threshold])[0],
                     metadata.TryGetValue(VaeOnnxMetadata.ScoreQuantiles, out var q) ? ScoreQuantiles.FromValues(VaeOnnxMetadata.ParseFloats(q)) : null,
                     VaeOnnxMetadata.ReadScoring(metadata), metadata.GetValueOrDefault(VaeOnnxMetadata.FeatureErrorColumn))),
-                VaeOnnxMetadata.EncodeKind => (position, new VaeEncodeTransformer(model, metadata[VaeOnnxMetadata.LatentColumn], feature,
+                VaeOnnxMetadata.EncodeKind => (component, new VaeEncodeTransformer(model, metadata[VaeOnnxMetadata.LatentColumn], feature,
                     metadata.GetValueOrDefault(VaeOnnxMetadata.LogVarianceColumn),
                     reconstructionColumnName: metadata.GetValueOrDefault(VaeOnnxMetadata.ReconstructionColumn))),
                 _ => throw new InvalidDataException($"{path}:{entry.FullName} holds a VAE component of unknown kind '{kind}'."),

@@ -1,0 +1,47 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Vae.MLNet.Tests.Conformance;
+
+/// <summary>The schema problems every VAE estimator must refuse in its input column, each as a small data view.</summary>
+internal static class InvalidInputs
+{
+    /// <summary>The input column of every configuration, as <see cref="TestData.ToDataView"/> names it.</summary>
+    public const string Column = nameof(LabelledRow.Features);
+
+    private sealed class Row<T>
+    {
+        public T Value { get; set; } = default!;
+    }
+
+    /// <summary>
+    /// The problems of <see cref="Column"/> when it must be a vector of <paramref name="size"/> Singles: missing, a
+    /// scalar, a vector of Double, a String, a vector of keys, a variable-size vector (refused everywhere), and
+    /// vectors of two other sizes (refused by <paramref name="wrongSize"/>).
+    /// </summary>
+    public static IReadOnlyList<InvalidInput> For(MLContext ml, int size, RefusedBy wrongSize) =>
+    [
+        new($"no column '{Column}'", OneColumn(ml, "Pixels", Floats(size), new VectorDataViewType(NumberDataViewType.Single, size)), RefusedBy.All),
+        new("a Single scalar", OneColumn(ml, Column, 1f), RefusedBy.All),
+        new($"a vector of {size} Doubles", OneColumn(ml, Column, new double[size], new VectorDataViewType(NumberDataViewType.Double, size)), RefusedBy.All),
+        new("a String", OneColumn(ml, Column, "1, 2"), RefusedBy.All),
+        new($"a vector of {size} keys", OneColumn(ml, Column, new uint[size], new VectorDataViewType(new KeyDataViewType(typeof(uint), 10), size)), RefusedBy.All),
+        new("a variable-size vector of Single", OneColumn(ml, Column, Floats(size)), RefusedBy.All, OnnxTransformerAccepts: true),
+        new($"a vector of {size + 1} Singles", Singles(ml, size + 1), wrongSize),
+        new($"a vector of {2 * size} Singles", Singles(ml, 2 * size), wrongSize, OnnxTransformerAccepts: true),
+    ];
+
+    // Enough finite rows that an estimator which accepts this width can train on it.
+    private static IDataView Singles(MLContext ml, int size) => TestData.ToDataView(ml, TestData.Gaussian(100, 0, dimension: size));
+
+    private static float[] Floats(int size) => Enumerable.Range(0, size).Select(i => (float)i).ToArray();
+
+    private static IDataView OneColumn<T>(MLContext ml, string name, T value, DataViewType? type = null)
+    {
+        var schema = SchemaDefinition.Create(typeof(Row<T>));
+        schema[0].ColumnName = name;
+        if (type != null)
+            schema[0].ColumnType = type;
+        return ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(_ => new Row<T> { Value = value }), schema);
+    }
+}
