@@ -101,13 +101,19 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)ToSaveable(new MLContext())).Save(ctx);
 
     /// <summary>The chain of ML.NET components that reproduces this transformer's columns when loaded.</summary>
-    private protected abstract ITransformer ToSaveable(MLContext ml);
+    private protected virtual ITransformer ToSaveable(MLContext ml) => ToOnnxTransformer(ml);
 
     /// <summary>
-    /// An OnnxTransformer reading <see cref="FeatureColumnName"/> and writing <paramref name="outputs"/> (graph value,
-    /// column name), and the metadata that lets the loader rebuild this transformer.
+    /// The per-row graph of the OnnxTransformer this transformer is saved as (carrying the weights and, in its metadata,
+    /// this transformer's settings), and the columns that OnnxTransformer writes.
     /// </summary>
-    private protected OnnxTransformer ToOnnxTransformer(MLContext ml, IReadOnlyList<(string Output, string Name)> outputs,
+    internal abstract (byte[] Graph, string[] Columns) SavedGraph();
+
+    /// <summary>
+    /// The <see cref="SavedGraph"/> of a full scoring graph reading <see cref="FeatureColumnName"/> and writing
+    /// <paramref name="outputs"/> (graph value, column name) and, when set, the Boolean <paramref name="label"/>.
+    /// </summary>
+    private protected (byte[] Graph, string[] Columns) ScoringGraph(IReadOnlyList<(string Output, string Name)> outputs,
         (string Name, float Threshold)? label, Dictionary<string, string> metadata)
     {
         metadata[VaeOnnxMetadata.FeatureColumn] = FeatureColumnName;
@@ -115,12 +121,13 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
         {
             InputName = FeatureColumnName, Outputs = outputs, Label = label, Metadata = metadata, PerRow = true, Scoring = Scoring,
         });
-        return ToOnnxTransformer(ml, graph, outputs.Select(o => o.Name).Concat(label is var (name, _) ? [name] : Array.Empty<string>()).ToArray());
+        return (graph, outputs.Select(o => o.Name).Concat(label is var (name, _) ? [name] : Array.Empty<string>()).ToArray());
     }
 
-    /// <summary>An OnnxTransformer over <paramref name="graph"/>, reading <see cref="FeatureColumnName"/>.</summary>
-    private protected OnnxTransformer ToOnnxTransformer(MLContext ml, byte[] graph, string[] columns)
+    /// <summary>An OnnxTransformer over <see cref="SavedGraph"/>, reading <see cref="FeatureColumnName"/>.</summary>
+    private protected OnnxTransformer ToOnnxTransformer(MLContext ml)
     {
+        var (graph, columns) = SavedGraph();
         return ml.Transforms.ApplyOnnxModel(columns, [FeatureColumnName], new MemoryStream(graph)).Fit(EmptyInput(ml));
     }
 
