@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Xunit.Abstractions;
 
 namespace Vae.MLNet.Tests.Hostile;
 
@@ -19,7 +20,18 @@ internal sealed class FuzzTally
     /// <summary>Inputs that hung, allocated beyond the bound, or threw an exception outside the documented set.</summary>
     public List<string> Failures { get; } = [];
 
-    public string Summary(string loader)
+    /// <summary>
+    /// Records the figures in the test output, then fails on any failure, or if no input loaded: a run that only ever
+    /// got exceptions would not show that harmless changes still give a working model.
+    /// </summary>
+    public void AssertEndedAsDocumented(string loader, ITestOutputHelper output)
+    {
+        output.WriteLine(Summary(loader));
+        Assert.True(Failures.Count == 0, string.Join(Environment.NewLine, Failures.Take(20)));
+        Assert.Contains("ok", Outcomes.Keys);
+    }
+
+    private string Summary(string loader)
     {
         var text = new StringBuilder($"{loader}: {Inputs} inputs, ");
         text.Append(CultureInfo.InvariantCulture, $"max {MaxMilliseconds:F0} ms, max {MaxAllocatedBytes / (1024.0 * 1024):F1} MiB allocated, ");
