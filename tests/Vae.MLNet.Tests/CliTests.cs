@@ -109,13 +109,36 @@ public class CliTests
         }
     }
 
+    private const string GoodTrain = "f0,f1,Label\n1,2,0\n3,4,0\n";
+    private const string GoodTest = "f0,f1,Label\n1,2,0\n3,4,1\n";
+
+    /// <summary>A bad training or test file, and what the one error line must say about it.</summary>
+    public static TheoryData<string, string, bool, string> BadFiles() => new()
+    {
+        { "", GoodTest, false, "the file is empty" },
+        { "f0,f1,Label\n", GoodTest, false, "no data rows" },
+        { GoodTrain, "f0,f1\n1,2\n", true, "no label column 'Label'" },
+        { GoodTrain, "f0,f1,Label\n1,2,x\n", true, "label column 'Label' must hold numbers" },
+        { GoodTrain, "f0,f1,Label\n1,2,0\n3,4,2\n", true, "data row 2, column 'Label': '2' is not 0 or 1" },
+        { GoodTrain, "f0,f1,Label\n1,2,0\n3,4,\n", true, "data row 2, column 'Label': the cell is empty" },
+        { "f0,f1,Label\n1,2,0\n3,4\n", GoodTest, false, "data row 2 has 2 cells but the header has 3" },
+        { "f0,f1,Label\n1,2,0\n3,4,0,9\n", GoodTest, false, "data row 2 has 4 cells but the header has 3" },
+        { "f0,f1,Label\n" + string.Concat(Enumerable.Repeat("1,2,0\n", 250)) + "3,4\n", GoodTest, false, "data row 251 has 2 cells" },
+        { "f0,f1,Label\n1,\"2,0\n3,4,0\n", GoodTest, false, "data row 1 has 2 cells but the header has 3" },
+        { "f0,f1,Label\n\"1,5\",2,0\n3,4,0\n", GoodTest, false, "data row 1, column 'f0': '1,5' is not a number" },
+        { "f0,f1,Label\n1,2,0\n3,x,0\n", GoodTest, false, "data row 2, column 'f1': 'x' is not a number" },
+        { "f0,f1,Label\n1,,0\n3,4,0\n", GoodTest, false, "data row 1, column 'f1': the cell is empty" },
+        { "f0,f1,Label\n1e40,2,0\n3,4,0\n", GoodTest, false, "data row 1, column 'f0': '1e40' is beyond the range of a 32-bit float" },
+        { GoodTrain, "f0,f1,Label\n1,-1e39,0\n3,4,1\n", true, "data row 1, column 'f1': '-1e39' is beyond the range of a 32-bit float" },
+        { "f0,f1,Label\n1,NaN,0\n3,4,0\n", GoodTest, false, "data row 1, column 'f1': 'NaN' is not a finite number" },
+        { "f0;f1;Label\n1;2;0\n3;4;0\n", GoodTest, false, "the file must be comma-separated, and this one looks separated by ';'" },
+        { "f0\tf1\tLabel\n1\t2\t0\n3\t4\t0\n", GoodTest, false, "looks separated by '\\t'" },
+        { GoodTrain, "f1,f0,Label\n1,2,0\n3,4,1\n", true, "feature columns [f1, f0] differ from the training file's [f0, f1]" },
+    };
+
     [Theory]
-    [InlineData("f0,f1,Label\n1,2,0\n3,4,1\n", "f0,f1\n1,2\n", "no label column 'Label'")]
-    [InlineData("f0,f1,Label\n1,2,0\n3,x,0\n", "f0,f1,Label\n1,2,0\n3,4,1\n", "data row 2, column 'f1': not a finite number")]
-    [InlineData("f0,f1,Label\n", "f0,f1,Label\n1,2,0\n", "no data rows")]
-    [InlineData("", "f0,f1,Label\n1,2,0\n", "the file is empty")]
-    [InlineData("f0,f1,Label\n1,2,0\n3,4\n", "f0,f1,Label\n1,2,0\n", "line 3 has 2 cells")]
-    public void ABadFileGetsOneClearErrorLineAndANonZeroExitCode(string train, string test, string expected)
+    [MemberData(nameof(BadFiles))]
+    public void ABadFileGetsOneClearErrorLineNamingItAndANonZeroExitCode(string train, string test, bool testIsBad, string expected)
     {
         string trainPath = WriteCsv(train), testPath = WriteCsv(test);
         try
@@ -123,9 +146,50 @@ public class CliTests
             var (code, _, error) = Run("evaluate", "--train", trainPath, "--test", testPath, "--epochs", "2");
 
             Assert.NotEqual(0, code);
-            var lines = error.Trim().Split('\n');
-            Assert.Single(lines);
-            Assert.Contains(expected, lines[0]);
+            var line = Assert.Single(error.Trim().Split('\n'));
+            Assert.StartsWith($"error: {(testIsBad ? testPath : trainPath)}: ", line);
+            Assert.Contains(expected, line);
+        }
+        finally
+        {
+            File.Delete(trainPath);
+            File.Delete(testPath);
+        }
+    }
+
+    /// <summary>
+    /// Files that differ from the plain form only in ways a CSV may: a UTF-8 byte order mark, quoted names and numbers,
+    /// CRLF line ends, blank lines, spaces around cells.
+    /// </summary>
+    [Theory]
+    [InlineData("bom")]
+    [InlineData("quoted")]
+    [InlineData("crlf")]
+    [InlineData("blank lines and spaces")]
+    public void AFileInAnAcceptedVariantOfCsvEvaluates(string variant)
+    {
+        string Csv(LabelledRow[] rows)
+        {
+            var lines = rows.Select(r => string.Join(",", r.Features.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(r.Label.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+                .Prepend(string.Join(",", Enumerable.Range(0, rows[0].Features.Length).Select(j => $"f{j}").Append("Label")));
+            return variant switch
+            {
+                "bom" => "\uFEFF" + string.Join("\n", lines) + "\n",
+                "quoted" => string.Join("\n", lines.Select(l => string.Join(",", l.Split(',').Select(c => $"\"{c}\"")))) + "\n",
+                "crlf" => string.Join("\r\n", lines) + "\r\n",
+                _ => string.Join("\n\n", lines.Select(l => string.Join(" , ", l.Split(',')))) + "\n\n",
+            };
+        }
+        string trainPath = WriteCsv(Csv(TestData.Gaussian(200, 0, dimension: 4))), testPath = WriteCsv(Csv(TestData.Gaussian(40, 10, dimension: 4, seed: 1)));
+        try
+        {
+            var (code, output, error) = Run("evaluate", "--train", trainPath, "--test", testPath, "--epochs", "5");
+
+            Assert.True(code == 0, error);
+            using var json = JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]);
+            Assert.Equal(4, json.RootElement.GetProperty("features").GetInt32());
+            Assert.Equal(50, json.RootElement.GetProperty("test_rows").GetInt32());
+            Assert.InRange(json.RootElement.GetProperty("auc").GetDouble(), 0.8, 1.0);
         }
         finally
         {

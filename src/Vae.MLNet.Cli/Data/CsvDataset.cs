@@ -5,8 +5,10 @@ using Microsoft.ML.Data;
 namespace Vae.MLNet.Cli;
 
 /// <summary>
-/// A CSV file with a header, loaded with ML.NET's TextLoader: every numeric column but the label becomes a slot of
-/// the <c>Features</c> vector, the label becomes the Single column <c>Label</c>.
+/// A comma-separated file with a header, loaded with ML.NET's TextLoader: every numeric column but the label becomes a
+/// slot of the <c>Features</c> vector, the label becomes the Single column <c>Label</c>. Quoted cells are unquoted
+/// (so "1.5" is a number; "1,5" is one cell and no number), a UTF-8 byte order mark is skipped, blank lines and lines
+/// starting with // are not rows (TextLoader's rules), and every row is checked before anything is trained on it.
 /// </summary>
 internal sealed record CsvDataset(string Path, IDataView Data, string[] FeatureNames, bool HasLabel)
 {
@@ -16,33 +18,26 @@ internal sealed record CsvDataset(string Path, IDataView Data, string[] FeatureN
     // Enough rows to tell a text column (no cell is a number) from a numeric one with a bad cell, which is an error.
     private const int SniffRows = 200;
 
+    private const string CellsColumn = "Cells";
+
     /// <summary>Loads <paramref name="path"/>; fails with one clear message on a file that cannot be used.</summary>
+    /// <param name="requireLabel">The file must have the label column, holding 0 (normal) or 1 (anomaly) in every row.</param>
     public static CsvDataset Load(MLContext ml, string path, string labelName, bool requireLabel, string[]? expectedFeatures = null)
     {
         if (!File.Exists(path))
             throw new CliException($"{path}: file not found.");
-        string[] header;
-        var numeric = new List<int>();
-        using (var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true))
-        {
-            header = (reader.ReadLine() ?? throw new CliException($"{path}: the file is empty.")).Split(',').Select(h => h.Trim().Trim('"')).ToArray();
-            var isNumeric = new bool[header.Length];
-            int rows = 0;
-            for (string? line; rows < SniffRows && (line = reader.ReadLine()) != null;)
-            {
-                if (line.Length == 0)
-                    continue;
-                var cells = line.Split(',');
-                if (cells.Length != header.Length)
-                    throw new CliException($"{path}: line {rows + 2} has {cells.Length} cells but the header has {header.Length}.");
-                for (int c = 0; c < cells.Length; c++)
-                    isNumeric[c] |= double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out _);
-                rows++;
-            }
-            if (rows == 0)
-                throw new CliException($"{path}: no data rows after the header.");
-            numeric.AddRange(Enumerable.Range(0, header.Length).Where(c => isNumeric[c]));
-        }
+        using var rows = Rows(ml, path).GetEnumerator();
+        var header = (rows.MoveNext() ? rows.Current : throw new CliException($"{path}: the file is empty.")).Select(h => h.Trim()).ToArray();
+        if (header is [var only] && only.IndexOfAny([';', '\t', '|']) is int at and >= 0)
+            throw new CliException($"{path}: the header has a single column; the file must be comma-separated, and this one looks separated by '{(only[at] == '\t' ? "\\t" : only[at].ToString())}'.");
+
+        var sniffed = new List<string[]>();
+        while (sniffed.Count < SniffRows && rows.MoveNext())
+            sniffed.Add(rows.Current);
+        if (sniffed.Count == 0)
+            throw new CliException($"{path}: no data rows after the header.");
+        var numeric = Enumerable.Range(0, header.Length)
+            .Where(c => sniffed.Any(row => c < row.Length && double.TryParse(row[c], NumberStyles.Float, CultureInfo.InvariantCulture, out _))).ToArray();
 
         int labelIndex = Array.IndexOf(header, labelName);
         if (labelIndex < 0 && requireLabel)
@@ -56,6 +51,13 @@ internal sealed record CsvDataset(string Path, IDataView Data, string[] FeatureN
         if (expectedFeatures != null && !featureNames.SequenceEqual(expectedFeatures))
             throw new CliException($"{path}: feature columns [{string.Join(", ", featureNames)}] differ from the training file's [{string.Join(", ", expectedFeatures)}].");
 
+        var check = new RowCheck(path, header, requireLabel ? [.. features, labelIndex] : features, requireLabel ? labelIndex : -1);
+        long row = 0;
+        foreach (var cells in sniffed)
+            check.Check(++row, cells);
+        while (rows.MoveNext())
+            check.Check(++row, rows.Current);
+
         var columns = new List<TextLoader.Column>
         {
             new(FeaturesColumn, DataKind.Single, features.Select(c => new TextLoader.Range(c)).ToArray()),
@@ -67,11 +69,31 @@ internal sealed record CsvDataset(string Path, IDataView Data, string[] FeatureN
             HasHeader = true,
             Separators = [','],
             AllowQuoting = true,
-            // An empty or unparsable cell becomes NaN, which the VAE then reports with its row and column.
+            // Every feature cell was checked above; a label that is not required is not used, and may be empty (NaN).
             MissingRealsAsNaNs = true,
             Columns = columns.ToArray(),
         });
         return new CsvDataset(path, loader.Load(path), featureNames, labelIndex >= 0);
+    }
+
+    /// <summary>The cells of every row, header first, as TextLoader splits and unquotes them.</summary>
+    private static IEnumerable<string[]> Rows(MLContext ml, string path)
+    {
+        var data = ml.Data.CreateTextLoader(new TextLoader.Options
+        {
+            HasHeader = false,
+            Separators = [','],
+            AllowQuoting = true,
+            Columns = [new TextLoader.Column(CellsColumn, DataKind.String, [new TextLoader.Range(0, null) { AutoEnd = false, VariableEnd = true }])],
+        }).Load(path);
+        using var cursor = data.GetRowCursor(data.Schema);
+        var getter = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(data.Schema[CellsColumn]);
+        var cells = default(VBuffer<ReadOnlyMemory<char>>);
+        while (cursor.MoveNext())
+        {
+            getter(ref cells);
+            yield return cells.DenseValues().Select(c => c.ToString()).ToArray();
+        }
     }
 
     /// <summary>Turns a bad value found while training or scoring into a message naming this file's row and column.</summary>

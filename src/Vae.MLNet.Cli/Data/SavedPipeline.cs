@@ -37,7 +37,7 @@ internal sealed class SavedPipeline
         {
             model = ml.Model.LoadWithBatchedScoring(path, out schema);
         }
-        catch (Exception error) when (error is InvalidDataException or FormatException or InvalidOperationException or IOException)
+        catch (Exception error) when (error is InvalidDataException or IOException)
         {
             throw new CliException($"{path}: not a readable model zip ({error.Message}).");
         }

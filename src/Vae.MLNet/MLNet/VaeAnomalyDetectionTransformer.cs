@@ -63,7 +63,7 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
 
     internal override VaeScoring Scoring => ScoringChoice;
 
-    private protected override ITransformer ToSaveable(MLContext ml)
+    internal override (byte[] Graph, string[] Columns) SavedGraph()
     {
         var metadata = new Dictionary<string, string>
         {
@@ -79,7 +79,12 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
             outputs.Add((VaeOnnxGraph.FeatureError, FeatureErrorColumnName));
             metadata[VaeOnnxMetadata.FeatureErrorColumn] = FeatureErrorColumnName;
         }
-        var onnx = ToOnnxTransformer(ml, outputs, (PredictedLabelColumnName, Threshold), metadata);
+        return ScoringGraph(outputs, (PredictedLabelColumnName, Threshold), metadata);
+    }
+
+    private protected override ITransformer ToSaveable(MLContext ml)
+    {
+        var onnx = ToOnnxTransformer(ml);
         var glue = ml.Transforms.CustomMapping<AnomalyColumnsMapping.OnnxColumns, AnomalyColumnsMapping.Columns>(
             AnomalyColumnsMapping.Map, AnomalyColumnsMapping.ContractName).Fit(onnx.Transform(EmptyInput(ml)));
         return new TransformerChain<ITransformer>(onnx, glue);

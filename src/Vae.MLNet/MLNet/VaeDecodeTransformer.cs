@@ -1,5 +1,3 @@
-using Microsoft.ML;
-
 namespace Vae.MLNet;
 
 /// <summary>
@@ -33,7 +31,7 @@ public sealed class VaeDecodeTransformer : VaeTransformerBase
 
     private protected override VaeOnnxScorer CreateScorer() => VaeOnnxScorer.ForDecoder(Model);
 
-    private protected override ITransformer ToSaveable(MLContext ml)
+    internal override (byte[] Graph, string[] Columns) SavedGraph()
     {
         var metadata = new Dictionary<string, string>
         {
@@ -41,7 +39,6 @@ public sealed class VaeDecodeTransformer : VaeTransformerBase
             [VaeOnnxMetadata.FeatureColumn] = FeatureColumnName,
             [VaeOnnxMetadata.ReconstructionColumn] = OutputColumnName,
         };
-        var graph = VaeOnnxGraph.BuildDecoder(Model, SavedInputName, OutputColumnName, perRow: true, metadata);
-        return ToOnnxTransformer(ml, graph);
+        return (VaeOnnxGraph.BuildDecoder(Model, SavedInputName, OutputColumnName, perRow: true, metadata), [OutputColumnName]);
     }
 }

@@ -1,5 +1,3 @@
-using Microsoft.ML;
-
 namespace Vae.MLNet;
 
 /// <summary>
@@ -56,7 +54,7 @@ public sealed class VaeEncodeTransformer : VaeTransformerBase
 
     internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
 
-    private protected override ITransformer ToSaveable(MLContext ml)
+    internal override (byte[] Graph, string[] Columns) SavedGraph()
     {
         // A draw keyed by row position cannot be expressed in the ONNX graph, and ML.NET's CustomMapping loses
         // vector sizes on reload, so a saved featurizer keeps only its deterministic columns.
@@ -81,6 +79,6 @@ public sealed class VaeEncodeTransformer : VaeTransformerBase
             outputs.Add((VaeOnnxGraph.Reconstruction, ReconstructionColumnName));
             metadata[VaeOnnxMetadata.ReconstructionColumn] = ReconstructionColumnName;
         }
-        return ToOnnxTransformer(ml, outputs, null, metadata);
+        return ScoringGraph(outputs, null, metadata);
     }
 }

@@ -120,7 +120,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     }
 
     /// <summary>The chain of ML.NET components that reproduces this transformer's columns when loaded.</summary>
-    private protected abstract ITransformer ToSaveable(MLContext ml);
+    private protected virtual ITransformer ToSaveable(MLContext ml) => ToOnnxTransformer(ml);
 
     /// <summary>
     /// The column the saved graph reads: <see cref="FeatureColumnName"/>, unless an output replaces it (an in-place
@@ -130,7 +130,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// The copy is dropped again after the graph, so a user column of its name would be lost: hence a name no one
     /// picks, but one that starts with the column's, which ML.NET's messages about the copy then name.
     /// </remarks>
-    private protected string SavedInputName =>
+    internal string SavedInputName =>
         OutputColumns.Any(c => c.Name == FeatureColumnName) ? $"{FeatureColumnName}.VaeInput" : FeatureColumnName;
 
     /// <summary>
@@ -148,10 +148,16 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     }
 
     /// <summary>
-    /// An OnnxTransformer reading <see cref="SavedInputName"/> and writing <paramref name="outputs"/> (graph value,
-    /// column name), and the metadata that lets the loader rebuild this transformer.
+    /// The per-row graph of the OnnxTransformer this transformer is saved as (carrying the weights and, in its metadata,
+    /// this transformer's settings), reading <see cref="SavedInputName"/>, and the columns the graph writes, in its order.
     /// </summary>
-    private protected OnnxTransformer ToOnnxTransformer(MLContext ml, IReadOnlyList<(string Output, string Name)> outputs,
+    internal abstract (byte[] Graph, string[] Columns) SavedGraph();
+
+    /// <summary>
+    /// The <see cref="SavedGraph"/> of a full scoring graph reading <see cref="SavedInputName"/> and writing
+    /// <paramref name="outputs"/> (graph value, column name) and, when set, the Boolean <paramref name="label"/>.
+    /// </summary>
+    private protected (byte[] Graph, string[] Columns) ScoringGraph(IReadOnlyList<(string Output, string Name)> outputs,
         (string Name, float Threshold)? label, Dictionary<string, string> metadata)
     {
         metadata[VaeOnnxMetadata.FeatureColumn] = FeatureColumnName;
@@ -159,16 +165,15 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
         {
             InputName = SavedInputName, Outputs = outputs, Label = label, Metadata = metadata, PerRow = true, Scoring = Scoring,
         });
-        return ToOnnxTransformer(ml, graph);
+        return (graph, outputs.Select(o => o.Name).Concat(label is var (name, _) ? [name] : Array.Empty<string>()).ToArray());
     }
 
     /// <summary>
-    /// An OnnxTransformer over <paramref name="graph"/>, which must output every column of <see cref="OutputColumns"/>,
-    /// reading <see cref="SavedInputName"/>. Its columns come in the order of <see cref="OutputColumns"/>, so that the
-    /// loaded pipeline lays them out as this transformer does.
+    /// An OnnxTransformer over <see cref="SavedGraph"/>, reading <see cref="SavedInputName"/>. Its columns come in the
+    /// order of <see cref="OutputColumns"/>, so that the loaded pipeline lays them out as this transformer does.
     /// </summary>
-    private protected OnnxTransformer ToOnnxTransformer(MLContext ml, byte[] graph) =>
-        ml.Transforms.ApplyOnnxModel(OutputColumns.Select(c => c.Name).ToArray(), [SavedInputName], new MemoryStream(graph)).Fit(EmptyInput(ml));
+    private protected OnnxTransformer ToOnnxTransformer(MLContext ml) =>
+        ml.Transforms.ApplyOnnxModel(OutputColumns.Select(c => c.Name).ToArray(), [SavedInputName], new MemoryStream(SavedGraph().Graph)).Fit(EmptyInput(ml));
 
     /// <summary>No rows, one column: the features as the saved graph reads them, as <c>Fit</c> of ML.NET's glue components needs a schema.</summary>
     private protected IDataView EmptyInput(MLContext ml) => EmptyInput(ml, SavedInputName);

@@ -12,6 +12,9 @@ internal static class VaeOnnxMetadata
     /// <summary>The format this library writes and reads.</summary>
     public const int FormatVersion = 1;
 
+    /// <summary>What every key this library writes starts with.</summary>
+    public const string Prefix = "vae_mlnet.";
+
     public const string Format = "vae_mlnet.format";
     public const string Activation = "vae_mlnet.activation";
     public const string Likelihood = "vae_mlnet.likelihood";
@@ -57,15 +60,41 @@ internal static class VaeOnnxMetadata
     }
 
     /// <summary>How a saved detector scores; files written before score kinds existed score the default.</summary>
-    public static VaeScoring ReadScoring(IReadOnlyDictionary<string, string> metadata) =>
-        metadata.TryGetValue(ScoreKind, out var kind)
-            ? new VaeScoring(Enum.Parse<VaeScoreKind>(kind), int.Parse(metadata[ScoreSamples], CultureInfo.InvariantCulture), int.Parse(metadata[ScoreSeed], CultureInfo.InvariantCulture))
-            : VaeScoring.Default;
+    public static VaeScoring ReadScoring(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue(ScoreKind, out var kind))
+            return VaeScoring.Default;
+        var scoring = new VaeScoring(ParseName<VaeScoreKind>(kind),
+            int.Parse(Required(metadata, ScoreSamples), CultureInfo.InvariantCulture), int.Parse(Required(metadata, ScoreSeed), CultureInfo.InvariantCulture));
+        scoring.Validate();
+        return scoring;
+    }
+
+    /// <summary>The value under <paramref name="key"/>, which a file this library wrote always has.</summary>
+    public static string Required(IReadOnlyDictionary<string, string> metadata, string key) =>
+        metadata.TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"the metadata '{key}' is missing.");
+
+    /// <summary>
+    /// The member of <typeparamref name="TEnum"/> written as <paramref name="text"/>. Only names count: Enum.Parse would
+    /// also take "7" or "Relu, Tanh", values that no member has.
+    /// </summary>
+    public static TEnum ParseName<TEnum>(string text) where TEnum : struct, Enum =>
+        Enum.GetNames<TEnum>().Contains(text, StringComparer.Ordinal)
+            ? Enum.Parse<TEnum>(text)
+            : throw new FormatException($"'{text}' is not a {typeof(TEnum).Name} ({string.Join(", ", Enum.GetNames<TEnum>())}).");
 
     /// <summary>Floats as text that parses back to the same bits.</summary>
     public static string FormatFloats(IEnumerable<float> values) =>
         string.Join(" ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
 
+    /// <summary>The floats <see cref="FormatFloats"/> wrote; they are finite, as everything this library saves.</summary>
     public static float[] ParseFloats(string text) =>
-        text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => float.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
+        text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(ParseFinite).ToArray();
+
+    private static float ParseFinite(string text)
+    {
+        // float.Parse reads "1e40" as ∞ rather than failing.
+        float value = float.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return float.IsFinite(value) ? value : throw new FormatException($"'{text}' is not a finite number.");
+    }
 }

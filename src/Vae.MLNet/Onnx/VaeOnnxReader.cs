@@ -34,34 +34,46 @@ internal static class VaeOnnxReader
         return (proto, proto.MetadataProps.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value));
     }
 
-    /// <summary>Whether this library wrote the graph whose metadata this is.</summary>
-    public static bool IsOurs(IReadOnlyDictionary<string, string> metadata) => metadata.ContainsKey(VaeOnnxMetadata.Format);
+    /// <summary>
+    /// Whether this library wrote the graph whose metadata this is: any of its keys says so, so that a file that lost
+    /// only its format key is reported as damaged rather than taken for another library's model.
+    /// </summary>
+    public static bool IsOurs(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.Keys.Any(key => key.StartsWith(VaeOnnxMetadata.Prefix, StringComparison.Ordinal));
 
     /// <summary>Fails unless this library, in this format version, wrote the graph.</summary>
     public static void CheckFormat(IReadOnlyDictionary<string, string> metadata, string source)
     {
         if (!metadata.TryGetValue(VaeOnnxMetadata.Format, out var format))
-            throw new InvalidDataException($"{source} is an ONNX model that Vae.MLNet did not write: it has no '{VaeOnnxMetadata.Format}' metadata.");
+            throw new InvalidDataException($"{source} is not a Vae.MLNet model: it has no '{VaeOnnxMetadata.Format}' metadata.");
         if (format != VaeOnnxMetadata.FormatVersion.ToString(CultureInfo.InvariantCulture))
             throw new InvalidDataException($"{source} has Vae.MLNet format version {format}; this version of the library reads version {VaeOnnxMetadata.FormatVersion}.");
     }
 
     /// <summary>The model whose weights a full scoring graph holds.</summary>
-    public static VaeModel ToModel(ModelProto proto, Dictionary<string, string> metadata, string source)
+    public static VaeModel ToModel(ModelProto proto, Dictionary<string, string> metadata, string source) => Guard(source, () =>
+    {
+        var weights = (proto.Graph?.Initializer ?? []).ToDictionary(t => t.Name);
+        return new VaeModel(
+            VaeOnnxMetadata.ParseName<VaeActivation>(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.Activation)),
+            VaeOnnxMetadata.ParseName<VaeLikelihood>(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.Likelihood)),
+            Layers(weights, "encoder", Count(metadata, VaeOnnxMetadata.EncoderLayers)),
+            Layer(weights, "mean"),
+            Layer(weights, "log_variance"),
+            Layers(weights, "decoder", Count(metadata, VaeOnnxMetadata.DecoderLayers)),
+            Layer(weights, "output"),
+            VaeOnnxMetadata.ParseFloats(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.OutputLogVariance)));
+    });
+
+    /// <summary>
+    /// Runs <paramref name="read"/> over what a file says, turning the exceptions that a damaged value makes the parsing
+    /// and the constructors throw into an <see cref="InvalidDataException"/> that names the file and keeps the cause.
+    /// </summary>
+    public static T Guard<T>(string source, Func<T> read)
     {
         try
         {
-            var weights = (proto.Graph?.Initializer ?? []).ToDictionary(t => t.Name);
-            var model = new VaeModel(
-                Enum.Parse<VaeActivation>(Required(metadata, VaeOnnxMetadata.Activation)),
-                Enum.Parse<VaeLikelihood>(Required(metadata, VaeOnnxMetadata.Likelihood)),
-                Layers(weights, "encoder", Count(metadata, VaeOnnxMetadata.EncoderLayers)),
-                Layer(weights, "mean"),
-                Layer(weights, "log_variance"),
-                Layers(weights, "decoder", Count(metadata, VaeOnnxMetadata.DecoderLayers)),
-                Layer(weights, "output"),
-                VaeOnnxMetadata.ParseFloats(Required(metadata, VaeOnnxMetadata.OutputLogVariance)));
-            return model;
+            return read();
         }
         catch (Exception error) when (error is ArgumentException or FormatException or KeyNotFoundException or OverflowException)
         {
@@ -69,28 +81,41 @@ internal static class VaeOnnxReader
         }
     }
 
-    private static string Required(Dictionary<string, string> metadata, string key) =>
-        metadata.TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"the metadata '{key}' is missing.");
-
     private static int Count(Dictionary<string, string> metadata, string key) =>
-        int.Parse(Required(metadata, key), NumberStyles.None, CultureInfo.InvariantCulture);
+        int.Parse(VaeOnnxMetadata.Required(metadata, key), NumberStyles.None, CultureInfo.InvariantCulture);
 
-    private static DenseLayer[] Layers(Dictionary<string, TensorProto> weights, string prefix, int count) =>
-        Enumerable.Range(0, count).Select(i => Layer(weights, $"{prefix}.{i}")).ToArray();
+    private static DenseLayer[] Layers(Dictionary<string, TensorProto> weights, string prefix, int count)
+    {
+        // Checked before anything is allocated for them: a count the weights cannot back is a lie.
+        if (count > weights.Count / 2)
+            throw new FormatException($"the metadata says {count} {prefix} layers, but the file holds {weights.Count} weights in all.");
+        var layers = new DenseLayer[count];
+        for (int i = 0; i < count; i++)
+            layers[i] = Layer(weights, $"{prefix}.{i}");
+        return layers;
+    }
 
     private static DenseLayer Layer(Dictionary<string, TensorProto> weights, string name)
     {
         var weight = Tensor(weights, $"{name}.weight");
         var bias = Tensor(weights, $"{name}.bias");
-        if (weight.Dims.Count != 2)
-            throw new FormatException($"the weight '{name}.weight' has {weight.Dims.Count} dimensions, not 2.");
+        if (weight.Dims.Count != 2 || weight.Dims.Any(d => d < 1))
+            throw new FormatException($"the weight '{name}.weight' has dimensions [{string.Join(", ", weight.Dims)}], not a matrix.");
         // Stored [in, out] for MatMul; DenseLayer keeps TorchSharp's [out, in].
         int inputs = checked((int)weight.Dims[0]), outputs = checked((int)weight.Dims[1]);
-        if (weight.FloatData.Count != inputs * outputs)
+        if (weight.FloatData.Count != (long)inputs * outputs)
             throw new FormatException($"the weight '{name}.weight' holds {weight.FloatData.Count} values for a {inputs}x{outputs} matrix.");
-        return new DenseLayer(inputs, outputs, VaeOnnxGraph.Transpose(weight.FloatData.ToArray(), inputs, outputs), bias.FloatData.ToArray());
+        return new DenseLayer(inputs, outputs, VaeOnnxGraph.Transpose(FiniteValues(weight), inputs, outputs), FiniteValues(bias));
     }
 
     private static TensorProto Tensor(Dictionary<string, TensorProto> weights, string name) =>
         weights.TryGetValue(name, out var tensor) ? tensor : throw new KeyNotFoundException($"the weight '{name}' is missing.");
+
+    /// <summary>A trained network has finite weights; any other value is damage, which would make every score NaN.</summary>
+    private static float[] FiniteValues(TensorProto tensor)
+    {
+        var values = tensor.FloatData.ToArray();
+        int bad = Array.FindIndex(values, v => !float.IsFinite(v));
+        return bad < 0 ? values : throw new FormatException($"the weight '{tensor.Name}' holds {values[bad]} at position {bad}.");
+    }
 }

@@ -18,7 +18,13 @@ public static class VaeModelFile
     }
 
     /// <summary>Reads a model written by <see cref="Save"/> (or by <see cref="VaeModelOnnxExtensions.ExportOnnx(VaeModel, string)"/>).</summary>
-    /// <exception cref="InvalidDataException">The file is not a Vae.MLNet model of this format version, or it is damaged.</exception>
+    /// <remarks>
+    /// Only the file's weights and metadata are read, and checked against each other (layer counts, matrix sizes,
+    /// finite values, known names) before anything is allocated for them; the graph in the file never runs, as the
+    /// model scores through a graph built anew from its weights.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">The file is not a Vae.MLNet model of this format version, or it is damaged;
+    /// the cause, if another exception, is the inner exception.</exception>
     public static VaeModel Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

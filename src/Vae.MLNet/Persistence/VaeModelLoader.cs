@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using Microsoft.ML;
@@ -11,66 +12,121 @@ namespace Vae.MLNet;
 /// </summary>
 public static partial class VaeModelLoader
 {
+    private const string OnnxEntry = "OnnxModel";
+
     /// <summary>
     /// Loads <paramref name="path"/> like <c>mlContext.Model.Load</c>, then replaces every VAE component (saved as an
     /// OnnxTransformer that scores row by row) with the <see cref="VaeEncodeTransformer"/> or
     /// <see cref="VaeAnomalyDetectionTransformer"/> it was saved from, which scores blocks of rows. The columns and
     /// values are the same either way.
     /// </summary>
+    /// <remarks>
+    /// The VAE components are read and checked before ML.NET loads anything, and ML.NET is handed graphs rebuilt from
+    /// their checked weights, so no ONNX graph of a VAE component reaches ONNX Runtime as the file has it. Other ONNX
+    /// models in the pipeline, and a saved <see cref="VaeDecodeTransformer"/>, are loaded by ML.NET as they are.
+    /// </remarks>
     /// <param name="catalog">The model operations catalog, <c>mlContext.Model</c>.</param>
     /// <param name="path">A zip written by <c>mlContext.Model.Save</c>.</param>
     /// <param name="inputSchema">The schema of the data the model was saved with.</param>
+    /// <exception cref="InvalidDataException">The file is not a zip, or it is damaged, or ML.NET cannot load it, or a
+    /// VAE component in it is not of this format version. The cause, if another exception, is the inner exception.</exception>
     public static ITransformer LoadWithBatchedScoring(this ModelOperationsCatalog catalog, string path, out DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentException.ThrowIfNullOrEmpty(path);
         AssemblyResolution.EnsureRegistered();
-        var model = catalog.Load(path, out inputSchema);
-        foreach (var (position, transformer) in ReadComponents(path))
-            model = Replace(model, position, 0, transformer);
+        var (zip, components) = ReadComponents(path);
+        ITransformer model;
+        try
+        {
+            model = catalog.Load(zip, out inputSchema);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // The file is read by now: what ML.NET's readers throw comes from what the file holds (or a component
+            // whose assembly this process lacks), and ML.NET throws anything from FormatException to NullReferenceException.
+            throw new InvalidDataException($"{path} could not be loaded by ML.NET: {error.GetBaseException().Message}", error);
+        }
+        foreach (var (position, transformer) in components)
+            model = Replace(model, position, 0, transformer, path);
         return model;
     }
 
-    /// <summary>Each VAE component in the zip, with its position in the pipeline (indices into nested chains).</summary>
-    private static List<(int[] Position, ITransformer Transformer)> ReadComponents(string path)
+    /// <summary>
+    /// Each VAE component in the zip, with its position in the pipeline (indices into nested chains), and a copy of
+    /// the zip in which each of their graphs is the one rebuilt from the weights just checked.
+    /// </summary>
+    private static (MemoryStream Zip, List<(int[] Position, VaeTransformerBase Transformer)> Components) ReadComponents(string path)
     {
-        var components = new List<(int[], ITransformer)>();
-        using var zip = ZipFile.OpenRead(path);
-        foreach (var entry in zip.Entries.Where(e => e.Name == "OnnxModel"))
+        var components = new List<(int[], VaeTransformerBase)>();
+        var copy = new MemoryStream();
+        using (var zip = ZipFile.OpenRead(path))
+        using (var target = new ZipArchive(copy, ZipArchiveMode.Create, leaveOpen: true))
         {
-            string source = $"{path}:{entry.FullName}";
-            var (proto, metadata) = VaeOnnxReader.Parse(ReadByteArray(entry), source);
-            // Another library's ONNX model in the same pipeline stays as it is.
-            if (!VaeOnnxReader.IsOurs(metadata))
-                continue;
-            VaeOnnxReader.CheckFormat(metadata, source);
-            // A saved VaeDecode holds only the decoder, which is no whole VaeModel: it stays ML.NET's OnnxTransformer.
-            if (!metadata.TryGetValue(VaeOnnxMetadata.Kind, out var kind) || kind is VaeOnnxMetadata.ModelKind or VaeOnnxMetadata.DecodeKind)
-                continue;
-            var model = VaeOnnxReader.ToModel(proto, metadata, source);
-            var position = TransformIndex().Matches(entry.FullName).Select(m => int.Parse(m.Groups[1].Value)).ToArray();
-            string feature = metadata[VaeOnnxMetadata.FeatureColumn];
-            // The detector was saved as a chain of its ONNX part and glue: the component is the chain.
-            var component = kind == VaeOnnxMetadata.AnomalyKind ? position[..^1] : position;
-            // A graph that reads another column than the features belongs to an in-place transform, saved inside a
-            // chain that copies the features to that column and drops the copy: the component is that chain.
-            if (proto.Graph.Input[0].Name != feature)
-                component = component[..^1];
-            components.Add(kind switch
+            foreach (var entry in zip.Entries)
             {
-                VaeOnnxMetadata.AnomalyKind => (component, new VaeAnomalyDetectionTransformer(model, feature,
-                    VaeOnnxMetadata.ParseFloats(metadata[VaeOnnxMetadata.Threshold])[0],
-                    metadata.TryGetValue(VaeOnnxMetadata.ScoreQuantiles, out var q) ? ScoreQuantiles.FromValues(VaeOnnxMetadata.ParseFloats(q)) : null,
-                    VaeOnnxMetadata.ReadScoring(metadata), metadata.GetValueOrDefault(VaeOnnxMetadata.FeatureErrorColumn))),
-                VaeOnnxMetadata.EncodeKind => (component, new VaeEncodeTransformer(model, metadata[VaeOnnxMetadata.LatentColumn], feature,
-                    metadata.GetValueOrDefault(VaeOnnxMetadata.LogVarianceColumn),
-                    reconstructionColumnName: metadata.GetValueOrDefault(VaeOnnxMetadata.ReconstructionColumn))),
-                _ => throw new InvalidDataException($"{path}:{entry.FullName} holds a VAE component of unknown kind '{kind}'."),
-            });
+                var content = ReadContent(entry);
+                if (entry.Name == OnnxEntry && ReadComponent(path, entry.FullName, content) is var (position, transformer, graph))
+                {
+                    components.Add((position, transformer));
+                    content = WithLength(graph);
+                }
+                using var stream = target.CreateEntry(entry.FullName).Open();
+                stream.Write(content);
+            }
         }
-        return components;
+        copy.Position = 0;
+        return (copy, components);
     }
 
-    private static ITransformer Replace(ITransformer node, int[] position, int depth, ITransformer replacement)
+    /// <summary>
+    /// The transformer an <c>OnnxModel</c> entry was saved from and the graph it saves as, or null if it is no batched
+    /// VAE component.
+    /// </summary>
+    private static (int[] Position, VaeTransformerBase Transformer, byte[] Graph)? ReadComponent(string path, string entryName, byte[] content)
+    {
+        string source = $"{path}:{entryName}";
+        var (proto, metadata) = VaeOnnxReader.Parse(WithoutLength(content, source), source);
+        // Another library's ONNX model in the same pipeline stays as it is.
+        if (!VaeOnnxReader.IsOurs(metadata))
+            return null;
+        VaeOnnxReader.CheckFormat(metadata, source);
+        string kind = VaeOnnxReader.Guard(source, () => VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.Kind));
+        // A saved VaeDecode holds only the decoder, which is no whole VaeModel: it stays ML.NET's OnnxTransformer.
+        if (kind is VaeOnnxMetadata.ModelKind or VaeOnnxMetadata.DecodeKind)
+            return null;
+        var model = VaeOnnxReader.ToModel(proto, metadata, source);
+        var (position, transformer) = VaeOnnxReader.Guard<(int[], VaeTransformerBase)>(source, () =>
+        {
+            var position = TransformIndex().Matches(entryName).Select(m => int.Parse(m.Groups[1].Value)).ToArray();
+            string feature = VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.FeatureColumn);
+            return kind switch
+            {
+                // The detector was saved as a chain of its ONNX part and glue: the component is the chain.
+                VaeOnnxMetadata.AnomalyKind => (position[..^1], new VaeAnomalyDetectionTransformer(model, feature,
+                    VaeOnnxMetadata.ParseFloats(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.Threshold)) is [var threshold]
+                        ? threshold : throw new FormatException("the threshold is not one number."),
+                    metadata.TryGetValue(VaeOnnxMetadata.ScoreQuantiles, out var q) ? ScoreQuantiles.FromValues(VaeOnnxMetadata.ParseFloats(q)) : null,
+                    VaeOnnxMetadata.ReadScoring(metadata), metadata.GetValueOrDefault(VaeOnnxMetadata.FeatureErrorColumn))),
+                VaeOnnxMetadata.EncodeKind => (position, new VaeEncodeTransformer(model, VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.LatentColumn), feature,
+                    metadata.GetValueOrDefault(VaeOnnxMetadata.LogVarianceColumn),
+                    reconstructionColumnName: metadata.GetValueOrDefault(VaeOnnxMetadata.ReconstructionColumn))),
+                _ => throw new FormatException($"it holds a VAE component of unknown kind '{kind}'."),
+            };
+        });
+        // ML.NET's OnnxTransformer, saved beside the graph, feeds and reads the columns the graph names; the rebuilt
+        // graph must name the same ones, or the pipeline would load and then fail on its first row.
+        var (graph, columns) = transformer.SavedGraph();
+        if (!proto.Graph.Input.Select(i => i.Name).SequenceEqual([transformer.SavedInputName]) || !proto.Graph.Output.Select(o => o.Name).SequenceEqual(columns))
+            throw new InvalidDataException($"{source} is damaged: its graph reads or writes other columns than its metadata says.");
+        // An in-place transform was saved inside a chain that copies the features to the column its graph reads and
+        // drops the copy afterwards: the component is that chain.
+        if (transformer.SavedInputName != transformer.FeatureColumnName)
+            position = position[..^1];
+        return (position, transformer, graph);
+    }
+
+    private static ITransformer Replace(ITransformer node, int[] position, int depth, ITransformer replacement, string path)
     {
         if (depth == position.Length)
         {
@@ -78,21 +134,36 @@ public static partial class VaeModelLoader
             (node as IDisposable)?.Dispose();
             return replacement;
         }
-        var children = (node as TransformerChain<ITransformer>)?.ToArray()
-            ?? throw new InvalidDataException("The saved pipeline does not have the shape its VAE components were saved in.");
-        children[position[depth]] = Replace(children[position[depth]], position, depth + 1, replacement);
+        var children = (node as TransformerChain<ITransformer>)?.ToArray();
+        if (children is null || position[depth] >= children.Length)
+            throw new InvalidDataException($"{path} is damaged: the saved pipeline does not have the shape its VAE components were saved in.");
+        children[position[depth]] = Replace(children[position[depth]], position, depth + 1, replacement, path);
         return new TransformerChain<ITransformer>(children);
     }
 
-    /// <summary>ML.NET stores a byte array as its int32 length, then the bytes.</summary>
-    private static byte[] ReadByteArray(ZipArchiveEntry entry)
+    /// <summary>An entry's bytes; what is allocated follows what the entry really holds, not what its header claims.</summary>
+    private static byte[] ReadContent(ZipArchiveEntry entry)
     {
-        using var reader = new BinaryReader(entry.Open());
-        int length = reader.ReadInt32();
-        var bytes = reader.ReadBytes(length);
-        if (length < 0 || bytes.Length != length)
-            throw new InvalidDataException($"{entry.FullName} is truncated: {bytes.Length} of {length} bytes.");
-        return bytes;
+        using var stream = entry.Open();
+        using var content = new MemoryStream();
+        stream.CopyTo(content);
+        return content.ToArray();
+    }
+
+    /// <summary>ML.NET stores a byte array as its int32 length, then the bytes.</summary>
+    private static byte[] WithoutLength(byte[] content, string source)
+    {
+        if (content.Length < sizeof(int) || BinaryPrimitives.ReadInt32LittleEndian(content) != content.Length - sizeof(int))
+            throw new InvalidDataException($"{source} is damaged: its length prefix does not match the {content.Length} bytes it holds.");
+        return content[sizeof(int)..];
+    }
+
+    private static byte[] WithLength(byte[] bytes)
+    {
+        var content = new byte[sizeof(int) + bytes.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(content, bytes.Length);
+        bytes.CopyTo(content, sizeof(int));
+        return content;
     }
 
     [GeneratedRegex(@"Transform_(\d+)")]

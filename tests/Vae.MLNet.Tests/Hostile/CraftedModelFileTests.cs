@@ -1,0 +1,83 @@
+using Google.Protobuf;
+using Onnx;
+
+namespace Vae.MLNet.Tests.Hostile;
+
+/// <summary>
+/// Model files crafted to tell each lie that <see cref="VaeModelFile.Load"/> once let through, as an undocumented
+/// exception, an allocation the file could not back, or a model that failed on its first row.
+/// </summary>
+[Collection(nameof(HostileFiles))]
+public sealed class CraftedModelFileTests(HostileFiles files) : CraftedFileTests(".onnx")
+{
+    [Fact]
+    public void ALayerCountTheWeightsCannotBackIsRefusedBeforeAnythingIsAllocatedForIt()
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = LoadEdited(model => SetMetadata(model, VaeOnnxMetadata.EncoderLayers, "2147483647"));
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20);
+        Assert.Contains("2147483647 encoder layers", error.Message);
+    }
+
+    [Theory]
+    [InlineData("7")]
+    [InlineData("-1")]
+    [InlineData("Relu, Tanh")]
+    [InlineData("relu")]
+    public void AnActivationThatIsNoMemberNameIsRefused(string activation)
+    {
+        var error = LoadEdited(model => SetMetadata(model, VaeOnnxMetadata.Activation, activation));
+
+        Assert.Contains($"'{activation}' is not a VaeActivation", error.Message);
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void ANonFiniteWeightIsRefused(float value)
+    {
+        var error = LoadEdited(model => Weight(model, "decoder.0.weight").FloatData[3] = value);
+
+        Assert.Contains($"'decoder.0.weight' holds {value} at position 3", error.Message);
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("1e40")]
+    public void ANonFiniteOutputLogVarianceIsRefused(string value)
+    {
+        var error = LoadEdited(model => SetMetadata(model, VaeOnnxMetadata.OutputLogVariance, $"0 {value} 0 0 0 0"));
+
+        Assert.Contains($"'{value}' is not a finite number", error.Message);
+    }
+
+    [Fact]
+    public void DimensionsWhoseProductOverflowsAnIntAreRefused()
+    {
+        var error = LoadEdited(model =>
+        {
+            var weight = Weight(model, "mean.weight");
+            weight.Dims.Clear();
+            weight.Dims.AddRange([65536, 65536]);
+            weight.FloatData.Clear();
+        });
+
+        Assert.Contains("holds 0 values for a 65536x65536 matrix", error.Message);
+    }
+
+    private InvalidDataException LoadEdited(Action<ModelProto> edit)
+    {
+        var model = ModelProto.Parser.ParseFrom(files.ModelFile);
+        edit(model);
+        File.WriteAllBytes(CraftedPath, model.ToByteArray());
+        var error = Assert.Throws<InvalidDataException>(() => VaeModelFile.Load(CraftedPath));
+        Assert.StartsWith($"{CraftedPath} is damaged:", error.Message);
+        return error;
+    }
+
+    private static void SetMetadata(ModelProto model, string key, string value) =>
+        model.MetadataProps.Single(p => p.Key == key).Value = value;
+
+    private static TensorProto Weight(ModelProto model, string name) => model.Graph.Initializer.Single(t => t.Name == name);
+}

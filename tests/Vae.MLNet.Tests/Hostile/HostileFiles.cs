@@ -1,0 +1,55 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Vae.MLNet.Training;
+
+namespace Vae.MLNet.Tests.Hostile;
+
+/// <summary>
+/// The files the hostile-file tests start from, from one tiny trained pipeline (z-scoring, the featurizer, the
+/// detector): the pipeline's zip, the detector's own model file and its exported ONNX file, and rows to score.
+/// </summary>
+public sealed class HostileFiles
+{
+    public HostileFiles()
+    {
+        var ml = new MLContext(seed: 1);
+        Rows = TestData.ToDataView(ml, TestData.Gaussian(20, 2, seed: 4));
+        var pipeline = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false)
+            .Append(ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 3, Seed = 2, LatentDimension = 2, LogVarianceColumnName = "LogVariance" }))
+            .Append(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 3, Seed = 1 }))
+            .Fit(TestData.ToDataView(ml, TestData.Gaussian(300, 0)));
+        using var zip = new MemoryStream();
+        ml.Model.Save(pipeline, Rows.Schema, zip);
+        Zip = zip.ToArray();
+
+        var detector = pipeline.LastTransformer;
+        string path = Path.Combine(Path.GetTempPath(), $"vae-hostile-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            detector.Model.Save(path);
+            ModelFile = File.ReadAllBytes(path);
+            detector.ExportOnnx(path);
+            ExportedDetector = File.ReadAllBytes(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The pipeline, saved with <c>mlContext.Model.Save</c>.</summary>
+    public byte[] Zip { get; }
+
+    /// <summary>Rows of the schema the pipeline was saved with.</summary>
+    public IDataView Rows { get; }
+
+    /// <summary>The detector's VAE, saved with <c>model.Save</c>.</summary>
+    public byte[] ModelFile { get; }
+
+    /// <summary>The detector, exported with <c>detector.ExportOnnx</c>.</summary>
+    public byte[] ExportedDetector { get; }
+}
+
+/// <summary>The hostile-file tests share one <see cref="HostileFiles"/>, trained once.</summary>
+[CollectionDefinition(nameof(HostileFiles))]
+public sealed class HostileFilesCollection : ICollectionFixture<HostileFiles>;
