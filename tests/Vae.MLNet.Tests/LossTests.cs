@@ -41,4 +41,23 @@ public class LossTests
         double expected = -Math.Log(Sigmoid(2)) - Math.Log(1 - Sigmoid(-1)) - Math.Log(0.5);
         Assert.Equal(expected, nll.item<float>(), 5);
     }
+
+    [Theory]
+    [InlineData(VaeLikelihood.Gaussian)]
+    [InlineData(VaeLikelihood.Bernoulli)]
+    public void TheTrainingSumsAreThePerRowTermsSummedWithoutTheConstant(VaeLikelihood likelihood)
+    {
+        using var x = tensor(new float[] { 0.1f, 0.9f, 0.5f, 0, 1, 0.3f }, 2, 3);
+        using var decoded = tensor(new float[] { 0.5f, -1, 2, 0.2f, 0.7f, -0.4f }, 2, 3);
+        using var outputLogVariance = tensor(new float[] { 0, -1, 0.5f });
+        using var mean = tensor(new float[] { 0.3f, -2, 1, 0 }, 2, 2);
+        using var logVariance = tensor(new float[] { -1, 0.5f, 0, 2 }, 2, 2);
+
+        using var perRow = VaeLoss.Reconstruction(x, decoded, outputLogVariance, likelihood);
+        using var sum = VaeLoss.ReconstructionSum(x, decoded, outputLogVariance, likelihood);
+        Assert.Equal(perRow.sum().item<float>(), sum.item<float>() + 2 * VaeLoss.ConstantPerRow(likelihood, 3), 4);
+        using var kl = VaeLoss.KlDivergence(mean, logVariance);
+        using var klSum = VaeLoss.KlDivergenceSum(mean, logVariance);
+        Assert.Equal(kl.sum().item<float>(), klSum.item<float>(), 5);
+    }
 }

@@ -2,25 +2,44 @@ using static TorchSharp.torch;
 
 namespace Vae.MLNet.Training;
 
-/// <summary>The two terms of the negative ELBO, per row, in nats.</summary>
+/// <summary>The two terms of the negative ELBO, in nats: per row for scores, or summed over a batch for training.</summary>
 internal static class VaeLoss
 {
-    private static readonly double Log2Pi = Math.Log(2 * Math.PI);
+    private static readonly double HalfLog2Pi = 0.5 * Math.Log(2 * Math.PI);
 
     /// <summary>−log p(x|z) for each row, summed over features.</summary>
     /// <param name="x">The rows, [N, D].</param>
     /// <param name="decoded">The decoder output: the Gaussian mean or the Bernoulli logits, [N, D].</param>
     /// <param name="outputLogVariance">Per-feature log σ² of the Gaussian, [D]; ignored for Bernoulli.</param>
     /// <param name="likelihood">The decoder's distribution.</param>
-    public static Tensor Reconstruction(Tensor x, Tensor decoded, Tensor outputLogVariance, VaeLikelihood likelihood) => likelihood switch
-    {
+    public static Tensor Reconstruction(Tensor x, Tensor decoded, Tensor outputLogVariance, VaeLikelihood likelihood) =>
         // The constant ½·D·log 2π is added per row, not per feature: one small op instead of one over the whole batch.
-        VaeLikelihood.Gaussian => 0.5 * ((x - decoded).square() * exp(-outputLogVariance) + outputLogVariance).sum(1) + 0.5 * x.shape[1] * Log2Pi,
-        VaeLikelihood.Bernoulli => nn.functional.binary_cross_entropy_with_logits(decoded, x, reduction: nn.Reduction.None).sum(1),
+        ReconstructionTerms(x, decoded, outputLogVariance, likelihood).sum(1) + ConstantPerRow(likelihood, x.shape[1]);
+
+    /// <summary>
+    /// The batch's summed −log p(x|z) without the constant <see cref="ConstantPerRow"/> per row, which has no
+    /// gradient: the training loss, one reduction and no constant op per mini-batch, where small networks spend
+    /// their time on the number of ops rather than their size.
+    /// </summary>
+    public static Tensor ReconstructionSum(Tensor x, Tensor decoded, Tensor outputLogVariance, VaeLikelihood likelihood) =>
+        ReconstructionTerms(x, decoded, outputLogVariance, likelihood).sum();
+
+    /// <summary>The part of −log p(x|z) per row that does not depend on the weights: ½·D·log 2π for the Gaussian.</summary>
+    public static double ConstantPerRow(VaeLikelihood likelihood, long dimension) =>
+        likelihood == VaeLikelihood.Gaussian ? dimension * HalfLog2Pi : 0;
+
+    /// <summary>KL(N(μ, σ²) ‖ N(0, I)) for each row, in closed form: −½ Σ (1 + log σ² − μ² − σ²).</summary>
+    public static Tensor KlDivergence(Tensor mean, Tensor logVariance) => -0.5 * KlTerms(mean, logVariance).sum(1);
+
+    /// <summary>The batch's summed KL divergence.</summary>
+    public static Tensor KlDivergenceSum(Tensor mean, Tensor logVariance) => -0.5 * KlTerms(mean, logVariance).sum();
+
+    private static Tensor ReconstructionTerms(Tensor x, Tensor decoded, Tensor outputLogVariance, VaeLikelihood likelihood) => likelihood switch
+    {
+        VaeLikelihood.Gaussian => 0.5 * ((x - decoded).square() * exp(-outputLogVariance) + outputLogVariance),
+        VaeLikelihood.Bernoulli => nn.functional.binary_cross_entropy_with_logits(decoded, x, reduction: nn.Reduction.None),
         _ => throw new ArgumentOutOfRangeException(nameof(likelihood), likelihood, "Unknown likelihood."),
     };
 
-    /// <summary>KL(N(μ, σ²) ‖ N(0, I)) for each row, in closed form: −½ Σ (1 + log σ² − μ² − σ²).</summary>
-    public static Tensor KlDivergence(Tensor mean, Tensor logVariance) =>
-        -0.5 * (1 + logVariance - mean.square() - logVariance.exp()).sum(1);
+    private static Tensor KlTerms(Tensor mean, Tensor logVariance) => 1 + logVariance - mean.square() - logVariance.exp();
 }

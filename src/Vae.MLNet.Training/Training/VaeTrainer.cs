@@ -93,31 +93,41 @@ internal static class VaeTrainer
     }
 
     /// <summary>One pass over the training rows in a fresh random order; returns the summed reconstruction and KL terms.</summary>
-    private static (float Reconstruction, float Kl) RunEpoch(VaeNetwork network, OptimizerHelper optimizer, Tensor all, Tensor? train,
+    private static (double Reconstruction, double Kl) RunEpoch(VaeNetwork network, OptimizerHelper optimizer, Tensor all, Tensor? train,
         long n, double beta, VaeTrainingOptions options)
     {
         network.train();
-        // The epoch's summed reconstruction and KL terms stay in one tensor until the epoch ends: reading a
-        // value back per batch costs as much as a small layer.
-        using var sums = zeros(2);
-        using var permutation = randperm(n);
-        using var order = train is null ? permutation.alias() : train.index_select(0, permutation);
-        for (long start = 0; start < n; start += options.BatchSize)
+        // Each batch's two terms are kept (detaching costs no kernel) and summed once the epoch ends: reading a
+        // value back, or adding it to a running sum, per batch costs as much as a small layer.
+        var terms = new List<Tensor>();
+        try
         {
-            options.CancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var x = all.index_select(0, order.narrow(0, start, Math.Min(options.BatchSize, n - start)));
-            var forward = network.forward(x);
-            var reconstruction = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, options.Likelihood).sum();
-            var kl = VaeLoss.KlDivergence(forward.Mean, forward.LogVariance).sum();
-            var loss = beta == 1 ? reconstruction + kl : reconstruction + beta * kl;
-            optimizer.zero_grad();
-            (loss / x.shape[0]).backward();
-            optimizer.step();
-            using (no_grad())
-                sums.add_(stack([reconstruction, kl]));
+            using var permutation = randperm(n);
+            using var order = train is null ? permutation.alias() : train.index_select(0, permutation);
+            for (long start = 0; start < n; start += options.BatchSize)
+            {
+                options.CancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var x = all.index_select(0, order.narrow(0, start, Math.Min(options.BatchSize, n - start)));
+                var forward = network.forward(x);
+                var reconstruction = VaeLoss.ReconstructionSum(x, forward.Decoded, network.OutputLogVariance, options.Likelihood);
+                var kl = VaeLoss.KlDivergenceSum(forward.Mean, forward.LogVariance);
+                var loss = beta == 1 ? reconstruction + kl : reconstruction + beta * kl;
+                optimizer.zero_grad();
+                (loss / x.shape[0]).backward();
+                optimizer.step();
+                terms.Add(reconstruction.detach().DetachFromDisposeScope());
+                terms.Add(kl.detach().DetachFromDisposeScope());
+            }
+            using var sumScope = NewDisposeScope();
+            var sums = stack(terms).view(-1, 2).sum(0, type: ScalarType.Float64).data<double>().ToArray();
+            return (sums[0] + n * VaeLoss.ConstantPerRow(options.Likelihood, all.shape[1]), sums[1]);
         }
-        return (sums[0].item<float>(), sums[1].item<float>());
+        finally
+        {
+            foreach (var term in terms)
+                term.Dispose();
+        }
     }
 
     /// <summary>The mean anomaly score (negative ELBO at z = μ) of the rows of <paramref name="all"/> listed in <paramref name="rows"/>.</summary>
