@@ -14,6 +14,9 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// <summary>Rows scored per ONNX Runtime call: large enough to amortize the call, small enough for the cache.</summary>
     internal const int DefaultBatchSize = 1024;
 
+    // The scoring path's only shared mutable state: the session, created on first use by whichever thread comes first
+    // and released by Dispose, hence the lock. Scoring itself needs none: ONNX Runtime's Run is safe for concurrent
+    // calls, and every cursor and mapped row owns its buffers.
     private readonly object _scorerLock = new();
     private VaeOnnxScorer? _scorer;
 
