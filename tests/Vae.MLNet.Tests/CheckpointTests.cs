@@ -112,6 +112,17 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void ACheckpointInAMissingFolderIsRefusedBeforeTraining()
+    {
+        var epochs = new List<int>();
+        var options = Options(epochs);
+        options.CheckpointPath = Path.Combine(Path.GetTempPath(), $"vae-missing-{Guid.NewGuid():N}", "checkpoint.bin");
+        var error = Assert.Throws<DirectoryNotFoundException>(() => Scores(options));
+        Assert.Contains(options.CheckpointPath, error.Message);
+        Assert.Empty(epochs);
+    }
+
+    [Fact]
     public void ResumingWithoutACheckpointPathIsAnInvalidOption()
     {
         var options = Options();

@@ -26,6 +26,10 @@ internal sealed class TrainingCheckpoint
     {
         if (options.CheckpointPath is null)
             return null;
+        // Found now rather than when the first checkpoint is due, epochs of work later.
+        string folder = Path.GetDirectoryName(Path.GetFullPath(options.CheckpointPath)) ?? "";
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"The folder of CheckpointPath '{options.CheckpointPath}' does not exist.");
         // Every setting that changes the trajectory; Threads and Progress do not, within the documented tolerance.
         var run = string.Join("; ", new[]
         {
