@@ -25,23 +25,7 @@ internal sealed class ScoringBenchmark(MLContext ml, SyntheticMatrix data)
         view ??= _view;
         var clock = Stopwatch.StartNew();
         var scored = model.Transform(view);
-        var scoreColumn = scored.Schema[column];
-        using var cursor = scored.GetRowCursor([scoreColumn]);
-        long rows = 0;
-        if (scoreColumn.Type is VectorDataViewType)
-        {
-            var getter = cursor.GetGetter<VBuffer<float>>(scoreColumn);
-            var value = default(VBuffer<float>);
-            for (; cursor.MoveNext(); rows++)
-                getter(ref value);
-        }
-        else
-        {
-            var getter = cursor.GetGetter<float>(scoreColumn);
-            float value = 0;
-            for (; cursor.MoveNext(); rows++)
-                getter(ref value);
-        }
+        long rows = ScoreReader.ReadAll(scored, column);
         return rows / clock.Elapsed.TotalSeconds;
     }
 
@@ -104,7 +88,8 @@ internal sealed class ScoringBenchmark(MLContext ml, SyntheticMatrix data)
 
     public IDataView View => _view;
 
-    private static IDataView ToDataView(MLContext ml, SyntheticMatrix data, int rows) =>
+    /// <summary>The first <paramref name="rows"/> rows of <paramref name="data"/> as an in-memory IDataView with column <see cref="Column"/>.</summary>
+    public static IDataView ToDataView(MLContext ml, SyntheticMatrix data, int rows) =>
         ml.Data.LoadFromEnumerable(Rows(data, rows), SchemaFor(data.Dimension));
 
     private static FeatureRow[] Rows(SyntheticMatrix data, int rows) =>

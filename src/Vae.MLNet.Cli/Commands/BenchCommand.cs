@@ -75,6 +75,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
     {
         if (settings.Scale != null)
             return RunScaleStudy(settings);
+        var hidden = TrainingSettings.ParseSizes(settings.Hidden);
         var ml = new MLContext(seed: settings.Seed);
         var data = SyntheticData.Matrix(settings.Rows, settings.Features, settings.Seed);
         var bench = new ScoringBenchmark(ml, data);
@@ -85,7 +86,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         var detector = ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options
         {
             FeatureColumnName = ScoringBenchmark.Column,
-            HiddenLayerSizes = settings.Hidden.Split(',').Select(int.Parse).ToArray(),
+            HiddenLayerSizes = hidden,
             LatentDimension = settings.Latent,
             Epochs = settings.Epochs,
             ValidationFraction = 0,
@@ -102,7 +103,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         using var session = new InferenceSession(onnxPath);
 
         var pca = ml.AnomalyDetection.Trainers.RandomizedPca(ScoringBenchmark.Column, rank: 1, seed: settings.Seed).Fit(trainView);
-        var training = CompareTraining(ml, data, settings.Hidden.Split(',').Select(int.Parse).ToArray(), settings.Latent,
+        var training = CompareTraining(ml, data, hidden, settings.Latent,
             Math.Min(settings.TrainRows, settings.Rows), settings.Epochs, settings.Seed);
         var mnist = settings.MnistRows > 0
             ? CompareTraining(ml, SyntheticData.Matrix(settings.MnistRows, 784, settings.Seed), [400], 20, settings.MnistRows, settings.Epochs, settings.Seed)
@@ -173,12 +174,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
     /// <summary>Milliseconds from the start of <paramref name="clock"/> (just before loading) to the first score read.</summary>
     private static double LatencyOfFirstScore(MLContext ml, ITransformer model, ScoringBenchmark bench, Stopwatch clock)
     {
-        var scored = model.Transform(ml.Data.TakeRows(bench.View, 1));
-        using var cursor = scored.GetRowCursor([scored.Schema["Score"]]);
-        var getter = cursor.GetGetter<float>(scored.Schema["Score"]);
-        float score = 0;
-        cursor.MoveNext();
-        getter(ref score);
+        ScoreReader.ReadAll(model.Transform(ml.Data.TakeRows(bench.View, 1)), limit: 1);
         return clock.Elapsed.TotalMilliseconds;
     }
 
@@ -186,7 +182,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
     private static int RunScaleStudy(Settings settings)
     {
         var sizes = settings.Scale!.Split(',').Select(int.Parse).ToArray();
-        var points = ScaleStudy.Run(sizes, settings.Features, settings.Hidden.Split(',').Select(int.Parse).ToArray(), settings.Latent, settings.Seed);
+        var points = ScaleStudy.Run(sizes, settings.Features, TrainingSettings.ParseSizes(settings.Hidden), settings.Latent, settings.Seed);
         var reference = points.FirstOrDefault(p => p.Rows == 1_000_000) ?? points[^1];
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -211,7 +207,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
     /// </summary>
     private static TrainingFigures CompareTraining(MLContext ml, SyntheticMatrix data, int[] hidden, int latent, int rows, int epochs, int seed)
     {
-        var view = ml.Data.TakeRows(new ScoringBenchmark(ml, data).View, rows);
+        var view = ScoringBenchmark.ToDataView(ml, data, rows);
         var features = data.Features.AsSpan(0, rows * data.Dimension).ToArray();
         double Ours() => TrainingBenchmark.OursSecondsPerEpoch(ml, view, ScoringBenchmark.Column, hidden, latent, 128, epochs, seed);
         double Bare() => TrainingBenchmark.BareSecondsPerEpoch(features, rows, data.Dimension, hidden, latent, 128, epochs, seed);

@@ -106,7 +106,8 @@ internal class TrainingSettings : CommandSettings
         return options;
     }
 
-    private static int[] ParseSizes(string text) =>
+    /// <summary>Hidden layer sizes from "64,32"; a clear error for anything else.</summary>
+    internal static int[] ParseSizes(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(part => int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int size) && size > 0
                 ? size

@@ -27,17 +27,17 @@ internal sealed record CsvDataset(string Path, IDataView Data, string[] FeatureN
         if (!File.Exists(path))
             throw new CliException($"{path}: file not found.");
         using var rows = Rows(ml, path).GetEnumerator();
-        var header = (rows.MoveNext() ? rows.Current : throw new CliException($"{path}: the file is empty.")).Select(h => h.Trim()).ToArray();
+        var header = (rows.MoveNext() ? rows.Current : throw new CliException($"{path}: the file is empty.")).Select(h => h.ToString().Trim()).ToArray();
         if (header is [var only] && only.IndexOfAny([';', '\t', '|']) is int at and >= 0)
             throw new CliException($"{path}: the header has a single column; the file must be comma-separated, and this one looks separated by '{(only[at] == '\t' ? "\\t" : only[at].ToString())}'.");
 
-        var sniffed = new List<string[]>();
+        var sniffed = new List<ReadOnlyMemory<char>[]>();
         while (sniffed.Count < SniffRows && rows.MoveNext())
             sniffed.Add(rows.Current);
         if (sniffed.Count == 0)
             throw new CliException($"{path}: no data rows after the header.");
         var numeric = Enumerable.Range(0, header.Length)
-            .Where(c => sniffed.Any(row => c < row.Length && double.TryParse(row[c], NumberStyles.Float, CultureInfo.InvariantCulture, out _))).ToArray();
+            .Where(c => sniffed.Any(row => c < row.Length && double.TryParse(row[c].Span, NumberStyles.Float, CultureInfo.InvariantCulture, out _))).ToArray();
 
         int labelIndex = Array.IndexOf(header, labelName);
         if (labelIndex < 0 && requireLabel)
@@ -76,8 +76,11 @@ internal sealed record CsvDataset(string Path, IDataView Data, string[] FeatureN
         return new CsvDataset(path, loader.Load(path), featureNames, labelIndex >= 0);
     }
 
-    /// <summary>The cells of every row, header first, as TextLoader splits and unquotes them.</summary>
-    private static IEnumerable<string[]> Rows(MLContext ml, string path)
+    /// <summary>
+    /// The cells of every row, header first, as TextLoader splits and unquotes them: slices of the text it read, so
+    /// that checking a row makes no string per cell.
+    /// </summary>
+    private static IEnumerable<ReadOnlyMemory<char>[]> Rows(MLContext ml, string path)
     {
         var data = ml.Data.CreateTextLoader(new TextLoader.Options
         {
@@ -92,7 +95,7 @@ internal sealed record CsvDataset(string Path, IDataView Data, string[] FeatureN
         while (cursor.MoveNext())
         {
             getter(ref cells);
-            yield return cells.DenseValues().Select(c => c.ToString()).ToArray();
+            yield return cells.DenseValues().ToArray();
         }
     }
 

@@ -14,15 +14,15 @@ internal sealed class RowCheck(string path, string[] header, int[] numeric, int 
 {
     /// <param name="row">The data row, counted from 1 after the header.</param>
     /// <param name="cells">Its cells.</param>
-    public void Check(long row, string[] cells)
+    public void Check(long row, ReadOnlyMemory<char>[] cells)
     {
         if (cells.Length != header.Length)
             throw new CliException($"{path}: data row {row} has {cells.Length} cells but the header has {header.Length}.");
         foreach (int c in numeric)
         {
-            string cell = cells[c];
-            if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-                throw Bad(row, c, cell.Trim().Length == 0 ? "the cell is empty" : $"'{cell}' is not a number");
+            var cell = cells[c];
+            if (!double.TryParse(cell.Span, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                throw Bad(row, c, cell.Span.Trim().IsEmpty ? "the cell is empty" : $"'{cell}' is not a number");
             if (!double.IsFinite(value))
                 throw Bad(row, c, $"'{cell}' is not a finite number");
             // Read as Single, anything beyond its range would become infinity.

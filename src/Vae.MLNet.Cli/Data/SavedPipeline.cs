@@ -49,17 +49,18 @@ internal sealed class SavedPipeline
     }
 
     /// <summary>The names of the VAE's input slots: the slot names the loader recorded, else f0, f1, ….</summary>
-    public string[] FeatureNames()
+    public string[] FeatureNames() =>
+        RecordedFeatureNames() ?? Enumerable.Range(0, Vae.Model.InputDimension).Select(j => $"f{j}").ToArray();
+
+    /// <summary>The slot names the loader recorded for the VAE's input, or null if it recorded none.</summary>
+    public string[]? RecordedFeatureNames()
     {
-        int width = Vae.Model.InputDimension;
         var column = InputSchema.GetColumnOrNull(Vae.FeatureColumnName);
+        if (column is not { } c || !c.HasSlotNames())
+            return null;
         var names = default(VBuffer<ReadOnlyMemory<char>>);
-        if (column is { } c && c.HasSlotNames())
-        {
-            c.GetSlotNames(ref names);
-            return names.DenseValues().Select(n => n.ToString()).ToArray();
-        }
-        return Enumerable.Range(0, width).Select(j => $"f{j}").ToArray();
+        c.GetSlotNames(ref names);
+        return names.DenseValues().Select(n => n.ToString()).ToArray();
     }
 
     /// <summary>

@@ -43,16 +43,7 @@ internal static class DetectorEvaluation
     /// <summary>Reads every score, which makes the scorer run on every row.</summary>
     private static int CountScoredRows(IDataView scored)
     {
-        var column = scored.Schema["Score"];
-        using var cursor = scored.GetRowCursor([column]);
-        var getter = cursor.GetGetter<float>(column);
-        float score = 0;
-        int rows = 0;
-        while (cursor.MoveNext())
-        {
-            getter(ref score);
-            rows++;
-        }
+        int rows = (int)ScoreReader.ReadAll(scored);
         if (rows == 0)
             throw new CliException("the test file has no rows.");
         return rows;

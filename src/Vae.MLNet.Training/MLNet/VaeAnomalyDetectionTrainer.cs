@@ -44,6 +44,7 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
     }
 
     private readonly Options _options;
+    private readonly VaeScoring _scoring;
     private readonly VaeEstimatorCore _core;
 
     internal VaeAnomalyDetectionTrainer(IHostEnvironment env, Options options)
@@ -53,7 +54,8 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
             throw new ArgumentOutOfRangeException(nameof(options.Contamination), options.Contamination, "Contamination must be in [0, 1].");
         if (options.Threshold is float t && !float.IsFinite(t))
             throw new ArgumentOutOfRangeException(nameof(options.Threshold), t, "The threshold must be finite.");
-        new VaeScoring(options.Score, options.ScoreSamples, options.ScoreSeed).Validate();
+        _scoring = new VaeScoring(options.Score, options.ScoreSamples, options.ScoreSeed);
+        _scoring.Validate();
         _options = options;
         _core = new VaeEstimatorCore(env, nameof(VaeAnomalyDetectionTrainer), options.FeatureColumnName, options);
     }
@@ -62,11 +64,10 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
     public VaeAnomalyDetectionTransformer Fit(IDataView input)
     {
         var model = _core.Train(input, out var features, out int rows);
-        var scoring = new VaeScoring(_options.Score, _options.ScoreSamples, _options.ScoreSeed);
-        using var scorer = new VaeOnnxScorer(model, scoring);
+        using var scorer = new VaeOnnxScorer(model, _scoring);
         var quantiles = ScoreQuantiles.FromScores(scorer.ScoreAll(features, rows));
         float threshold = _options.Threshold ?? quantiles.ThresholdForContamination(_options.Contamination);
-        return new VaeAnomalyDetectionTransformer(model, _options.FeatureColumnName, threshold, quantiles, scoring, _options.FeatureErrorColumnName);
+        return new VaeAnomalyDetectionTransformer(model, _options.FeatureColumnName, threshold, quantiles, _scoring, _options.FeatureErrorColumnName);
     }
 
     /// <summary>The input schema plus <c>Score</c> (Single), <c>PredictedLabel</c> (Boolean) and, if requested, the per-feature errors.</summary>

@@ -56,8 +56,8 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
         return new VaeForward(mean, logVariance, _output.forward(_decoder.forward(z)));
     }
 
-    /// <summary>Per-feature log σ² of the Gaussian likelihood: learned, or zeros (σ = 1).</summary>
-    public Tensor OutputLogVariance => _outputLogVariance ?? zeros(InputDimension);
+    /// <summary>Per-feature log σ² of the Gaussian likelihood when it is learned; null when σ = 1 or the decoder is Bernoulli.</summary>
+    public Tensor? OutputLogVariance => _outputLogVariance;
 
     /// <summary>A network holding the weights of <paramref name="model"/>, e.g. to check or continue its training.</summary>
     public static VaeNetwork FromModel(VaeModel model)
@@ -92,7 +92,7 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
             ToLayer(_logVariance),
             Layers(_decoder),
             ToLayer(_output),
-            _likelihood == VaeLikelihood.Gaussian ? OutputLogVariance.detach().data<float>().ToArray() : []);
+            _likelihood != VaeLikelihood.Gaussian ? [] : _outputLogVariance?.detach().data<float>().ToArray() ?? new float[InputDimension]);
     }
 
     private static DenseLayer[] Layers(Sequential mlp) => mlp.children().OfType<Linear>().Select(ToLayer).ToArray();

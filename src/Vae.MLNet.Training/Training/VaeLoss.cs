@@ -10,9 +10,9 @@ internal static class VaeLoss
     /// <summary>−log p(x|z) for each row, summed over features.</summary>
     /// <param name="x">The rows, [N, D].</param>
     /// <param name="decoded">The decoder output: the Gaussian mean or the Bernoulli logits, [N, D].</param>
-    /// <param name="outputLogVariance">Per-feature log σ² of the Gaussian, [D]; ignored for Bernoulli.</param>
+    /// <param name="outputLogVariance">Per-feature log σ² of the Gaussian, [D]; null for σ = 1; ignored for Bernoulli.</param>
     /// <param name="likelihood">The decoder's distribution.</param>
-    public static Tensor Reconstruction(Tensor x, Tensor decoded, Tensor outputLogVariance, VaeLikelihood likelihood) =>
+    public static Tensor Reconstruction(Tensor x, Tensor decoded, Tensor? outputLogVariance, VaeLikelihood likelihood) =>
         // The constant ½·D·log 2π is added per row, not per feature: one small op instead of one over the whole batch.
         ReconstructionTerms(x, decoded, outputLogVariance, likelihood).sum(1) + ConstantPerRow(likelihood, x.shape[1]);
 
@@ -21,7 +21,7 @@ internal static class VaeLoss
     /// gradient: the training loss, one reduction and no constant op per mini-batch, where small networks spend
     /// their time on the number of ops rather than their size.
     /// </summary>
-    public static Tensor ReconstructionSum(Tensor x, Tensor decoded, Tensor outputLogVariance, VaeLikelihood likelihood) =>
+    public static Tensor ReconstructionSum(Tensor x, Tensor decoded, Tensor? outputLogVariance, VaeLikelihood likelihood) =>
         ReconstructionTerms(x, decoded, outputLogVariance, likelihood).sum();
 
     /// <summary>The part of −log p(x|z) per row that does not depend on the weights: ½·D·log 2π for the Gaussian.</summary>
@@ -34,8 +34,9 @@ internal static class VaeLoss
     /// <summary>The batch's summed KL divergence.</summary>
     public static Tensor KlDivergenceSum(Tensor mean, Tensor logVariance) => -0.5 * KlTerms(mean, logVariance).sum();
 
-    private static Tensor ReconstructionTerms(Tensor x, Tensor decoded, Tensor outputLogVariance, VaeLikelihood likelihood) => likelihood switch
+    private static Tensor ReconstructionTerms(Tensor x, Tensor decoded, Tensor? outputLogVariance, VaeLikelihood likelihood) => likelihood switch
     {
+        VaeLikelihood.Gaussian when outputLogVariance is null => 0.5 * (x - decoded).square(),
         VaeLikelihood.Gaussian => 0.5 * ((x - decoded).square() * exp(-outputLogVariance) + outputLogVariance),
         VaeLikelihood.Bernoulli => nn.functional.binary_cross_entropy_with_logits(decoded, x, reduction: nn.Reduction.None),
         _ => throw new ArgumentOutOfRangeException(nameof(likelihood), likelihood, "Unknown likelihood."),

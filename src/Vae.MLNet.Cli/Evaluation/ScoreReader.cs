@@ -1,0 +1,31 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Vae.MLNet.Cli;
+
+/// <summary>Reads a score column to the end, which makes a lazy scorer run on every row: what timings and counts need.</summary>
+internal static class ScoreReader
+{
+    /// <summary>Reads up to <paramref name="limit"/> values of <paramref name="column"/> (a Single or a vector of Single); returns the rows read.</summary>
+    public static long ReadAll(IDataView scored, string column = "Score", long limit = long.MaxValue)
+    {
+        var scoreColumn = scored.Schema[column];
+        using var cursor = scored.GetRowCursor([scoreColumn]);
+        long rows = 0;
+        if (scoreColumn.Type is VectorDataViewType)
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(scoreColumn);
+            var value = default(VBuffer<float>);
+            for (; rows < limit && cursor.MoveNext(); rows++)
+                getter(ref value);
+        }
+        else
+        {
+            var getter = cursor.GetGetter<float>(scoreColumn);
+            float value = 0;
+            for (; rows < limit && cursor.MoveNext(); rows++)
+                getter(ref value);
+        }
+        return rows;
+    }
+}
