@@ -62,9 +62,12 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
     /// <summary>A network holding the weights of <paramref name="model"/>, e.g. to check or continue its training.</summary>
     public static VaeNetwork FromModel(VaeModel model)
     {
-        var network = new VaeNetwork(model.InputDimension, model.EncoderLayers.Select(l => l.OutputSize).ToArray(), model.LatentDimension,
-            model.DecoderLayers.Select(l => l.OutputSize).ToArray(), model.Activation, model.Likelihood,
-            learnOutputVariance: model.Likelihood == VaeLikelihood.Gaussian);
+        VaeNetwork network;
+        // Building a network initializes weights from the global generator, which a concurrent training run owns.
+        lock (VaeTrainer.GlobalGeneratorLock)
+            network = new VaeNetwork(model.InputDimension, model.EncoderLayers.Select(l => l.OutputSize).ToArray(), model.LatentDimension,
+                model.DecoderLayers.Select(l => l.OutputSize).ToArray(), model.Activation, model.Likelihood,
+                learnOutputVariance: model.Likelihood == VaeLikelihood.Gaussian);
         using var noGrad = no_grad();
         var layers = model.EncoderLayers.Append(model.MeanLayer).Append(model.LogVarianceLayer).Concat(model.DecoderLayers).Append(model.OutputLayer);
         foreach (var (linear, layer) in network.Linears().Zip(layers))

@@ -12,9 +12,11 @@ namespace Vae.MLNet.Training;
 /// </summary>
 internal static class VaeTrainer
 {
-    // TorchSharp's weight initialization and randn_like draw from one global generator: training runs one at a
-    // time so that a seed alone fixes the result.
-    private static readonly object GlobalGeneratorLock = new();
+    /// <summary>
+    /// Held by whatever draws from TorchSharp's one global generator (weight initialization, randperm, randn_like):
+    /// training runs one at a time, and no network is built while one trains, so that a seed alone fixes the result.
+    /// </summary>
+    internal static readonly object GlobalGeneratorLock = new();
 
     /// <summary>Trains on <paramref name="rows"/> rows of <paramref name="dimension"/> features, row-major in <paramref name="data"/>.</summary>
     public static VaeModel Train(float[] data, int rows, int dimension, VaeTrainingOptions options, int seed, string columnName, IChannel? channel)
