@@ -102,7 +102,8 @@ public static class VaeGeneration
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var results = new float[inputs.Count][];
-        var batch = scorer.CreateBatch(VaeTransformerBase.DefaultBatchSize, output);
+        // A batch no larger than the input: encoding one row should not allocate a thousand.
+        var batch = scorer.CreateBatch(Math.Clamp(inputs.Count, 1, VaeTransformerBase.DefaultBatchSize), output);
         for (int start = 0; start < inputs.Count; start += batch.Capacity)
         {
             int rows = Math.Min(batch.Capacity, inputs.Count - start);

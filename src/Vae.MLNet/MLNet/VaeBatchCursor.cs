@@ -9,7 +9,6 @@ namespace Vae.MLNet;
 /// </summary>
 internal sealed class VaeBatchCursor : DataViewRowCursor
 {
-    private readonly VaeTransformerBase _transformer;
     private readonly DataViewRowCursor _rows;
     private readonly ScoredBlocks? _blocks;
     private readonly RowWithOutputs _columns;
@@ -20,7 +19,6 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
     public VaeBatchCursor(VaeTransformerBase transformer, IDataView source, ColumnLayout layout,
         DataViewRowCursor rows, IReadOnlyList<(int Index, VaeOutputColumn Column)> outputs)
     {
-        _transformer = transformer;
         _rows = rows;
         Schema = layout.Schema;
         _position = new BatchPosition(this);
