@@ -136,6 +136,8 @@ public class PersistenceTests : IDisposable
         Assert.Equal(model.EncoderLayers[0].Weight, loaded.EncoderLayers[0].Weight);
         Assert.Equal(model.OutputLayer.Bias, loaded.OutputLayer.Bias);
         Assert.Equal(model.Activation, loaded.Activation);
+        Assert.Equal(model.TrainingCodes!.Means, loaded.TrainingCodes!.Means);
+        Assert.Equal(model.TrainingCodes.LogVariances, loaded.TrainingCodes.LogVariances);
 
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
@@ -176,7 +178,7 @@ public class PersistenceTests : IDisposable
         var train = TestData.LoadSplit(ml, "cardio", 0, "train");
         var normalizer = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false).Fit(train);
         var features = normalizer.Transform(TestData.LoadSplit(ml, "cardio", 0, "test"));
-        var detector = ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 20, Seed = 0 }).Fit(normalizer.Transform(train));
+        var detector = ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 20, Seed = 0, Score = VaeScoreKind.NegativeElbo }).Fit(normalizer.Transform(train));
         var rows = features.GetColumn<float[]>("Features").ToArray();
         var onnx = detector.Transform(features);
         var onnxScores = TestData.Column(onnx, "Score");

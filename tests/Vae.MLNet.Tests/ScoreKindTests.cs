@@ -88,6 +88,68 @@ public class ScoreKindTests
         }
     }
 
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(0.5)]
+    public void TheAggregatePosteriorScoreIsTheMixtureDensityComputedByHand(double weight)
+    {
+        // The graph expands the squares into matrix products; here the mixture density is computed as defined, in double.
+        var (_, data, detector) = Trained.Value;
+        var model = detector.Model;
+        var codes = model.TrainingCodes!;
+        int k = model.LatentDimension;
+        var rows = data.GetColumn<float[]>("Features").Take(40).Append(Enumerable.Repeat(4f, model.InputDimension).ToArray()).ToArray();
+        var means = model.Encode(rows);
+        using var scorer = new VaeOnnxScorer(model, new VaeScoring(VaeScoreKind.AggregatePosterior, LatentDensityWeight: weight));
+        var batch = scorer.CreateBatch(rows.Length, VaeOutputs.ReconstructionError | VaeOutputs.Score);
+        for (int r = 0; r < rows.Length; r++)
+            rows[r].CopyTo(batch.Features, r * model.InputDimension);
+        scorer.Run(batch, rows.Length);
+
+        for (int r = 0; r < rows.Length; r++)
+        {
+            var logComponents = Enumerable.Range(0, codes.Count).Select(i => -0.5 * Enumerable.Range(0, k).Sum(j =>
+            {
+                double variance = Math.Exp(codes.LogVariances[i * k + j]);
+                return Math.Pow(means[r][j] - codes.Means[i * k + j], 2) / variance + codes.LogVariances[i * k + j] + Math.Log(2 * Math.PI);
+            })).ToArray();
+            double max = logComponents.Max();
+            double logDensity = max + Math.Log(logComponents.Sum(c => Math.Exp(c - max))) - Math.Log(codes.Count);
+            double expected = batch.ReconstructionError[r] - weight * logDensity;
+            Assert.Equal(expected, batch.Score[r], 1e-3 * Math.Max(1, Math.Abs(expected)));
+        }
+    }
+
+    [Fact]
+    public void TrainingKeepsTheCodesOfEveryRowOrOfTheRequestedSample()
+    {
+        var (ml, data, detector) = Trained.Value;
+        Assert.Equal(data.GetColumn<float[]>("Features").Count(), detector.Model.TrainingCodes!.Count);
+        var sampled = ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 2, Seed = 1, LatentDimension = 3, TrainingCodeCount = 50 }).Fit(data);
+        Assert.Equal(50, sampled.Model.TrainingCodes!.Count);
+        Assert.Equal(3, sampled.Model.TrainingCodes.LatentDimension);
+        // The codes are the encoder's posteriors of training rows: each code's mean is some row's latent mean.
+        var means = sampled.Model.Encode(data.GetColumn<float[]>("Features").ToArray());
+        var codes = sampled.Model.TrainingCodes;
+        for (int i = 0; i < codes.Count; i++)
+            Assert.Contains(means, m => m.SequenceEqual(codes.Means.AsSpan(i * 3, 3).ToArray(), new ToleranceComparer(1e-5f)));
+    }
+
+    [Fact]
+    public void TheDefaultDetectorScoresAgainstTheAggregatePosteriorWithWeightTwo()
+    {
+        var (_, data, detector) = Trained.Value;
+        Assert.Equal(new VaeScoring(VaeScoreKind.AggregatePosterior, LatentDensityWeight: 2), detector.ScoringChoice);
+        Assert.Equal(Scores(new VaeScoring(VaeScoreKind.AggregatePosterior)), TestData.Column(detector.Transform(data), "Score"));
+    }
+
+    private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(x));
+
+        public int GetHashCode(float value) => 0;
+    }
+
     [Fact]
     public void TheImportanceWeightedEstimateTightensAsKGrows()
     {

@@ -27,6 +27,20 @@ public class TrainingTests
         Assert.All(reports, r => Assert.Equal(r.TrainLoss, r.Reconstruction + r.KlDivergence, 3));
     }
 
+    [Theory]
+    [InlineData(200, null, 1000)] // 180 training rows, 2 batches per epoch: 2,000 steps take 1,000 epochs
+    [InlineData(20000, null, 100)] // 141 batches per epoch: 100 epochs are more than 2,000 steps
+    [InlineData(200, 7, 7)]
+    public void TheEpochLimitIsTheOptionOrEnoughForTwoThousandSteps(int rows, int? epochs, int expected)
+    {
+        var ml = new MLContext(seed: 1);
+        var reports = new List<VaeEpochReport>();
+        var options = new VaeAnomalyDetectionTrainer.Options { Epochs = epochs, Seed = 1, Progress = reports.Add, EarlyStoppingPatience = 1 };
+        ml.AnomalyDetection.Trainers.Vae(options).Fit(TestData.ToDataView(ml, TestData.Gaussian(rows, 0)));
+
+        Assert.All(reports, report => Assert.Equal(expected, report.Epochs));
+    }
+
     [Fact]
     public void TheSameSeedGivesTheSameScoresAndAnotherSeedDoesNot()
     {

@@ -124,6 +124,26 @@ public sealed class VaeOnnxGraphTests
     }
 
     [Fact]
+    public void TheAggregatePosteriorScoreNeedsTrainingCodesAndFarCodesStayFinite()
+    {
+        var model = RandomModel(VaeActivation.Relu, VaeLikelihood.Gaussian, seed: 9);
+        var error = Assert.Throws<InvalidOperationException>(() => new VaeOnnxScorer(model, new VaeScoring(VaeScoreKind.AggregatePosterior)));
+        Assert.Contains("needs the training codes", error.Message);
+
+        // Codes at the bounds of float (a damaged or adversarial file could hold them) and extreme rows still score finitely.
+        var codes = new LatentCodes(K, [3e38f, -3e38f, 0, 1, 2, 3], [-80, 80, 0, 0, 0, 0]);
+        var withCodes = new VaeModel(model.Activation, model.Likelihood, model.EncoderLayers, model.MeanLayer, model.LogVarianceLayer,
+            model.DecoderLayers, model.OutputLayer, model.OutputLogVariance, codes);
+        using var scorer = new VaeOnnxScorer(withCodes, new VaeScoring(VaeScoreKind.AggregatePosterior, LatentDensityWeight: VaeScoring.MaximumLatentDensityWeight));
+        var batch = scorer.CreateBatch(3, VaeOutputs.Score);
+        float[] row = [0, 1e30f, -1e30f, 5, 0, 0, 0];
+        row.CopyTo(batch.Features, 0);
+        Enumerable.Repeat(1e8f, D).ToArray().CopyTo(batch.Features, D);
+        scorer.Run(batch, 3);
+        Assert.All(batch.Score, score => Assert.True(float.IsFinite(score), $"score {score}"));
+    }
+
+    [Fact]
     public void RunRejectsTooManyRowsAndBatchesSizedForAnotherModel()
     {
         using var scorer = new VaeOnnxScorer(RandomModel(VaeActivation.Relu, VaeLikelihood.Gaussian, seed: 9));

@@ -12,7 +12,7 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--seed <N>"), Description("Training seed (default 0).")]
     public int Seed { get; init; }
 
-    [CommandOption("--epochs <N>"), Description("Maximum training epochs.")]
+    [CommandOption("--epochs <N>"), Description("Maximum training epochs (default: 100, or enough for 2,000 mini-batch steps).")]
     public int? Epochs { get; init; }
 
     [CommandOption("--latent <K>"), Description("Latent dimension.")]
@@ -54,11 +54,17 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--threads <N>"), Description("TorchSharp threads (0 = all cores).")]
     public int? Threads { get; init; }
 
-    [CommandOption("--score <KIND>"), Description("NegativeElbo, Reconstruction, KlDivergence, MonteCarloElbo or ImportanceWeighted.")]
+    [CommandOption("--score <KIND>"), Description("AggregatePosterior (default), NegativeElbo, Reconstruction, KlDivergence, MonteCarloElbo or ImportanceWeighted.")]
     public VaeScoreKind? Score { get; init; }
 
     [CommandOption("--score-samples <N>"), Description("Draws per row for MonteCarloElbo and ImportanceWeighted (default 10).")]
     public int? ScoreSamples { get; init; }
+
+    [CommandOption("--latent-density-weight <W>"), Description("Weight of the code's rarity in the AggregatePosterior score (default 2).")]
+    public double? LatentDensityWeight { get; init; }
+
+    [CommandOption("--training-codes <N>"), Description("Training codes kept for the AggregatePosterior score (default 4096).")]
+    public int? TrainingCodes { get; init; }
 
     [CommandOption("--checkpoint <FILE>"), Description("Write the training state to this file every --checkpoint-every epochs.")]
     public string? Checkpoint { get; init; }
@@ -103,6 +109,8 @@ internal class TrainingSettings : CommandSettings
         if (Threads is int threads) options.Threads = threads;
         if (Score is VaeScoreKind score) options.Score = score;
         if (ScoreSamples is int samples) options.ScoreSamples = samples;
+        if (LatentDensityWeight is double weight) options.LatentDensityWeight = weight;
+        if (TrainingCodes is int codes) options.TrainingCodeCount = codes;
         return options;
     }
 

@@ -6,7 +6,8 @@ namespace Vae.MLNet.Training;
 
 /// <summary>
 /// Trains a VAE anomaly detector: the model learns the training rows (assumed mostly normal; labels are not used)
-/// and scores each row by its negative ELBO, reconstruction error plus KL divergence. The threshold comes from the
+/// and scores each row by its reconstruction error plus how rare its code is among the training codes (see
+/// <see cref="Options.Score"/> for the negative ELBO and the other choices). The threshold comes from the
 /// training scores (<see cref="Options.Contamination"/>) or is given. Create it with
 /// <c>mlContext.AnomalyDetection.Trainers.Vae</c>; its output works with <c>mlContext.AnomalyDetection.Evaluate</c>.
 /// </summary>
@@ -27,8 +28,17 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
         /// <summary>An explicit score threshold; rows scoring above it are anomalies. Default null: from <see cref="Contamination"/>.</summary>
         public float? Threshold;
 
-        /// <summary>How rows are scored (see <see cref="VaeScoreKind"/>). Default <see cref="VaeScoreKind.NegativeElbo"/>.</summary>
-        public VaeScoreKind Score = VaeScoreKind.NegativeElbo;
+        /// <summary>
+        /// How rows are scored (see <see cref="VaeScoreKind"/>). Default <see cref="VaeScoreKind.AggregatePosterior"/>:
+        /// the reconstruction error plus how rare the row's code is among the training rows' codes.
+        /// </summary>
+        public VaeScoreKind Score = VaeScoreKind.AggregatePosterior;
+
+        /// <summary>
+        /// Weight of the code's rarity, −log q(μ), in the <see cref="VaeScoreKind.AggregatePosterior"/> score. Default 2
+        /// (<see cref="VaeScoring.DefaultLatentDensityWeight"/>).
+        /// </summary>
+        public double LatentDensityWeight = VaeScoring.DefaultLatentDensityWeight;
 
         /// <summary>Draws per row (L or K) for <see cref="VaeScoreKind.MonteCarloElbo"/> and <see cref="VaeScoreKind.ImportanceWeighted"/>. Default 10.</summary>
         public int ScoreSamples = 10;
@@ -54,7 +64,7 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
             throw new ArgumentOutOfRangeException(nameof(options.Contamination), options.Contamination, "Contamination must be in [0, 1].");
         if (options.Threshold is float t && !float.IsFinite(t))
             throw new ArgumentOutOfRangeException(nameof(options.Threshold), t, "The threshold must be finite.");
-        _scoring = new VaeScoring(options.Score, options.ScoreSamples, options.ScoreSeed);
+        _scoring = new VaeScoring(options.Score, options.ScoreSamples, options.ScoreSeed, options.LatentDensityWeight);
         _scoring.Validate();
         _options = options;
         _core = new VaeEstimatorCore(env, nameof(VaeAnomalyDetectionTrainer), options.FeatureColumnName, options);

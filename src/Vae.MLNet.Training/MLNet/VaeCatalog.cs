@@ -14,10 +14,10 @@ public static class VaeCatalog
     /// <param name="outputColumnName">The latent mean: a vector of Single with <paramref name="latentDimension"/> slots.</param>
     /// <param name="inputColumnName">The features: a known-size vector of Single, standardized for the default Gaussian likelihood. Default: <paramref name="outputColumnName"/>.</param>
     /// <param name="latentDimension">Size of the latent space.</param>
-    /// <param name="epochs">Maximum number of training epochs.</param>
+    /// <param name="epochs">Maximum number of training epochs; null for the default rule (<see cref="VaeTrainingOptions.Epochs"/>).</param>
     /// <param name="seed">Seed of the training; null draws one from the <c>MLContext</c>'s seed.</param>
     public static VaeEncodeEstimator VaeEncode(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,
-        int latentDimension = 8, int epochs = 100, int? seed = null)
+        int latentDimension = 8, int? epochs = null, int? seed = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         return catalog.VaeEncode(new VaeEncodeEstimator.Options
@@ -35,17 +35,18 @@ public static class VaeCatalog
         new(MLNetInternals.GetEnvironment(catalog), options);
 
     /// <summary>
-    /// Trains a VAE anomaly detector whose <c>Score</c> is the negative ELBO and whose <c>PredictedLabel</c> flags the
+    /// Trains a VAE anomaly detector whose <c>Score</c> is the reconstruction error plus the rarity of the row's code
+    /// (<see cref="VaeScoreKind.AggregatePosterior"/>) and whose <c>PredictedLabel</c> flags the
     /// rows above a threshold set from the training scores.
     /// </summary>
     /// <param name="catalog">The anomaly detection trainers, <c>mlContext.AnomalyDetection.Trainers</c>.</param>
     /// <param name="featureColumnName">The features: a known-size vector of Single, standardized.</param>
     /// <param name="latentDimension">Size of the latent space.</param>
     /// <param name="contamination">Expected fraction of anomalies among the training rows, which sets the threshold.</param>
-    /// <param name="epochs">Maximum number of training epochs.</param>
+    /// <param name="epochs">Maximum number of training epochs; null for the default rule (<see cref="VaeTrainingOptions.Epochs"/>).</param>
     /// <param name="seed">Seed of the training; null draws one from the <c>MLContext</c>'s seed.</param>
     public static VaeAnomalyDetectionTrainer Vae(this AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog,
-        string featureColumnName = "Features", int latentDimension = 8, double contamination = 0.1, int epochs = 100, int? seed = null) =>
+        string featureColumnName = "Features", int latentDimension = 8, double contamination = 0.1, int? epochs = null, int? seed = null) =>
         catalog.Vae(new VaeAnomalyDetectionTrainer.Options
         {
             FeatureColumnName = featureColumnName,

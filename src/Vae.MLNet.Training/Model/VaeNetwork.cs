@@ -83,8 +83,8 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
     private IEnumerable<Linear> Linears() =>
         _encoder.children().OfType<Linear>().Append(_mean).Append(_logVariance).Concat(_decoder.children().OfType<Linear>()).Append(_output);
 
-    /// <summary>The trained weights as a <see cref="VaeModel"/>, which needs no TorchSharp to score.</summary>
-    public VaeModel ToModel()
+    /// <summary>The trained weights, with <paramref name="trainingCodes"/>, as a <see cref="VaeModel"/>, which needs no TorchSharp to score.</summary>
+    public VaeModel ToModel(LatentCodes trainingCodes)
     {
         using var scope = NewDisposeScope();
         return new VaeModel(
@@ -95,7 +95,8 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
             ToLayer(_logVariance),
             Layers(_decoder),
             ToLayer(_output),
-            _likelihood != VaeLikelihood.Gaussian ? [] : _outputLogVariance?.detach().data<float>().ToArray() ?? new float[InputDimension]);
+            _likelihood != VaeLikelihood.Gaussian ? [] : _outputLogVariance?.detach().data<float>().ToArray() ?? new float[InputDimension],
+            trainingCodes);
     }
 
     private static DenseLayer[] Layers(Sequential mlp) => mlp.children().OfType<Linear>().Select(ToLayer).ToArray();

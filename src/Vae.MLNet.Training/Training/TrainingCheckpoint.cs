@@ -42,7 +42,8 @@ internal sealed class TrainingCheckpoint
             ("activation", options.Activation.ToString()),
             ("likelihood", options.Likelihood.ToString()),
             ("learned variance", options.LearnOutputVariance.ToString()),
-            ("epochs", options.Epochs.ToString(CultureInfo.InvariantCulture)),
+            // The default epoch limit follows from the rows, which are part of the key.
+            ("epochs", options.Epochs?.ToString(CultureInfo.InvariantCulture) ?? "default"),
             ("batch", options.BatchSize.ToString(CultureInfo.InvariantCulture)),
             ("learning rate", options.LearningRate.ToString("R", CultureInfo.InvariantCulture)),
             ("beta", options.Beta.ToString("R", CultureInfo.InvariantCulture)),

@@ -41,7 +41,7 @@ internal static class VaeTrainer
             using (train)
             using (validation)
                 Fit(network, all, train, validation, options, checkpoint, channel);
-            return network.ToModel();
+            return network.ToModel(TrainingCodes(network, all, options.TrainingCodeCount, seed));
         }
     }
 
@@ -58,6 +58,7 @@ internal static class VaeTrainer
             channel?.Info(MessageSensitivity.None, $"VAE training resumes after epoch {state.Epoch} from '{options.CheckpointPath}'.");
         var clock = Stopwatch.StartNew();
         long n = train?.shape[0] ?? all.shape[0];
+        int epochs = options.EpochsFor(n);
         while (!state.Finished)
         {
             int epoch = ++state.Epoch;
@@ -71,9 +72,9 @@ internal static class VaeTrainer
                     $"Lower LearningRate (now {options.LearningRate}) or standardize the features.");
 
             double? validationLoss = validation is null ? null : MeanScore(network, all, validation, options.Likelihood);
-            var report = new VaeEpochReport(epoch, options.Epochs, lossSum / n, reconstructionSum / n, klSum / n, validationLoss, clock.Elapsed);
+            var report = new VaeEpochReport(epoch, epochs, lossSum / n, reconstructionSum / n, klSum / n, validationLoss, clock.Elapsed);
             channel?.Info(MessageSensitivity.None,
-                $"VAE epoch {epoch}/{options.Epochs}: loss {report.TrainLoss:G5} (reconstruction {report.Reconstruction:G5}, KL {report.KlDivergence:G5})" +
+                $"VAE epoch {epoch}/{epochs}: loss {report.TrainLoss:G5} (reconstruction {report.Reconstruction:G5}, KL {report.KlDivergence:G5})" +
                 (validationLoss is double v ? $", validation {v:G5}" : "") + $", {clock.Elapsed.TotalSeconds:F1}s");
             options.Progress?.Invoke(report);
 
@@ -87,7 +88,7 @@ internal static class VaeTrainer
             }
             if (stopEarly)
                 channel?.Info(MessageSensitivity.None, $"VAE early stopping at epoch {epoch}; restoring the weights of the best validation loss {state.Best.Loss:G5}.");
-            state.Finished = stopEarly || epoch >= options.Epochs;
+            state.Finished = stopEarly || epoch >= epochs;
             if (checkpoint != null && (state.Finished || epoch % options.CheckpointInterval == 0))
                 checkpoint.Write(state);
         }
@@ -151,6 +152,23 @@ internal static class VaeTrainer
             sum += score.sum().item<float>();
         }
         return sum / count;
+    }
+
+    /// <summary>
+    /// The posteriors of <paramref name="count"/> rows drawn with <paramref name="seed"/> (of every row if there are
+    /// fewer), held-out rows included: they are normal data too, and the density estimate gains from each code.
+    /// </summary>
+    private static LatentCodes TrainingCodes(VaeNetwork network, Tensor all, int count, int seed)
+    {
+        int rows = (int)all.shape[0];
+        var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
+        if (count < rows)
+            new Random(seed).Shuffle(order);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        network.eval();
+        var forward = network.Forward(all.index_select(0, tensor(order[..Math.Min(count, rows)])), sample: false);
+        return new LatentCodes((int)forward.Mean.shape[1], forward.Mean.data<float>().ToArray(), forward.LogVariance.data<float>().ToArray());
     }
 
     /// <summary>The indices of the training and the held-out rows; (null, null) to train on every row.</summary>

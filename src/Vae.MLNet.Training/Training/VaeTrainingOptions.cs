@@ -31,8 +31,12 @@ public abstract class VaeTrainingOptions
     /// </summary>
     public bool LearnOutputVariance = true;
 
-    /// <summary>Maximum number of passes over the training rows. Default 100.</summary>
-    public int Epochs = 100;
+    /// <summary>
+    /// Maximum number of passes over the training rows. Default (null): 100, or more when the rows are few, as many as
+    /// <see cref="MinimumStepsByDefault"/> mini-batch steps take: a few hundred rows make two batches per epoch, and
+    /// 100 epochs of them leave the model undertrained (docs/quality.md).
+    /// </summary>
+    public int? Epochs;
 
     /// <summary>Rows per mini-batch. Default 128.</summary>
     public int BatchSize = 128;
@@ -53,8 +57,16 @@ public abstract class VaeTrainingOptions
     /// </summary>
     public double ValidationFraction = 0.1;
 
-    /// <summary>Epochs without improvement of the held-out loss before training stops. Default 10.</summary>
-    public int EarlyStoppingPatience = 10;
+    /// <summary>Epochs without improvement of the held-out loss before training stops. Default 20.</summary>
+    public int EarlyStoppingPatience = 20;
+
+    /// <summary>
+    /// How many training rows' posteriors q(z|x) the model keeps (<see cref="VaeModel.TrainingCodes"/>), drawn at random
+    /// when there are more: the aggregate posterior that <see cref="VaeScoreKind.AggregatePosterior"/> scores against.
+    /// Scoring compares every row with each code, so its cost grows with this number; fewer codes estimate the density
+    /// more coarsely. Default 4096.
+    /// </summary>
+    public int TrainingCodeCount = 4096;
 
     /// <summary>
     /// Seed of the weight initialization, the mini-batch order and the draws. Default (null): drawn from the
@@ -96,7 +108,9 @@ public abstract class VaeTrainingOptions
         if (HiddenLayerSizes != null && HiddenLayerSizes.Any(size => size < 1))
             throw new ArgumentOutOfRangeException(nameof(HiddenLayerSizes), $"Every hidden layer needs at least one unit; got [{string.Join(", ", HiddenLayerSizes)}].");
         Check(LatentDimension >= 1, nameof(LatentDimension), LatentDimension, "must be at least 1");
-        Check(Epochs >= 1, nameof(Epochs), Epochs, "must be at least 1");
+        if (Epochs is int epochs)
+            Check(epochs >= 1, nameof(Epochs), epochs, "must be at least 1");
+        Check(TrainingCodeCount >= 1, nameof(TrainingCodeCount), TrainingCodeCount, "must be at least 1");
         Check(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
         Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
         Check(Beta >= 0 && double.IsFinite(Beta), nameof(Beta), Beta, "must be non-negative");
@@ -108,6 +122,15 @@ public abstract class VaeTrainingOptions
         if (ResumeFromCheckpoint && CheckpointPath is null)
             throw new ArgumentOutOfRangeException(nameof(ResumeFromCheckpoint), "ResumeFromCheckpoint needs a CheckpointPath.");
     }
+
+    /// <summary>The fewest mini-batch steps that training takes when <see cref="Epochs"/> is not set: 2,000.</summary>
+    public const int MinimumStepsByDefault = 2000;
+
+    /// <summary>The epoch limit for <paramref name="trainingRows"/> rows: <see cref="Epochs"/>, or the default rule.</summary>
+    internal int EpochsFor(long trainingRows) =>
+        Epochs ?? (int)Math.Max(100, (MinimumStepsByDefault + BatchesPerEpoch(trainingRows) - 1) / BatchesPerEpoch(trainingRows));
+
+    private long BatchesPerEpoch(long trainingRows) => (trainingRows + BatchSize - 1) / BatchSize;
 
     /// <summary>The hidden layer sizes to use for <paramref name="inputDimension"/> features.</summary>
     internal int[] HiddenLayersFor(int inputDimension) =>

@@ -21,7 +21,8 @@ public sealed class VaeModel
         DenseLayer logVarianceLayer,
         IReadOnlyList<DenseLayer> decoderLayers,
         DenseLayer outputLayer,
-        float[] outputLogVariance)
+        float[] outputLogVariance,
+        LatentCodes? trainingCodes = null)
     {
         ArgumentNullException.ThrowIfNull(encoderLayers);
         ArgumentNullException.ThrowIfNull(meanLayer);
@@ -42,6 +43,8 @@ public sealed class VaeModel
         int expectedVariances = likelihood == VaeLikelihood.Gaussian ? inputDimension : 0;
         if (outputLogVariance.Length != expectedVariances)
             throw new ArgumentException($"A {likelihood} likelihood needs {expectedVariances} output log-variances, got {outputLogVariance.Length}.", nameof(outputLogVariance));
+        if (trainingCodes != null && trainingCodes.LatentDimension != latentDimension)
+            throw new ArgumentException($"The training codes have {trainingCodes.LatentDimension} dimensions but the latent space has {latentDimension}.", nameof(trainingCodes));
 
         Activation = activation;
         Likelihood = likelihood;
@@ -51,6 +54,7 @@ public sealed class VaeModel
         DecoderLayers = decoderLayers.ToArray();
         OutputLayer = outputLayer;
         OutputLogVariance = outputLogVariance;
+        TrainingCodes = trainingCodes;
         InputDimension = inputDimension;
         LatentDimension = latentDimension;
     }
@@ -86,6 +90,12 @@ public sealed class VaeModel
     /// Per-feature log σ²ⱼ of the Gaussian likelihood (zeros when the variance is fixed at 1); empty for Bernoulli.
     /// </summary>
     public float[] OutputLogVariance { get; }
+
+    /// <summary>
+    /// The posteriors of a sample of training rows, which <see cref="VaeScoreKind.AggregatePosterior"/> scores against;
+    /// null for a model built without them.
+    /// </summary>
+    public LatentCodes? TrainingCodes { get; }
 
     private static void CheckChain(string part, int inputSize, IReadOnlyList<DenseLayer> hidden, DenseLayer head)
     {

@@ -71,7 +71,9 @@ internal static class VaeOnnxGraph
         string featureError = DecodeAndCompare(graph, model, mean, x, Reconstruction, FeatureError).FeatureError!;
         string reconstructionError = SumOverColumns(graph, featureError, "feature_ones", d, ReconstructionError);
         string klDivergence = KlDivergenceToPrior(graph, mean, logVariance, k);
-        VaeScores.Add(graph, model, options.Scoring, x, mean, logVariance, reconstructionError, klDivergence, Score);
+        // Computed whenever the model has codes, so that every graph stores them and reads back into the same model.
+        string? codeLogDensity = model.TrainingCodes is { } codes ? AggregatePosteriorDensity.Add(graph, mean, codes) : null;
+        VaeScores.Add(graph, model, options.Scoring, x, mean, logVariance, reconstructionError, klDivergence, codeLogDensity, Score);
 
         var widths = new Dictionary<string, long[]>
         {
@@ -224,6 +226,15 @@ internal static class VaeOnnxGraph
         string ones = graph.AddInitializer(onesName, Enumerable.Repeat(1f, columns).ToArray(), columns, 1);
         string flat = graph.AddInt64Initializer($"{onesName}_flat", [-1], 1);
         return graph.AddNode("Reshape", [graph.AddNode("MatMul", [value, ones]), flat], output: output);
+    }
+
+    /// <summary>log Σ exp over each row of a [N, <paramref name="columns"/>] value, as a [N] value.</summary>
+    internal static string LogSumExpOverColumns(OnnxGraphBuilder graph, string value, string onesName, int columns)
+    {
+        // Shifted by the row's largest value, so that exp cannot overflow and the largest term is exactly 1.
+        string largest = graph.AddNode("ReduceMax", [value], [OnnxGraphBuilder.IntsAttribute("axes", 1), OnnxGraphBuilder.IntAttribute("keepdims", 1)]);
+        string sum = SumOverColumns(graph, graph.AddNode("Exp", [graph.AddNode("Sub", [value, largest])]), onesName, columns);
+        return graph.AddNode("Add", [graph.AddNode("Log", [sum]), graph.AddNode("Reshape", [largest, graph.AddInt64Initializer("flat_shape", [-1], 1)])]);
     }
 
     /// <summary>The [columns, rows] transpose of a row-major [rows, columns] matrix.</summary>

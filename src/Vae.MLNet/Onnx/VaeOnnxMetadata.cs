@@ -38,6 +38,7 @@ internal static class VaeOnnxMetadata
     public const string ScoreKind = "vae_mlnet.score_kind";
     public const string ScoreSamples = "vae_mlnet.score_samples";
     public const string ScoreSeed = "vae_mlnet.score_seed";
+    public const string ScoreLatentDensityWeight = "vae_mlnet.score_latent_density_weight";
     public const string DecodeKind = "decode";
 
     /// <summary>The entries that describe <paramref name="model"/> beyond its weights.</summary>
@@ -57,6 +58,7 @@ internal static class VaeOnnxMetadata
         metadata[ScoreKind] = scoring.Kind.ToString();
         metadata[ScoreSamples] = scoring.Samples.ToString(CultureInfo.InvariantCulture);
         metadata[ScoreSeed] = scoring.Seed.ToString(CultureInfo.InvariantCulture);
+        metadata[ScoreLatentDensityWeight] = scoring.LatentDensityWeight.ToString("R", CultureInfo.InvariantCulture);
     }
 
     /// <summary>How a saved detector scores; files written before score kinds existed score the default.</summary>
@@ -65,7 +67,8 @@ internal static class VaeOnnxMetadata
         if (!metadata.TryGetValue(ScoreKind, out var kind))
             return VaeScoring.Default;
         var scoring = new VaeScoring(ParseName<VaeScoreKind>(kind),
-            int.Parse(Required(metadata, ScoreSamples), CultureInfo.InvariantCulture), int.Parse(Required(metadata, ScoreSeed), CultureInfo.InvariantCulture));
+            int.Parse(Required(metadata, ScoreSamples), CultureInfo.InvariantCulture), int.Parse(Required(metadata, ScoreSeed), CultureInfo.InvariantCulture),
+            double.Parse(Required(metadata, ScoreLatentDensityWeight), NumberStyles.Float, CultureInfo.InvariantCulture));
         scoring.Validate();
         return scoring;
     }

@@ -62,7 +62,8 @@ internal static class VaeOnnxReader
             Layer(weights, "log_variance"),
             Layers(weights, "decoder", Count(metadata, VaeOnnxMetadata.DecoderLayers)),
             Layer(weights, "output"),
-            VaeOnnxMetadata.ParseFloats(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.OutputLogVariance)));
+            VaeOnnxMetadata.ParseFloats(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.OutputLogVariance)),
+            Codes(weights));
     });
 
     /// <summary>
@@ -106,6 +107,24 @@ internal static class VaeOnnxReader
         if (weight.FloatData.Count != (long)inputs * outputs)
             throw new FormatException($"the weight '{name}.weight' holds {weight.FloatData.Count} values for a {inputs}x{outputs} matrix.");
         return new DenseLayer(inputs, outputs, VaeOnnxGraph.Transpose(FiniteValues(weight), inputs, outputs), FiniteValues(bias));
+    }
+
+    /// <summary>The training codes, if the graph stores them: both tensors or neither, [M, k] each.</summary>
+    private static LatentCodes? Codes(Dictionary<string, TensorProto> weights)
+    {
+        bool hasMeans = weights.TryGetValue(AggregatePosteriorDensity.MeansName, out var means);
+        bool hasLogVariances = weights.TryGetValue(AggregatePosteriorDensity.LogVariancesName, out var logVariances);
+        if (!hasMeans && !hasLogVariances)
+            return null;
+        if (means is null || logVariances is null)
+            throw new FormatException($"the file holds only one of '{AggregatePosteriorDensity.MeansName}' and '{AggregatePosteriorDensity.LogVariancesName}'.");
+        if (means.Dims.Count != 2 || means.Dims[1] < 1 || !means.Dims.SequenceEqual(logVariances.Dims))
+            throw new FormatException($"the training codes have dimensions [{string.Join(", ", means.Dims)}] and [{string.Join(", ", logVariances.Dims)}], not two equal matrices.");
+        // LatentCodes checks that the values fill the matrices and that the latent sizes agree with the encoder.
+        int latentDimension = checked((int)means.Dims[1]);
+        if (means.FloatData.Count != means.Dims[0] * latentDimension)
+            throw new FormatException($"the training codes hold {means.FloatData.Count} means for a {means.Dims[0]}x{latentDimension} matrix.");
+        return new LatentCodes(latentDimension, FiniteValues(means), FiniteValues(logVariances));
     }
 
     private static TensorProto Tensor(Dictionary<string, TensorProto> weights, string name) =>

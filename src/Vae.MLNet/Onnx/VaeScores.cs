@@ -5,7 +5,7 @@ internal static class VaeScores
 {
     /// <summary>Adds the nodes that compute the score of <paramref name="scoring"/> as <paramref name="output"/>.</summary>
     public static void Add(OnnxGraphBuilder graph, VaeModel model, VaeScoring scoring, string x, string mean, string logVariance,
-        string reconstructionError, string klDivergence, string output)
+        string reconstructionError, string klDivergence, string? codeLogDensity, string output)
     {
         scoring.Validate();
         switch (scoring.Kind)
@@ -19,6 +19,15 @@ internal static class VaeScores
             case VaeScoreKind.KlDivergence:
                 graph.AddNode("Identity", [klDivergence], output: output);
                 break;
+            case VaeScoreKind.AggregatePosterior:
+            {
+                if (codeLogDensity is null)
+                    throw new InvalidOperationException(
+                        $"The {nameof(VaeScoreKind.AggregatePosterior)} score needs the training codes that training stores in the model; this model has none.");
+                string weight = graph.AddInitializer("code_density_weight", [(float)scoring.LatentDensityWeight]);
+                graph.AddNode("Sub", [reconstructionError, graph.AddNode("Mul", [codeLogDensity, weight])], output: output);
+                break;
+            }
             case VaeScoreKind.MonteCarloElbo:
             {
                 var draws = Draws(graph, model, scoring, x, mean, logVariance);
@@ -42,13 +51,9 @@ internal static class VaeScores
                 string logWeights = graph.AddNode("Add", [
                     graph.AddNode("Sub", [graph.AddNode("Neg", [draws.NegativeLogLikelihood]), halfSquaredNormZ]),
                     graph.AddNode("Add", [graph.AddInitializer("half_squared_norm_epsilon", halfSquaredNormEpsilon, scoring.Samples), halfSumLogVariance])]);
-                // log-mean-exp over the draws, shifted by the row's largest weight so that exp cannot overflow.
-                string largest = graph.AddNode("ReduceMax", [logWeights], [OnnxGraphBuilder.IntsAttribute("axes", 1), OnnxGraphBuilder.IntAttribute("keepdims", 1)]);
-                string sum = graph.AddNode("MatMul", [graph.AddNode("Exp", [graph.AddNode("Sub", [logWeights, largest])]),
-                    graph.AddInitializer("draw_ones", Enumerable.Repeat(1f, scoring.Samples).ToArray(), scoring.Samples, 1)]);
-                string logMeanWeight = graph.AddNode("Add", [graph.AddNode("Log", [sum]),
-                    graph.AddNode("Sub", [largest, graph.AddInitializer("log_draws", [(float)Math.Log(scoring.Samples)])])]);
-                graph.AddNode("Neg", [Flatten(graph, logMeanWeight)], output: output);
+                string logMeanWeight = graph.AddNode("Sub", [VaeOnnxGraph.LogSumExpOverColumns(graph, logWeights, "draw_ones", scoring.Samples),
+                    graph.AddInitializer("log_draws", [(float)Math.Log(scoring.Samples)])]);
+                graph.AddNode("Neg", [logMeanWeight], output: output);
                 break;
             }
             default:

@@ -5,8 +5,7 @@ public enum VaeScoreKind
 {
     /// <summary>
     /// Negative ELBO at z = μ: the reconstruction negative log-likelihood of the posterior mean plus
-    /// KL(q(z|x) ‖ N(0, I)). No sampling, one decoder pass. The default: the best mean AUROC of the choices on the
-    /// shared datasets (docs/quality.md).
+    /// KL(q(z|x) ‖ N(0, I)). No sampling, one decoder pass.
     /// </summary>
     NegativeElbo,
 
@@ -34,4 +33,14 @@ public enum VaeScoreKind
     /// The most faithful likelihood, at K decoder passes per row.
     /// </summary>
     ImportanceWeighted,
+
+    /// <summary>
+    /// The reconstruction negative log-likelihood at z = μ plus w·(−log q(μ)), with q(z) = 1/M Σᵢ q(z|xᵢ) the aggregate
+    /// posterior of the training rows (<see cref="VaeModel.TrainingCodes"/>) and w =
+    /// <see cref="VaeScoring.LatentDensityWeight"/>. The prior N(0, I) is what the encoder is pulled toward, the
+    /// aggregate posterior is where it actually puts normal rows: a row whose code falls between or beyond the
+    /// training codes is flagged even if it reconstructs well. The detector's default: the best mean AUROC of the
+    /// choices on the shared datasets (docs/quality.md). No sampling; one decoder pass and a product with the M codes.
+    /// </summary>
+    AggregatePosterior,
 }

@@ -66,6 +66,22 @@ public sealed class CraftedModelFileTests(HostileFiles files) : CraftedFileTests
         Assert.Contains("holds 0 values for a 65536x65536 matrix", error.Message);
     }
 
+    [Fact]
+    public void TrainingCodesThatAreDamagedAreRefused()
+    {
+        Assert.Contains("holds only one of 'training_codes.mean' and 'training_codes.log_variance'",
+            LoadEdited(model => model.Graph.Initializer.Remove(Weight(model, AggregatePosteriorDensity.LogVariancesName))).Message);
+        Assert.Contains("not two equal matrices", LoadEdited(model => Weight(model, AggregatePosteriorDensity.MeansName).Dims[1] = 5).Message);
+        Assert.Contains("'training_codes.log_variance' holds NaN at position 7",
+            LoadEdited(model => Weight(model, AggregatePosteriorDensity.LogVariancesName).FloatData[7] = float.NaN).Message);
+        Assert.Contains("for a 40000x",
+            LoadEdited(model =>
+            {
+                Weight(model, AggregatePosteriorDensity.MeansName).Dims[0] = 40000;
+                Weight(model, AggregatePosteriorDensity.LogVariancesName).Dims[0] = 40000;
+            }).Message);
+    }
+
     private InvalidDataException LoadEdited(Action<ModelProto> edit)
     {
         var model = ModelProto.Parser.ParseFrom(files.ModelFile);
