@@ -41,8 +41,9 @@ Console.WriteLine($"{train.GetColumn<float>("Label").Count()} training exams, {t
 // ## The pipeline
 //
 // Standardize the features with the training rows' statistics (`fixZero: false` centres them), then the VAE
-// detector. Its `Score` is the negative ELBO: how badly the model reconstructs the exam plus how far its latent code
-// lies from the prior. `Contamination = 0.05` puts the threshold at the training scores' 95th percentile.
+// detector. Its `Score` is how badly the model reconstructs the exam plus twice how rare its latent code is among the
+// training exams' codes (the aggregate posterior). `Contamination = 0.05` puts the threshold at the training scores'
+// 95th percentile.
 // %%
 var epochs = new List<VaeEpochReport>();
 var vae = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false)
@@ -84,7 +85,7 @@ foreach (var (label, name, color) in new[] { (0f, "normal", ScottPlot.Colors.Ste
 }
 histogram.Add.VerticalLine(detector.Threshold, color: ScottPlot.Colors.Black).LegendText = $"threshold {detector.Threshold:F1}";
 histogram.Title("VAE scores on the test exams");
-histogram.XLabel("score (negative ELBO, nats)");
+histogram.XLabel("score (nats)");
 histogram.YLabel("exams");
 histogram.ShowLegend();
 SaveFigure(histogram, "anomaly-score-histogram");

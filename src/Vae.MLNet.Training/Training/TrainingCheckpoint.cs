@@ -37,7 +37,7 @@ internal sealed class TrainingCheckpoint
             ("features", dimension.ToString(CultureInfo.InvariantCulture)),
             ("data SHA-256", Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes(data.AsSpan(0, rows * dimension))))),
             ("seed", seed.ToString(CultureInfo.InvariantCulture)),
-            ("hidden", string.Join(",", options.HiddenLayersFor(dimension))),
+            ("hidden", string.Join(",", options.HiddenLayers)),
             ("latent", options.LatentDimension.ToString(CultureInfo.InvariantCulture)),
             ("activation", options.Activation.ToString()),
             ("likelihood", options.Likelihood.ToString()),

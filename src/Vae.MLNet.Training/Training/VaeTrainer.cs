@@ -31,7 +31,7 @@ internal static class VaeTrainer
             if (options.Threads > 0)
                 torch.set_num_threads(options.Threads);
             torch.manual_seed(seed);
-            using var network = new VaeNetwork(dimension, options.HiddenLayersFor(dimension), options.LatentDimension,
+            using var network = new VaeNetwork(dimension, options.HiddenLayers, options.LatentDimension,
                 options.Activation, options.Likelihood, options.LearnOutputVariance);
             // from_array shares the buffer the column was read into (pinned while the tensor lives) rather than
             // copying it: the rows are in memory once, whatever their number.

@@ -16,34 +16,38 @@ internal static class AggregatePosteriorDensity
     /// </summary>
     public const float LatentBound = 1e4f;
 
-    /// <summary>Adds the nodes; returns log q(μ) as a [N] value.</summary>
+    /// <summary>
+    /// Adds the codes and the nodes; returns log q(μ) as a [N] value. The codes are stored as they are, so that a reader
+    /// gets them back bit for bit.
+    /// </summary>
     public static string Add(OnnxGraphBuilder graph, string mean, LatentCodes codes)
     {
-        int m = codes.Count, k = codes.LatentDimension;
-        // The codes are stored as they are, so that a reader gets them back bit for bit; everything derived from them
-        // below has constant inputs only, which ONNX Runtime folds once when it loads the graph.
+        int count = codes.Count, k = codes.LatentDimension;
+        string storedMeans = graph.AddInitializer(MeansName, codes.Means, count, k);
+        string storedLogVariances = graph.AddInitializer(LogVariancesName, codes.LogVariances, count, k);
+        // Everything derived from the codes alone has constant inputs, which ONNX Runtime folds once when it loads the graph.
         string lower = graph.AddInitializer("latent_min", [-LatentBound]), upper = graph.AddInitializer("latent_max", [LatentBound]);
-        string codeMeans = graph.AddNode("Clip", [graph.AddInitializer(MeansName, codes.Means, m, k), lower, upper]);
-        string codeLogVariances = graph.AddNode("Clip", [graph.AddInitializer(LogVariancesName, codes.LogVariances, m, k),
+        string codeMeans = graph.AddNode("Clip", [storedMeans, lower, upper]);
+        string codeLogVariances = graph.AddNode("Clip", [storedLogVariances,
             graph.AddInitializer("log_variance_min", [-VaeOnnxGraph.LogVarianceBound]), graph.AddInitializer("log_variance_max", [VaeOnnxGraph.LogVarianceBound])]);
-        mean = graph.AddNode("Clip", [mean, lower, upper]);
         string precisions = graph.AddNode("Exp", [graph.AddNode("Neg", [codeLogVariances])]);
         string meanPrecisions = graph.AddNode("Mul", [codeMeans, precisions]);
+        string minusHalfPrecisions = graph.AddNode("Mul", [precisions, graph.AddInitializer("minus_half", [-0.5f])]);
 
-        // log N(μ; mᵢ, diag vᵢ) = Σⱼ μⱼmᵢⱼ/vᵢⱼ − ½ Σⱼ μⱼ²/vᵢⱼ − ½ Σⱼ (mᵢⱼ²/vᵢⱼ + log vᵢⱼ + log 2π): expanded, the [N, M]
-        // terms are two matrix products instead of an [N, M, k] tensor of differences, many times the work.
-        string halfPrecisions = graph.AddNode("Mul", [precisions, graph.AddInitializer("half_scalar", [0.5f])]);
-        string linear = graph.AddNode("MatMul", [mean, Transposed(graph, meanPrecisions)]);
-        string quadratic = graph.AddNode("MatMul", [graph.AddNode("Mul", [mean, mean]), Transposed(graph, halfPrecisions)]);
+        // log N(μ; mᵢ, diag vᵢ) = Σⱼ μⱼ·mᵢⱼ/vᵢⱼ − ½ Σⱼ μⱼ²/vᵢⱼ + cᵢ, with cᵢ = −½ Σⱼ (mᵢⱼ²/vᵢⱼ + log vᵢⱼ + log 2π):
+        // one product of [μ, μ²] with the codes' [m/v; −½/v] plus cᵢ. The [N, M] matrix is the whole cost of this
+        // score, so it is written once, instead of the [N, M, k] differences or one product per term.
+        string clamped = graph.AddNode("Clip", [mean, lower, upper]);
+        string rowTerms = graph.AddNode("Concat", [clamped, graph.AddNode("Mul", [clamped, clamped])], [OnnxGraphBuilder.IntAttribute("axis", 1)]);
+        string codeTerms = graph.AddNode("Transpose",
+            [graph.AddNode("Concat", [meanPrecisions, minusHalfPrecisions], [OnnxGraphBuilder.IntAttribute("axis", 1)])],
+            [OnnxGraphBuilder.IntsAttribute("perm", 1, 0)]);
         string perCode = graph.AddNode("Add", [graph.AddNode("Mul", [codeMeans, meanPrecisions]), codeLogVariances]);
         // The mixture's weight 1/M joins the normalizers, so that the log-sum-exp below is already log q(μ).
-        string constant = graph.AddInitializer("code_log_normalizer", [(float)(-0.5 * k * Math.Log(2 * Math.PI) - Math.Log(m))]);
+        string constant = graph.AddInitializer("code_log_normalizer", [(float)(-0.5 * k * Math.Log(2 * Math.PI) - Math.Log(count))]);
         string offsets = graph.AddNode("Sub", [constant,
             graph.AddNode("Mul", [VaeOnnxGraph.SumOverColumns(graph, perCode, "code_latent_ones", k), graph.AddInitializer("half_scalar", [0.5f])])]);
-        string logComponents = graph.AddNode("Add", [graph.AddNode("Sub", [linear, quadratic]), offsets]);
-        return VaeOnnxGraph.LogSumExpOverColumns(graph, logComponents, "code_ones", m);
+        string logComponents = graph.AddNode("Add", [graph.AddNode("MatMul", [rowTerms, codeTerms]), offsets]);
+        return VaeOnnxGraph.LogSumExpOverColumns(graph, logComponents, "code_ones", count);
     }
-
-    private static string Transposed(OnnxGraphBuilder graph, string matrix) =>
-        graph.AddNode("Transpose", [matrix], [OnnxGraphBuilder.IntsAttribute("perm", 1, 0)]);
 }

@@ -14,7 +14,10 @@ namespace Vae.MLNet;
 /// <item><description><c>feature_error</c> [N, D]: the per-feature negative log-likelihood −log p(xⱼ|z = μ).</description></item>
 /// <item><description><c>reconstruction_error</c> [N]: the sum of <c>feature_error</c> over the features.</description></item>
 /// <item><description><c>kl_divergence</c> [N]: KL(q(z|x) ‖ N(0, I)).</description></item>
-/// <item><description><c>score</c> [N]: <c>reconstruction_error</c> + <c>kl_divergence</c>, the anomaly score (higher is more anomalous).</description></item>
+/// <item><description><c>score</c> [N]: the anomaly score (higher is more anomalous). For a trained model, which keeps
+/// <see cref="VaeModel.TrainingCodes"/>, the detector's default: <c>reconstruction_error</c> − 2·log q(μ), with q the
+/// aggregate posterior of the codes (<see cref="VaeScoreKind.AggregatePosterior"/>); for a model without codes,
+/// <c>reconstruction_error</c> + <c>kl_divergence</c>.</description></item>
 /// </list>
 /// <para>
 /// Features are clamped to ±1e8 and the posterior log-variance to ±30 inside the graph, so a finite input always gets
@@ -31,7 +34,7 @@ public static class VaeModelOnnxExtensions
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, VaeOnnxGraph.Build(model));
+        File.WriteAllBytes(path, VaeOnnxGraph.Build(model, new VaeGraphOptions { Scoring = VaeScoring.For(model) }));
     }
 
     /// <summary>Writes the model in ONNX format to <paramref name="stream"/>, leaving the stream open.</summary>
@@ -42,6 +45,6 @@ public static class VaeModelOnnxExtensions
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
-        stream.Write(VaeOnnxGraph.Build(model));
+        stream.Write(VaeOnnxGraph.Build(model, new VaeGraphOptions { Scoring = VaeScoring.For(model) }));
     }
 }

@@ -20,7 +20,7 @@ internal static class VaeOnnxGraph
     /// <summary>The symbolic name of the leading (row) dimension of every input and output.</summary>
     public const string BatchDimension = "N";
 
-    /// <summary>The exposed outputs of <see cref="Build(VaeModel)"/>: every value under its own name.</summary>
+    /// <summary>The outputs a graph exposes by default: every value under its own name.</summary>
     public static readonly IReadOnlyList<(string Output, string Name)> AllOutputs =
     [
         (LatentMean, LatentMean), (LatentLogVariance, LatentLogVariance), (Reconstruction, Reconstruction),
@@ -40,11 +40,8 @@ internal static class VaeOnnxGraph
 
     private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
 
-    /// <summary>Builds the scoring graph of <paramref name="model"/> and returns it as a serialized ONNX ModelProto.</summary>
-    public static byte[] Build(VaeModel model) => Build(model, new VaeGraphOptions());
-
     /// <summary>
-    /// Builds the scoring graph as <paramref name="options"/> asks: the input's name, which outputs are exposed and
+    /// Builds the scoring graph of <paramref name="model"/>, as a serialized ONNX ModelProto, as <paramref name="options"/> asks: the input's name, which outputs are exposed and
     /// under which names (ML.NET's OnnxTransformer names columns after graph outputs), an optional Boolean label,
     /// the score, and whether it reads batches [N, D] or one row [D]. Every graph carries the model's description in
     /// its metadata, so <see cref="VaeOnnxReader"/> can rebuild the model.
@@ -71,8 +68,12 @@ internal static class VaeOnnxGraph
         string featureError = DecodeAndCompare(graph, model, mean, x, Reconstruction, FeatureError).FeatureError!;
         string reconstructionError = SumOverColumns(graph, featureError, "feature_ones", d, ReconstructionError);
         string klDivergence = KlDivergenceToPrior(graph, mean, logVariance, k);
-        // Computed whenever the model has codes, so that every graph stores them and reads back into the same model.
-        string? codeLogDensity = model.TrainingCodes is { } codes ? AggregatePosteriorDensity.Add(graph, mean, codes) : null;
+        // ONNX Runtime runs every node of a graph, whichever outputs are fetched, and warns about stored values that no
+        // node reads: the codes, and the density that compares each row with every one of them, are only in graphs
+        // that score with it.
+        string? codeLogDensity = options.Scoring.Kind == VaeScoreKind.AggregatePosterior && model.TrainingCodes is { } codes
+            ? AggregatePosteriorDensity.Add(graph, mean, codes)
+            : null;
         VaeScores.Add(graph, model, options.Scoring, x, mean, logVariance, reconstructionError, klDivergence, codeLogDensity, Score);
 
         var widths = new Dictionary<string, long[]>

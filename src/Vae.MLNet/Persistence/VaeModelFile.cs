@@ -13,6 +13,7 @@ public static class VaeModelFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         File.WriteAllBytes(path, VaeOnnxGraph.Build(model, new VaeGraphOptions
         {
+            Scoring = VaeScoring.For(model),
             Metadata = new Dictionary<string, string> { [VaeOnnxMetadata.Kind] = VaeOnnxMetadata.ModelKind },
         }));
     }

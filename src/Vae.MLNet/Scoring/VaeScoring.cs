@@ -23,6 +23,13 @@ public sealed record VaeScoring(VaeScoreKind Kind = VaeScoreKind.NegativeElbo, i
     /// </summary>
     public static VaeScoring Default { get; } = new();
 
+    /// <summary>
+    /// The score a model's own file and export carry: the detector's default, <see cref="VaeScoreKind.AggregatePosterior"/>,
+    /// for a model with training codes (every trained one), so that its file keeps them; the negative ELBO otherwise.
+    /// </summary>
+    internal static VaeScoring For(VaeModel model) =>
+        model.TrainingCodes is null ? Default : new VaeScoring(VaeScoreKind.AggregatePosterior);
+
     /// <summary>Whether the score draws latent samples.</summary>
     public bool IsSampled => Kind is VaeScoreKind.MonteCarloElbo or VaeScoreKind.ImportanceWeighted;
 
