@@ -63,7 +63,7 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--latent-density-weight <W>"), Description("Weight of the code's rarity in the AggregatePosterior score (default 2).")]
     public double? LatentDensityWeight { get; init; }
 
-    [CommandOption("--training-codes <N>"), Description("Training codes kept for the AggregatePosterior score (default 4096).")]
+    [CommandOption("--training-codes <N>"), Description("Training codes kept for the AggregatePosterior score (default 1024).")]
     public int? TrainingCodes { get; init; }
 
     [CommandOption("--checkpoint <FILE>"), Description("Write the training state to this file every --checkpoint-every epochs.")]

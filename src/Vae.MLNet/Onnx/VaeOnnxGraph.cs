@@ -232,9 +232,12 @@ internal static class VaeOnnxGraph
     /// <summary>log Σ exp over each row of a [N, <paramref name="columns"/>] value, as a [N] value.</summary>
     internal static string LogSumExpOverColumns(OnnxGraphBuilder graph, string value, string onesName, int columns)
     {
-        // Shifted by the row's largest value, so that exp cannot overflow and the largest term is exactly 1.
+        // Shifted by the row's largest value, so that exp cannot overflow and the largest term is exactly 1; and kept
+        // above −80, so that exp cannot underflow into subnormal floats, which x86 computes on a slow path (for the
+        // aggregate posterior's thousand terms a row, a third of the speed). Terms below e^−80 change no sum that has a 1.
         string largest = graph.AddNode("ReduceMax", [value], [OnnxGraphBuilder.IntsAttribute("axes", 1), OnnxGraphBuilder.IntAttribute("keepdims", 1)]);
-        string sum = SumOverColumns(graph, graph.AddNode("Exp", [graph.AddNode("Sub", [value, largest])]), onesName, columns);
+        string shifted = graph.AddNode("Max", [graph.AddNode("Sub", [value, largest]), graph.AddInitializer("smallest_exponent", [-80f])]);
+        string sum = SumOverColumns(graph, graph.AddNode("Exp", [shifted]), onesName, columns);
         return graph.AddNode("Add", [graph.AddNode("Log", [sum]), graph.AddNode("Reshape", [largest, graph.AddInt64Initializer("flat_shape", [-1], 1)])]);
     }
 
