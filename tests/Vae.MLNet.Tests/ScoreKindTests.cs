@@ -141,6 +141,8 @@ public class ScoreKindTests
         var (_, data, detector) = Trained.Value;
         Assert.Equal(new VaeScoring(VaeScoreKind.AggregatePosterior, LatentDensityWeight: 2), detector.ScoringChoice);
         Assert.Equal(Scores(new VaeScoring(VaeScoreKind.AggregatePosterior)), TestData.Column(detector.Transform(data), "Score"));
+        // A detector built on the trained model without a choice scores as the trainer's did.
+        Assert.Equal(detector.ScoringChoice, new VaeAnomalyDetectionTransformer(detector.Model, "Features", detector.Threshold).ScoringChoice);
     }
 
     private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>

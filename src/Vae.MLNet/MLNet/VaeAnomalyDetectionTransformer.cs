@@ -23,7 +23,9 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     /// <param name="featureColumnName">The features: a known-size vector of Single with <see cref="VaeModel.InputDimension"/> slots.</param>
     /// <param name="threshold">Rows whose score is above it are labelled anomalous.</param>
     /// <param name="trainingScores">The training rows' score distribution, which lets <see cref="WithContamination"/> pick a threshold.</param>
-    /// <param name="scoring">How the score is computed; default the negative ELBO at z = μ.</param>
+    /// <param name="scoring">How the score is computed; default the trainer's default,
+    /// <see cref="VaeScoreKind.AggregatePosterior"/>, for a model with training codes, and the negative ELBO at z = μ
+    /// for one without.</param>
     /// <param name="featureErrorColumnName">If set, a column for the per-feature reconstruction error −log p(xⱼ|z = μ),
     /// a vector of <see cref="VaeModel.InputDimension"/> slots that sums to the reconstruction term: which features made a row anomalous.</param>
     public VaeAnomalyDetectionTransformer(VaeModel model, string featureColumnName, float threshold, ScoreQuantiles? trainingScores = null,
@@ -32,10 +34,11 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     {
         if (!float.IsFinite(threshold))
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be finite.");
-        (scoring ?? VaeScoring.Default).Validate();
+        scoring ??= VaeScoring.For(model);
+        scoring.Validate();
         Threshold = threshold;
         TrainingScores = trainingScores;
-        ScoringChoice = scoring ?? VaeScoring.Default;
+        ScoringChoice = scoring;
         FeatureErrorColumnName = featureErrorColumnName;
         var columns = new List<VaeOutputColumn>
         {

@@ -32,7 +32,7 @@ internal static class AggregatePosteriorDensity
             graph.AddInitializer("log_variance_min", [-VaeOnnxGraph.LogVarianceBound]), graph.AddInitializer("log_variance_max", [VaeOnnxGraph.LogVarianceBound])]);
         string precisions = graph.AddNode("Exp", [graph.AddNode("Neg", [codeLogVariances])]);
         string meanPrecisions = graph.AddNode("Mul", [codeMeans, precisions]);
-        string minusHalfPrecisions = graph.AddNode("Mul", [precisions, graph.AddInitializer("minus_half", [-0.5f])]);
+        string minusHalfPrecisions = graph.AddNode("Mul", [precisions, graph.Scalar(-0.5f)]);
 
         // log N(μ; mᵢ, diag vᵢ) = Σⱼ μⱼ·mᵢⱼ/vᵢⱼ − ½ Σⱼ μⱼ²/vᵢⱼ + cᵢ, with cᵢ = −½ Σⱼ (mᵢⱼ²/vᵢⱼ + log vᵢⱼ + log 2π):
         // one product of [μ, μ²] with the codes' [m/v; −½/v] plus cᵢ. The [N, M] matrix is the whole cost of this
@@ -46,8 +46,8 @@ internal static class AggregatePosteriorDensity
         // The mixture's weight 1/M joins the normalizers, so that the log-sum-exp below is already log q(μ).
         string constant = graph.AddInitializer("code_log_normalizer", [(float)(-0.5 * k * Math.Log(2 * Math.PI) - Math.Log(count))]);
         string offsets = graph.AddNode("Sub", [constant,
-            graph.AddNode("Mul", [VaeOnnxGraph.SumOverColumns(graph, perCode, "code_latent_ones", k), graph.AddInitializer("half_scalar", [0.5f])])]);
+            graph.AddNode("Mul", [VaeOnnxGraph.SumOverColumns(graph, perCode, k), graph.Scalar(0.5f)])]);
         string logComponents = graph.AddNode("Add", [graph.AddNode("MatMul", [rowTerms, codeTerms]), offsets]);
-        return VaeOnnxGraph.LogSumExpOverColumns(graph, logComponents, "code_ones", count);
+        return VaeOnnxGraph.LogSumExpOverColumns(graph, logComponents, count);
     }
 }

@@ -49,6 +49,16 @@ internal sealed class OnnxGraphBuilder
     public string AddInitializer(string name, float[] values, params long[] dimensions) =>
         AddTensor(name, TensorProto.Types.DataType.Float, dimensions, tensor => tensor.FloatData.AddRange(values));
 
+    /// <summary>A float scalar constant, stored once per value however often it is asked for.</summary>
+    public string Scalar(float value) =>
+        AddInitializer($"scalar_{value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", [value]);
+
+    /// <summary>A [<paramref name="count"/>, 1] column of ones, for row sums as matrix products; stored once per size.</summary>
+    public string OnesColumn(int count) => AddInitializer($"ones_{count}", Enumerable.Repeat(1f, count).ToArray(), count, 1);
+
+    /// <summary>The shape [-1], for a Reshape that flattens.</summary>
+    public string FlatShape() => AddInt64Initializer("flat_shape", [-1], 1);
+
     /// <summary>
     /// Appends a single-output operator and returns the name of its output: <paramref name="output"/> when the value
     /// must carry a graph output's name, a generated unique name otherwise.

@@ -66,7 +66,7 @@ internal static class VaeOnnxGraph
 
         // Decoding μ instead of a sampled z keeps reconstructions deterministic.
         string featureError = DecodeAndCompare(graph, model, mean, x, Reconstruction, FeatureError).FeatureError!;
-        string reconstructionError = SumOverColumns(graph, featureError, "feature_ones", d, ReconstructionError);
+        string reconstructionError = SumOverColumns(graph, featureError, d, ReconstructionError);
         string klDivergence = KlDivergenceToPrior(graph, mean, logVariance, k);
         // ONNX Runtime runs every node of a graph, whichever outputs are fetched, and warns about stored values that no
         // node reads: the codes, and the density that compares each row with every one of them, are only in graphs
@@ -209,10 +209,10 @@ internal static class VaeOnnxGraph
     private static string KlDivergenceToPrior(OnnxGraphBuilder graph, string mean, string logVariance, int k)
     {
         string variancePlusSquaredMean = graph.AddNode("Add", [graph.AddNode("Exp", [logVariance]), graph.AddNode("Mul", [mean, mean])]);
-        string onePlusLogVariance = graph.AddNode("Add", [logVariance, graph.AddInitializer("one", [1f])]);
+        string onePlusLogVariance = graph.AddNode("Add", [logVariance, graph.Scalar(1f)]);
         string terms = graph.AddNode("Sub", [variancePlusSquaredMean, onePlusLogVariance]);
-        string sum = SumOverColumns(graph, terms, "latent_ones", k);
-        return graph.AddNode("Mul", [sum, graph.AddInitializer("half", [0.5f])], output: KlDivergence);
+        string sum = SumOverColumns(graph, terms, k);
+        return graph.AddNode("Mul", [sum, graph.Scalar(0.5f)], output: KlDivergence);
     }
 
     /// <summary>Sums each row of a [N, <paramref name="columns"/>] value into a [N] value.</summary>
@@ -220,25 +220,21 @@ internal static class VaeOnnxGraph
     /// A product with a vector of ones rather than ReduceSum: with ONNX Runtime 1.31, ReduceSum's row sums varied in the
     /// last bit between identical runs once concurrent runs shared the thread pool, while MatMul's do not.
     /// </remarks>
-    internal static string SumOverColumns(OnnxGraphBuilder graph, string value, string onesName, int columns, string? output = null)
-    {
+    internal static string SumOverColumns(OnnxGraphBuilder graph, string value, int columns, string? output = null) =>
         // Ones as a [columns, 1] matrix and a reshape to [-1], so that a single row sums to [1], not to a rank-0
         // scalar, which ML.NET cannot read (dotnet/machinelearning#7225).
-        string ones = graph.AddInitializer(onesName, Enumerable.Repeat(1f, columns).ToArray(), columns, 1);
-        string flat = graph.AddInt64Initializer($"{onesName}_flat", [-1], 1);
-        return graph.AddNode("Reshape", [graph.AddNode("MatMul", [value, ones]), flat], output: output);
-    }
+        graph.AddNode("Reshape", [graph.AddNode("MatMul", [value, graph.OnesColumn(columns)]), graph.FlatShape()], output: output);
 
     /// <summary>log Σ exp over each row of a [N, <paramref name="columns"/>] value, as a [N] value.</summary>
-    internal static string LogSumExpOverColumns(OnnxGraphBuilder graph, string value, string onesName, int columns)
+    internal static string LogSumExpOverColumns(OnnxGraphBuilder graph, string value, int columns)
     {
         // Shifted by the row's largest value, so that exp cannot overflow and the largest term is exactly 1; and kept
         // above −80, so that exp cannot underflow into subnormal floats, which x86 computes on a slow path (for the
         // aggregate posterior's thousand terms a row, a third of the speed). Terms below e^−80 change no sum that has a 1.
         string largest = graph.AddNode("ReduceMax", [value], [OnnxGraphBuilder.IntsAttribute("axes", 1), OnnxGraphBuilder.IntAttribute("keepdims", 1)]);
-        string shifted = graph.AddNode("Max", [graph.AddNode("Sub", [value, largest]), graph.AddInitializer("smallest_exponent", [-80f])]);
-        string sum = SumOverColumns(graph, graph.AddNode("Exp", [shifted]), onesName, columns);
-        return graph.AddNode("Add", [graph.AddNode("Log", [sum]), graph.AddNode("Reshape", [largest, graph.AddInt64Initializer("flat_shape", [-1], 1)])]);
+        string shifted = graph.AddNode("Max", [graph.AddNode("Sub", [value, largest]), graph.Scalar(-80f)]);
+        string sum = SumOverColumns(graph, graph.AddNode("Exp", [shifted]), columns);
+        return graph.AddNode("Add", [graph.AddNode("Log", [sum]), graph.AddNode("Reshape", [largest, graph.FlatShape()])]);
     }
 
     /// <summary>The [columns, rows] transpose of a row-major [rows, columns] matrix.</summary>

@@ -42,16 +42,16 @@ internal static class VaeScores
                 var draws = Draws(graph, model, scoring, x, mean, logVariance);
                 // log wₖ = log p(x|zₖ) + log p(zₖ) − log q(zₖ|x) = −nllₖ − ½‖zₖ‖² + ½‖εₖ‖² + ½ Σ log σ² (the log 2π terms cancel).
                 int k = model.LatentDimension;
-                string latentOnes = graph.AddInitializer("latent_column_ones", Enumerable.Repeat(1f, k).ToArray(), k, 1);
+                string latentOnes = graph.OnesColumn(k);
                 string halfSquaredNormZ = graph.AddNode("Mul", [graph.AddNode("Reshape", [
                     graph.AddNode("MatMul", [graph.AddNode("Mul", [draws.Z, draws.Z]), latentOnes]),
-                    graph.AddInt64Initializer("draws_shape", [-1, scoring.Samples], 2)]), Half(graph)]);
+                    graph.AddInt64Initializer("draws_shape", [-1, scoring.Samples], 2)]), graph.Scalar(0.5f)]);
                 var halfSquaredNormEpsilon = draws.Epsilon.Chunk(k).Select(e => 0.5f * e.Sum(v => v * v)).ToArray();
-                string halfSumLogVariance = graph.AddNode("Mul", [graph.AddNode("MatMul", [logVariance, latentOnes]), Half(graph)]);
+                string halfSumLogVariance = graph.AddNode("Mul", [graph.AddNode("MatMul", [logVariance, latentOnes]), graph.Scalar(0.5f)]);
                 string logWeights = graph.AddNode("Add", [
                     graph.AddNode("Sub", [graph.AddNode("Neg", [draws.NegativeLogLikelihood]), halfSquaredNormZ]),
                     graph.AddNode("Add", [graph.AddInitializer("half_squared_norm_epsilon", halfSquaredNormEpsilon, scoring.Samples), halfSumLogVariance])]);
-                string logMeanWeight = graph.AddNode("Sub", [VaeOnnxGraph.LogSumExpOverColumns(graph, logWeights, "draw_ones", scoring.Samples),
+                string logMeanWeight = graph.AddNode("Sub", [VaeOnnxGraph.LogSumExpOverColumns(graph, logWeights, scoring.Samples),
                     graph.AddInitializer("log_draws", [(float)Math.Log(scoring.Samples)])]);
                 graph.AddNode("Neg", [logMeanWeight], output: output);
                 break;
@@ -73,7 +73,7 @@ internal static class VaeScores
         for (int s = 0; s < samples; s++)
             LatentNoise.Fill(scoring.Seed, s, epsilon.AsSpan(s * k, k));
         string one = graph.AddInt64Initializer("axis_one", [1], 1);
-        string std = graph.AddNode("Exp", [graph.AddNode("Mul", [logVariance, Half(graph)])]);
+        string std = graph.AddNode("Exp", [graph.AddNode("Mul", [logVariance, graph.Scalar(0.5f)])]);
         string z3 = graph.AddNode("Add", [graph.AddNode("Unsqueeze", [mean, one]),
             graph.AddNode("Mul", [graph.AddNode("Unsqueeze", [std, one]), graph.AddInitializer("epsilon", epsilon, samples, k)])]);
         string z = graph.AddNode("Reshape", [z3, graph.AddInt64Initializer("latent_rows_shape", [-1, k], 2)]);
@@ -81,13 +81,11 @@ internal static class VaeScores
             graph.AddNode("Expand", [graph.AddNode("Unsqueeze", [x, one]), graph.AddInt64Initializer("draws_expand", [1, samples, 1], 3)]),
             graph.AddInt64Initializer("feature_rows_shape", [-1, d], 2)]);
         string featureError = VaeOnnxGraph.DecodeAndCompare(graph, model, z, xRepeated, null, null).FeatureError!;
-        string perDraw = graph.AddNode("MatMul", [featureError, graph.AddInitializer("feature_column_ones", Enumerable.Repeat(1f, d).ToArray(), d, 1)]);
+        string perDraw = graph.AddNode("MatMul", [featureError, graph.OnesColumn(d)]);
         string nll = graph.AddNode("Reshape", [perDraw, graph.AddInt64Initializer("draws_shape", [-1, samples], 2)]);
         return (nll, z, epsilon);
     }
 
     private static string Flatten(OnnxGraphBuilder graph, string value) =>
-        graph.AddNode("Reshape", [value, graph.AddInt64Initializer("flat_shape", [-1], 1)]);
-
-    private static string Half(OnnxGraphBuilder graph) => graph.AddInitializer("half_scalar", [0.5f]);
+        graph.AddNode("Reshape", [value, graph.FlatShape()]);
 }

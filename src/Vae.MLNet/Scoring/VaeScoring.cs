@@ -24,8 +24,9 @@ public sealed record VaeScoring(VaeScoreKind Kind = VaeScoreKind.NegativeElbo, i
     public static VaeScoring Default { get; } = new();
 
     /// <summary>
-    /// The score a model's own file and export carry: the detector's default, <see cref="VaeScoreKind.AggregatePosterior"/>,
-    /// for a model with training codes (every trained one), so that its file keeps them; the negative ELBO otherwise.
+    /// The score of a detector built on <paramref name="model"/> without a choice, and of the model's own file and
+    /// export: the trainer's default, <see cref="VaeScoreKind.AggregatePosterior"/>, for a model with training codes
+    /// (every trained one), so that its file keeps them; the negative ELBO otherwise.
     /// </summary>
     internal static VaeScoring For(VaeModel model) =>
         model.TrainingCodes is null ? Default : new VaeScoring(VaeScoreKind.AggregatePosterior);
