@@ -128,11 +128,21 @@ public class BadInputTests
     [InlineData(nameof(VaeTrainingOptions.Epochs))]
     [InlineData(nameof(VaeTrainingOptions.LatentDimension))]
     [InlineData(nameof(VaeTrainingOptions.ValidationFraction))]
+    [InlineData(nameof(VaeTrainingOptions.TrainingCodeCount))]
     public void InvalidOptionsAreRejectedWhenTheEstimatorIsCreated(string field)
     {
         var options = new VaeAnomalyDetectionTrainer.Options();
         typeof(VaeTrainingOptions).GetField(field)!.SetValue(options, field == nameof(VaeTrainingOptions.ValidationFraction) ? 1.5 : (object)0);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().AnomalyDetection.Trainers.Vae(options));
         Assert.Equal(field, error.ParamName);
+    }
+
+    [Fact]
+    public void MoreTrainingCodesThanTheMaximumAreRejectedWhenTheEstimatorIsCreated()
+    {
+        var options = new VaeAnomalyDetectionTrainer.Options { TrainingCodeCount = VaeTrainingOptions.MaximumTrainingCodeCount + 1 };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().AnomalyDetection.Trainers.Vae(options));
+        Assert.Equal(nameof(VaeTrainingOptions.TrainingCodeCount), error.ParamName);
+        Assert.Contains("[1, 65536]", error.Message);
     }
 }

@@ -37,11 +37,14 @@ internal static class VaeTrainer
             // copying it: the rows are in memory once, whatever their number.
             using var flat = from_array(data);
             using var all = flat.view(rows, dimension);
-            var (train, validation) = Split(rows, options.ValidationFraction, seed);
+            // One seeded order of the rows serves both the held-out split and the sample of codes.
+            var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
+            new Random(seed).Shuffle(order);
+            var (train, validation) = Split(order, options.ValidationFraction);
             using (train)
             using (validation)
                 Fit(network, all, train, validation, options, checkpoint, channel);
-            return network.ToModel(TrainingCodes(network, all, options.TrainingCodeCount, seed));
+            return network.ToModel(TrainingCodes(network, all, order, options.TrainingCodeCount));
         }
     }
 
@@ -155,31 +158,26 @@ internal static class VaeTrainer
     }
 
     /// <summary>
-    /// The posteriors of <paramref name="count"/> rows drawn with <paramref name="seed"/> (of every row if there are
-    /// fewer), held-out rows included: they are normal data too, and the density estimate gains from each code.
+    /// The posteriors of the first <paramref name="count"/> rows of the seeded <paramref name="order"/>, or of every row
+    /// if there are no more, held-out rows included: they are normal data too, and the density estimate gains from each code.
     /// </summary>
-    private static LatentCodes TrainingCodes(VaeNetwork network, Tensor all, int count, int seed)
+    private static LatentCodes TrainingCodes(VaeNetwork network, Tensor all, long[] order, int count)
     {
-        int rows = (int)all.shape[0];
-        var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
-        if (count < rows)
-            new Random(seed).Shuffle(order);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         network.eval();
-        var forward = network.Forward(all.index_select(0, tensor(order[..Math.Min(count, rows)])), sample: false);
+        var rows = count < order.Length ? all.index_select(0, tensor(order[..count])) : all;
+        var forward = network.Forward(rows, sample: false);
         return new LatentCodes((int)forward.Mean.shape[1], forward.Mean.data<float>().ToArray(), forward.LogVariance.data<float>().ToArray());
     }
 
-    /// <summary>The indices of the training and the held-out rows; (null, null) to train on every row.</summary>
-    private static (Tensor? Train, Tensor? Validation) Split(int rows, double fraction, int seed)
+    /// <summary>The training and held-out rows from a seeded <paramref name="order"/>; (null, null) to train on every row.</summary>
+    private static (Tensor? Train, Tensor? Validation) Split(long[] order, double fraction)
     {
-        int held = (int)Math.Floor(rows * fraction);
+        int held = (int)Math.Floor(order.Length * fraction);
         // Too few held-out rows make the stopping epoch a coin toss: train on everything instead.
-        if (held < 8 || rows - held < 8)
+        if (held < 8 || order.Length - held < 8)
             return (null, null);
-        var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
-        new Random(seed).Shuffle(order);
         return (tensor(order[held..]), tensor(order[..held]));
     }
 

@@ -66,9 +66,16 @@ public abstract class VaeTrainingOptions
     /// when there are more: the aggregate posterior that <see cref="VaeScoreKind.AggregatePosterior"/> scores against.
     /// Scoring compares every row with each code, so its cost grows with this number, and more codes estimate the
     /// density more finely. Default 1024: 4,096 gained 0.0017 mean AUROC on the shared datasets (0.019 on the largest,
-    /// magic.gamma) at a quarter of the scoring speed (docs/quality.md, docs/performance.md).
+    /// magic.gamma) at an eighth of the scoring speed (docs/quality.md, docs/performance.md). At most
+    /// <see cref="MaximumTrainingCodeCount"/>.
     /// </summary>
     public int TrainingCodeCount = 1024;
+
+    /// <summary>
+    /// The most codes a model keeps: 65,536, whose encoding fits in memory at once and whose scoring is already
+    /// hundreds of times the cost of the network.
+    /// </summary>
+    public const int MaximumTrainingCodeCount = 65536;
 
     /// <summary>
     /// Seed of the weight initialization, the mini-batch order and the draws. Default (null): drawn from the
@@ -112,7 +119,7 @@ public abstract class VaeTrainingOptions
         Check(LatentDimension >= 1, nameof(LatentDimension), LatentDimension, "must be at least 1");
         if (Epochs is int epochs)
             Check(epochs >= 1, nameof(Epochs), epochs, "must be at least 1");
-        Check(TrainingCodeCount >= 1, nameof(TrainingCodeCount), TrainingCodeCount, "must be at least 1");
+        Check(TrainingCodeCount is >= 1 and <= MaximumTrainingCodeCount, nameof(TrainingCodeCount), TrainingCodeCount, $"must be in [1, {MaximumTrainingCodeCount}]");
         Check(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
         Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
         Check(Beta >= 0 && double.IsFinite(Beta), nameof(Beta), Beta, "must be non-negative");
@@ -129,10 +136,11 @@ public abstract class VaeTrainingOptions
     public const int MinimumStepsByDefault = 2000;
 
     /// <summary>The epoch limit for <paramref name="trainingRows"/> rows: <see cref="Epochs"/>, or the default rule.</summary>
-    internal int EpochsFor(long trainingRows) =>
-        Epochs ?? (int)Math.Max(100, (MinimumStepsByDefault + BatchesPerEpoch(trainingRows) - 1) / BatchesPerEpoch(trainingRows));
-
-    private long BatchesPerEpoch(long trainingRows) => (trainingRows + BatchSize - 1) / BatchSize;
+    internal int EpochsFor(long trainingRows)
+    {
+        long batchesPerEpoch = (trainingRows + BatchSize - 1) / BatchSize;
+        return Epochs ?? (int)Math.Max(100, (MinimumStepsByDefault + batchesPerEpoch - 1) / batchesPerEpoch);
+    }
 
     /// <summary>The hidden layer sizes to use.</summary>
     internal int[] HiddenLayers => HiddenLayerSizes ?? [DefaultHiddenUnits];

@@ -26,10 +26,9 @@ internal static class AggregatePosteriorDensity
         string storedMeans = graph.AddInitializer(MeansName, codes.Means, count, k);
         string storedLogVariances = graph.AddInitializer(LogVariancesName, codes.LogVariances, count, k);
         // Everything derived from the codes alone has constant inputs, which ONNX Runtime folds once when it loads the graph.
-        string lower = graph.AddInitializer("latent_min", [-LatentBound]), upper = graph.AddInitializer("latent_max", [LatentBound]);
+        string lower = graph.Scalar(-LatentBound), upper = graph.Scalar(LatentBound);
         string codeMeans = graph.AddNode("Clip", [storedMeans, lower, upper]);
-        string codeLogVariances = graph.AddNode("Clip", [storedLogVariances,
-            graph.AddInitializer("log_variance_min", [-VaeOnnxGraph.LogVarianceBound]), graph.AddInitializer("log_variance_max", [VaeOnnxGraph.LogVarianceBound])]);
+        string codeLogVariances = VaeOnnxGraph.ClampLogVariance(graph, storedLogVariances);
         string precisions = graph.AddNode("Exp", [graph.AddNode("Neg", [codeLogVariances])]);
         string meanPrecisions = graph.AddNode("Mul", [codeMeans, precisions]);
         string minusHalfPrecisions = graph.AddNode("Mul", [precisions, graph.Scalar(-0.5f)]);

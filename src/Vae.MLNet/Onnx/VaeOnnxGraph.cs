@@ -61,8 +61,7 @@ internal static class VaeOnnxGraph
         string x = graph.AddNode("Clip", [rows, graph.AddInitializer("feature_min", [-FeatureBound]), graph.AddInitializer("feature_max", [FeatureBound])]);
         string encoded = HiddenLayers(graph, "encoder", x, model.EncoderLayers, model.Activation);
         string mean = Dense(graph, "mean", encoded, model.MeanLayer, LatentMean);
-        string logVariance = graph.AddNode("Clip", [Dense(graph, "log_variance", encoded, model.LogVarianceLayer),
-            graph.AddInitializer("log_variance_min", [-LogVarianceBound]), graph.AddInitializer("log_variance_max", [LogVarianceBound])], output: LatentLogVariance);
+        string logVariance = ClampLogVariance(graph, Dense(graph, "log_variance", encoded, model.LogVarianceLayer), LatentLogVariance);
 
         // Decoding μ instead of a sampled z keeps reconstructions deterministic.
         string featureError = DecodeAndCompare(graph, model, mean, x, Reconstruction, FeatureError).FeatureError!;
@@ -214,6 +213,10 @@ internal static class VaeOnnxGraph
         string sum = SumOverColumns(graph, terms, k);
         return graph.AddNode("Mul", [sum, graph.Scalar(0.5f)], output: KlDivergence);
     }
+
+    /// <summary>A log-variance clamped to ±<see cref="LogVarianceBound"/>.</summary>
+    internal static string ClampLogVariance(OnnxGraphBuilder graph, string logVariance, string? output = null) =>
+        graph.AddNode("Clip", [logVariance, graph.Scalar(-LogVarianceBound), graph.Scalar(LogVarianceBound)], output: output);
 
     /// <summary>Sums each row of a [N, <paramref name="columns"/>] value into a [N] value.</summary>
     /// <remarks>
