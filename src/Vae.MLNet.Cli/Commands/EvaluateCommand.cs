@@ -1,6 +1,8 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -30,6 +32,9 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             Train.Length == 0 || Test.Length == 0 ? ValidationResult.Error("--train and --test are required.") : base.Validate();
     }
 
+    /// <summary>The false-alarm rates whose figures every evaluation reports beside the one it was asked for.</summary>
+    private static readonly double[] CalibrationLevels = [0.01, 0.05, 0.1];
+
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var ml = new MLContext(seed: settings.Seed);
@@ -43,7 +48,10 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         if (settings.SaveModel != null)
             ml.Model.Save(result.Model, train.Data.Schema, settings.SaveModel);
         AnsiConsole.MarkupLine($"[bold]VAE[/] on {Markup.Escape(settings.Test)}: AUROC {result.Auc:F4}, detection rate at 10 FP {result.DetectionRateAt10FalsePositives:F4}");
-        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        var detector = (VaeAnomalyDetectionTransformer)((TransformerChain<ITransformer>)result.Model).LastTransformer;
+        AnsiConsole.MarkupLine($"At the threshold ({options.Contamination:P1} promised false alarms): {result.AtThreshold.FalsePositiveRate:P1} of the normal test rows flagged, " +
+            $"{result.AtThreshold.Recall:P1} of the anomalies");
+        var figures = new Dictionary<string, object?>
         {
             ["auc"] = Math.Round(result.Auc, 6),
             ["detection_rate_at_10fp"] = Math.Round(result.DetectionRateAt10FalsePositives, 6),
@@ -54,7 +62,15 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             ["test_rows"] = result.TestRows,
             ["features"] = train.FeatureNames.Length,
             ["seed"] = settings.Seed,
-        }));
+            ["contamination"] = options.Contamination,
+        };
+        foreach (var (key, value) in result.AtThreshold.ToJson())
+            figures[key] = value;
+        // The same model at the usual levels, thresholds changed without retraining: the calibration table's figures.
+        foreach (double level in CalibrationLevels)
+            foreach (var (key, value) in ThresholdFigures.At(detector.WithContamination(level).Threshold, result.Test.Scores, result.Test.Anomalies).ToJson("c" + level.ToString("0.##", CultureInfo.InvariantCulture) + "_"))
+                figures[key] = value;
+        Console.WriteLine(JsonSerializer.Serialize(figures));
         return 0;
     }
 }

@@ -13,7 +13,12 @@ internal sealed record EvaluationResult(
     double ScoreRowsPerSecond,
     int TestRows,
     ITransformer Model,
-    IDataView Scored);
+    IDataView Scored,
+    TestScores Test,
+    ThresholdFigures AtThreshold);
+
+/// <summary>The test rows' scores, the detector's flags and the labels, in file order.</summary>
+internal sealed record TestScores(float[] Scores, bool[] Flags, bool[] Anomalies);
 
 /// <summary>
 /// Trains a detector pipeline — features z-scored with the training rows' statistics, then the detector — on the
@@ -38,8 +43,25 @@ internal static class DetectorEvaluation
         double scoreSeconds = clock.Elapsed.TotalSeconds;
 
         var metrics = Guard(test, () => ml.AnomalyDetection.Evaluate(scored, CsvDataset.LabelColumn, falsePositiveCount: 10));
+        var testScores = ReadTestScores(ml, scored);
+        float? threshold = (model as TransformerChain<ITransformer>)?.LastTransformer is VaeAnomalyDetectionTransformer vae ? vae.Threshold : null;
         return new EvaluationResult(name, metrics.AreaUnderRocCurve, metrics.DetectionRateAtFalsePositiveCount,
-            trainSeconds, rows / Math.Max(scoreSeconds, 1e-9), rows, model, scored);
+            trainSeconds, rows / Math.Max(scoreSeconds, 1e-9), rows, model, scored, testScores,
+            ThresholdFigures.Of(threshold, testScores.Flags, testScores.Anomalies));
+    }
+
+    private static TestScores ReadTestScores(MLContext ml, IDataView scored)
+    {
+        var rows = ml.Data.CreateEnumerable<ScoredTestRow>(scored, reuseRowObject: true)
+            .Select(row => (row.Score, row.PredictedLabel, Anomaly: row.Label > 0)).ToArray();
+        return new TestScores(rows.Select(r => r.Score).ToArray(), rows.Select(r => r.PredictedLabel).ToArray(), rows.Select(r => r.Anomaly).ToArray());
+    }
+
+    private sealed class ScoredTestRow
+    {
+        public float Label { get; set; }
+        public float Score { get; set; }
+        public bool PredictedLabel { get; set; }
     }
 
     /// <summary>Reads every score, which makes the scorer run on every row.</summary>
