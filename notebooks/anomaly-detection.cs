@@ -116,7 +116,7 @@ SaveFigure(roc, "anomaly-roc");
 // The detector can add a per-feature reconstruction error, −log p(xⱼ | z = μ) in nats: the features it could not
 // explain. They sum to the reconstruction part of the score.
 // %%
-var explaining = new VaeAnomalyDetectionTransformer(detector.Model, "Features", detector.Threshold, detector.TrainingScores, featureErrorColumnName: "FeatureErrors");
+var explaining = new VaeAnomalyDetectionTransformer(detector.Model, "Features", detector.Threshold, detector.Calibration, featureErrorColumnName: "FeatureErrors");
 var normalized = vae.Take(1).Single().Transform(test);
 var errors = explaining.Transform(normalized).GetColumn<float[]>("FeatureErrors").ToArray();
 foreach (var i in Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).Take(5))

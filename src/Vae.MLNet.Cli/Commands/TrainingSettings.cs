@@ -48,7 +48,7 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--fixed-variance"), Description("Fix the Gaussian likelihood's variance at 1 instead of learning it per feature.")]
     public bool FixedVariance { get; init; }
 
-    [CommandOption("--contamination <F>"), Description("Expected anomaly fraction in the training rows (sets the threshold).")]
+    [CommandOption("--contamination <F>"), Description("False-alarm rate the calibrated threshold promises on new normal rows (default 0.1).")]
     public double? Contamination { get; init; }
 
     [CommandOption("--threads <N>"), Description("TorchSharp threads (0 = all cores).")]

@@ -7,8 +7,9 @@ namespace Vae.MLNet.Training;
 /// <summary>
 /// Trains a VAE anomaly detector: the model learns the training rows (assumed mostly normal; labels are not used)
 /// and scores each row by its reconstruction error plus how rare its code is among the training codes (see
-/// <see cref="Options.Score"/> for the negative ELBO and the other choices). The threshold comes from the
-/// training scores (<see cref="Options.Contamination"/>) or is given. Create it with
+/// <see cref="Options.Score"/> for the negative ELBO and the other choices). The threshold is calibrated on scores of
+/// rows the model did not learn from (<see cref="Options.Calibration"/>), so that <c>PredictedLabel</c> flags new
+/// normal rows at the rate <see cref="Options.Contamination"/> promises; or it is given. Create it with
 /// <c>mlContext.AnomalyDetection.Trainers.Vae</c>; its output works with <c>mlContext.AnomalyDetection.Evaluate</c>.
 /// </summary>
 public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionTransformer>
@@ -20,10 +21,33 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
         public string FeatureColumnName = "Features";
 
         /// <summary>
-        /// Expected fraction of anomalies among the training rows: the threshold is the training scores'
-        /// (1 − contamination) quantile. Ignored when <see cref="Threshold"/> is set. Default 0.1, PyOD's default.
+        /// The false-alarm rate α the threshold promises: a new row drawn like the training rows is flagged with
+        /// probability at most α (the split-conformal threshold of the calibration scores,
+        /// <see cref="CalibrationScores.ThresholdFor"/>). With clean training rows that is the share of new normal rows
+        /// flagged; with training rows that hold anomalies, the share of new rows flagged, and normal rows are flagged
+        /// less. Below 1 / (n + 1) for n calibration scores no finite threshold keeps the promise, and none is flagged
+        /// (a warning says so). Ignored when <see cref="Threshold"/> is set. Default 0.1, PyOD's default.
         /// </summary>
         public double Contamination = 0.1;
+
+        /// <summary>Where the calibration scores come from (see <see cref="VaeCalibration"/>). Default <see cref="VaeCalibration.Automatic"/>.</summary>
+        public VaeCalibration Calibration = VaeCalibration.Automatic;
+
+        /// <summary>Models trained for <see cref="VaeCalibration.CrossFit"/>, each without a 1/K share of the rows. Default 5.</summary>
+        public int CalibrationFolds = 5;
+
+        /// <summary>
+        /// The fewest held-out rows that <see cref="VaeCalibration.Automatic"/> calibrates on; with fewer it cross-fits.
+        /// Default 200: conformal thresholds move in steps of 1 / (n + 1), and 200 rows resolve a 1% rate.
+        /// </summary>
+        public int MinimumHeldOutCalibrationRows = 200;
+
+        /// <summary>
+        /// Add a <c>PValue</c> column: the conformal p-value of the row's score, the share of calibration scores at or
+        /// above it (with the +1 correction, <see cref="CalibrationScores.PValue"/>). A new normal row has p ≤ α with
+        /// probability at most α, for any α chosen after training. Default false.
+        /// </summary>
+        public bool AddPValueColumn;
 
         /// <summary>An explicit score threshold; rows scoring above it are anomalies. Default null: from <see cref="Contamination"/>.</summary>
         public float? Threshold;
@@ -62,22 +86,35 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
         ArgumentNullException.ThrowIfNull(options);
         if (!(options.Contamination is >= 0 and <= 1))
             throw new ArgumentOutOfRangeException(nameof(options.Contamination), options.Contamination, "Contamination must be in [0, 1].");
-        if (options.Threshold is float t && !float.IsFinite(t))
-            throw new ArgumentOutOfRangeException(nameof(options.Threshold), t, "The threshold must be finite.");
+        if (options.Threshold is float t && float.IsNaN(t))
+            throw new ArgumentOutOfRangeException(nameof(options.Threshold), t, "The threshold must be a number.");
+        if (options.CalibrationFolds < 2)
+            throw new ArgumentOutOfRangeException(nameof(options.CalibrationFolds), options.CalibrationFolds, "CalibrationFolds must be at least 2.");
+        if (options.MinimumHeldOutCalibrationRows < 1)
+            throw new ArgumentOutOfRangeException(nameof(options.MinimumHeldOutCalibrationRows), options.MinimumHeldOutCalibrationRows, "MinimumHeldOutCalibrationRows must be at least 1.");
         _scoring = new VaeScoring(options.Score, options.ScoreSamples, options.ScoreSeed, options.LatentDensityWeight);
         _scoring.Validate();
         _options = options;
         _core = new VaeEstimatorCore(env, nameof(VaeAnomalyDetectionTrainer), options.FeatureColumnName, options);
     }
 
-    /// <summary>Trains on every row of the feature column and sets the threshold from the training scores.</summary>
+    /// <summary>
+    /// Trains on every row of the feature column (less those held out for early stopping), then calibrates the
+    /// threshold on scores of rows the scoring model did not learn from.
+    /// </summary>
     public VaeAnomalyDetectionTransformer Fit(IDataView input)
     {
-        var model = _core.Train(input, out var features, out int rows);
-        using var scorer = new VaeOnnxScorer(model, _scoring);
-        var quantiles = ScoreQuantiles.FromScores(scorer.ScoreAll(features, rows));
-        float threshold = _options.Threshold ?? quantiles.ThresholdForContamination(_options.Contamination);
-        return new VaeAnomalyDetectionTransformer(model, _options.FeatureColumnName, threshold, quantiles, _scoring, _options.FeatureErrorColumnName);
+        var trained = _core.Train(input);
+        using var channel = _core.StartChannel("Calibrate");
+        var calibration = ConformalCalibration.Scores(trained, _options, _scoring, _options.Calibration, _options.CalibrationFolds,
+            _options.MinimumHeldOutCalibrationRows, _options.FeatureColumnName, channel);
+        float threshold = _options.Threshold ?? calibration.ThresholdFor(_options.Contamination);
+        if (float.IsPositiveInfinity(threshold))
+            channel.Warning(MessageSensitivity.None,
+                $"{calibration.Count} calibration scores cannot promise a false-alarm rate of {_options.Contamination} (the smallest is " +
+                $"{calibration.SmallestFalseAlarmRate:G3}): PredictedLabel flags no row. Train on more rows, use the PValue column, or set a Threshold.");
+        return new VaeAnomalyDetectionTransformer(trained.Model, _options.FeatureColumnName, threshold, calibration, _scoring,
+            _options.FeatureErrorColumnName, _options.AddPValueColumn);
     }
 
     /// <summary>The input schema plus <c>Score</c> (Single), <c>PredictedLabel</c> (Boolean) and, if requested, the per-feature errors.</summary>
@@ -88,6 +125,8 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
             (VaeAnomalyDetectionTransformer.ScoreColumnName, NumberDataViewType.Single),
             (VaeAnomalyDetectionTransformer.PredictedLabelColumnName, BooleanDataViewType.Instance),
         };
+        if (_options.AddPValueColumn)
+            added.Add((VaeAnomalyDetectionTransformer.PValueColumnName, NumberDataViewType.Single));
         if (_options.FeatureErrorColumnName != null)
             added.Add((_options.FeatureErrorColumnName, VaeEstimatorCore.KnownSizeVector));
         return _core.OutputSchema(inputSchema, added);

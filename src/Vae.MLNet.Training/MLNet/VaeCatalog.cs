@@ -37,12 +37,12 @@ public static class VaeCatalog
     /// <summary>
     /// Trains a VAE anomaly detector whose <c>Score</c> is the reconstruction error plus the rarity of the row's code
     /// (<see cref="VaeScoreKind.AggregatePosterior"/>) and whose <c>PredictedLabel</c> flags the
-    /// rows above a threshold set from the training scores.
+    /// rows above a calibrated threshold: a new normal row is flagged with probability at most <paramref name="contamination"/>.
     /// </summary>
     /// <param name="catalog">The anomaly detection trainers, <c>mlContext.AnomalyDetection.Trainers</c>.</param>
     /// <param name="featureColumnName">The features: a known-size vector of Single, standardized.</param>
     /// <param name="latentDimension">Size of the latent space.</param>
-    /// <param name="contamination">Expected fraction of anomalies among the training rows, which sets the threshold.</param>
+    /// <param name="contamination">The false-alarm rate the threshold promises (<see cref="VaeAnomalyDetectionTrainer.Options.Contamination"/>).</param>
     /// <param name="epochs">Maximum number of training epochs; null for the default rule (<see cref="VaeTrainingOptions.Epochs"/>).</param>
     /// <param name="seed">Seed of the training; null draws one from the <c>MLContext</c>'s seed.</param>
     public static VaeAnomalyDetectionTrainer Vae(this AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog,

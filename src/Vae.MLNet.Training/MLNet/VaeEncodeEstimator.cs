@@ -46,7 +46,7 @@ public sealed class VaeEncodeEstimator : IEstimator<VaeEncodeTransformer>
     /// <summary>Trains the VAE on every row of the input column.</summary>
     public VaeEncodeTransformer Fit(IDataView input)
     {
-        var model = _core.Train(input, out _, out _);
+        var model = _core.Train(input).Model;
         return new VaeEncodeTransformer(model, _options.OutputColumnName, _options.InputColumnName,
             _options.LogVarianceColumnName, _options.SampleColumnName, _options.SampleSeed, _options.ReconstructionColumnName);
     }

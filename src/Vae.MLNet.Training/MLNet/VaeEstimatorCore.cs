@@ -40,12 +40,16 @@ internal sealed class VaeEstimatorCore
     public static readonly DataViewType KnownSizeVector = new VectorDataViewType(NumberDataViewType.Single, 1);
 
     /// <summary>Reads the feature column once into a contiguous buffer and trains on it.</summary>
-    public VaeModel Train(IDataView data, out float[] features, out int rows)
+    public TrainedModel Train(IDataView data)
     {
         ArgumentNullException.ThrowIfNull(data);
         using var channel = _host.Start("Train");
-        features = FeatureColumn.ReadAll(data, FeatureColumnName, out rows, out int dimension);
+        var features = FeatureColumn.ReadAll(data, FeatureColumnName, out int rows, out int dimension);
         channel.Info(MessageSensitivity.None, $"Training a VAE on {rows} rows of {dimension} features from '{FeatureColumnName}'.");
-        return VaeTrainer.Train(features, rows, dimension, _options, _seed, FeatureColumnName, channel);
+        var model = VaeTrainer.Train(features, rows, dimension, _options, _seed, FeatureColumnName, channel, out var heldOut);
+        return new TrainedModel(model, features, rows, dimension, heldOut, _seed);
     }
+
+    /// <summary>A channel of this estimator's host, for what happens after training.</summary>
+    public IChannel StartChannel(string name) => _host.Start(name);
 }

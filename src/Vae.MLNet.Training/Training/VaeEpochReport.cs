@@ -15,4 +15,11 @@ public sealed record VaeEpochReport(
     double Reconstruction,
     double KlDivergence,
     double? ValidationLoss,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>
+    /// 0 while the model itself trains; k while the k-th of the anomaly detector's cross-fitted calibration models
+    /// trains (<see cref="VaeCalibration.CrossFit"/>), whose epochs count from 1 again.
+    /// </summary>
+    public int CalibrationFold { get; init; }
+}

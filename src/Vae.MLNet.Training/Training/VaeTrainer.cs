@@ -18,8 +18,13 @@ internal static class VaeTrainer
     /// </summary>
     internal static readonly object GlobalGeneratorLock = new();
 
-    /// <summary>Trains on <paramref name="rows"/> rows of <paramref name="dimension"/> features, row-major in <paramref name="data"/>.</summary>
-    public static VaeModel Train(float[] data, int rows, int dimension, VaeTrainingOptions options, int seed, string columnName, IChannel? channel)
+    /// <summary>
+    /// Trains on <paramref name="rows"/> rows of <paramref name="dimension"/> features, row-major in <paramref name="data"/>.
+    /// <paramref name="heldOut"/> lists the rows held out for early stopping, in a seeded random order (empty when
+    /// none are): no gradient step and no kept code comes from them, so they score as new rows do.
+    /// </summary>
+    public static VaeModel Train(float[] data, int rows, int dimension, VaeTrainingOptions options, int seed, string columnName, IChannel? channel,
+        out long[] heldOut)
     {
         options.Validate();
         if (options.Likelihood == VaeLikelihood.Bernoulli)
@@ -40,11 +45,12 @@ internal static class VaeTrainer
             // One seeded order of the rows serves both the held-out split and the sample of codes.
             var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
             new Random(seed).Shuffle(order);
-            var (train, validation) = Split(order, options.ValidationFraction);
-            using (train)
-            using (validation)
+            int held = HeldOutCount(rows, options.ValidationFraction);
+            heldOut = order[..held];
+            using (var train = held == 0 ? null : tensor(order[held..]))
+            using (var validation = held == 0 ? null : tensor(heldOut))
                 Fit(network, all, train, validation, options, checkpoint, channel);
-            return network.ToModel(TrainingCodes(network, all, order, options.TrainingCodeCount));
+            return network.ToModel(TrainingCodes(network, all, order[held..], options.TrainingCodeCount));
         }
     }
 
@@ -158,27 +164,26 @@ internal static class VaeTrainer
     }
 
     /// <summary>
-    /// The posteriors of the first <paramref name="count"/> rows of the seeded <paramref name="order"/>, or of every row
-    /// if there are no more, held-out rows included: they are normal data too, and the density estimate gains from each code.
+    /// The posteriors of the first <paramref name="count"/> rows of the seeded <paramref name="trainingOrder"/> (the
+    /// rows trained on), or of all of them if there are no more. Held-out rows stay out: a row's own code in the
+    /// mixture makes its density high, so a held-out row scores like a new row only if its code is not there.
     /// </summary>
-    private static LatentCodes TrainingCodes(VaeNetwork network, Tensor all, long[] order, int count)
+    private static LatentCodes TrainingCodes(VaeNetwork network, Tensor all, long[] trainingOrder, int count)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         network.eval();
-        var rows = count < order.Length ? all.index_select(0, tensor(order[..count])) : all;
+        var rows = all.index_select(0, tensor(trainingOrder[..Math.Min(count, trainingOrder.Length)]));
         var forward = network.Forward(rows, sample: false);
         return new LatentCodes((int)forward.Mean.shape[1], forward.Mean.data<float>().ToArray(), forward.LogVariance.data<float>().ToArray());
     }
 
-    /// <summary>The training and held-out rows from a seeded <paramref name="order"/>; (null, null) to train on every row.</summary>
-    private static (Tensor? Train, Tensor? Validation) Split(long[] order, double fraction)
+    /// <summary>How many of <paramref name="rows"/> rows are held out for early stopping; 0 to train on every row.</summary>
+    private static int HeldOutCount(int rows, double fraction)
     {
-        int held = (int)Math.Floor(order.Length * fraction);
+        int held = (int)Math.Floor(rows * fraction);
         // Too few held-out rows make the stopping epoch a coin toss: train on everything instead.
-        if (held < 8 || order.Length - held < 8)
-            return (null, null);
-        return (tensor(order[held..]), tensor(order[..held]));
+        return held < 8 || rows - held < 8 ? 0 : held;
     }
 
     private static void CheckUnitInterval(float[] data, int dimension, string columnName)

@@ -132,6 +132,19 @@ public abstract class VaeTrainingOptions
             throw new ArgumentOutOfRangeException(nameof(ResumeFromCheckpoint), "ResumeFromCheckpoint needs a CheckpointPath.");
     }
 
+    /// <summary>
+    /// A copy that trains one of the anomaly detector's calibration models: no checkpoints (they belong to the model
+    /// itself), and progress reported with the fold's number.
+    /// </summary>
+    internal VaeTrainingOptions ForCalibrationFold(int fold)
+    {
+        var copy = (VaeTrainingOptions)MemberwiseClone();
+        copy.CheckpointPath = null;
+        copy.ResumeFromCheckpoint = false;
+        copy.Progress = Progress is { } progress ? report => progress(report with { CalibrationFold = fold }) : null;
+        return copy;
+    }
+
     /// <summary>The fewest mini-batch steps that training takes when <see cref="Epochs"/> is not set: 2,000.</summary>
     public const int MinimumStepsByDefault = 2000;
 

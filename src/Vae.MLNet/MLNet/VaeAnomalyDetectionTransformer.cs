@@ -4,9 +4,9 @@ using Microsoft.ML.Data;
 namespace Vae.MLNet;
 
 /// <summary>
-/// The VAE anomaly detector: adds <c>Score</c> (Single, higher = more anomalous; the negative ELBO, reconstruction
-/// negative log-likelihood at z = μ plus KL(q(z|x) ‖ N(0, I)), computed without sampling) and <c>PredictedLabel</c>
-/// (Boolean, score above <see cref="Threshold"/>), the columns <c>mlContext.AnomalyDetection.Evaluate</c> reads.
+/// The VAE anomaly detector: adds <c>Score</c> (Single, higher = more anomalous; computed as <see cref="ScoringChoice"/>
+/// says), <c>PredictedLabel</c> (Boolean, score above <see cref="Threshold"/>) — the columns
+/// <c>mlContext.AnomalyDetection.Evaluate</c> reads — and, on request, <c>PValue</c> and per-feature errors.
 /// </summary>
 public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
 {
@@ -16,35 +16,46 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     /// <summary>Default name of the label column, as ML.NET's anomaly detectors name it.</summary>
     public const string PredictedLabelColumnName = "PredictedLabel";
 
+    /// <summary>The name of the conformal p-value column, when the detector adds it.</summary>
+    public const string PValueColumnName = "PValue";
+
     private readonly VaeOutputColumn[] _outputColumns;
 
     /// <summary>Creates the detector from a trained model and a threshold.</summary>
     /// <param name="model">The trained VAE.</param>
     /// <param name="featureColumnName">The features: a known-size vector of Single with <see cref="VaeModel.InputDimension"/> slots.</param>
-    /// <param name="threshold">Rows whose score is above it are labelled anomalous.</param>
-    /// <param name="trainingScores">The training rows' score distribution, which lets <see cref="WithContamination"/> pick a threshold.</param>
+    /// <param name="threshold">Rows whose score is above it are labelled anomalous; +∞ labels none, −∞ every row; not NaN.</param>
+    /// <param name="calibration">Scores of normal rows the model did not learn from, which let <see cref="WithContamination"/>
+    /// pick a calibrated threshold and the <c>PValue</c> column be computed.</param>
     /// <param name="scoring">How the score is computed; default the trainer's default,
     /// <see cref="VaeScoreKind.AggregatePosterior"/>, for a model with training codes, and the negative ELBO at z = μ
     /// for one without.</param>
     /// <param name="featureErrorColumnName">If set, a column for the per-feature reconstruction error −log p(xⱼ|z = μ),
     /// a vector of <see cref="VaeModel.InputDimension"/> slots that sums to the reconstruction term: which features made a row anomalous.</param>
-    public VaeAnomalyDetectionTransformer(VaeModel model, string featureColumnName, float threshold, ScoreQuantiles? trainingScores = null,
-        VaeScoring? scoring = null, string? featureErrorColumnName = null)
+    /// <param name="addPValueColumn">Add <see cref="PValueColumnName"/>, the conformal p-value of each row's score
+    /// (<see cref="CalibrationScores.PValue"/>); needs <paramref name="calibration"/>.</param>
+    public VaeAnomalyDetectionTransformer(VaeModel model, string featureColumnName, float threshold, CalibrationScores? calibration = null,
+        VaeScoring? scoring = null, string? featureErrorColumnName = null, bool addPValueColumn = false)
         : base(model, featureColumnName)
     {
-        if (!float.IsFinite(threshold))
-            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be finite.");
+        if (float.IsNaN(threshold))
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be a number.");
+        if (addPValueColumn && calibration is null)
+            throw new ArgumentException("A PValue column needs calibration scores.", nameof(addPValueColumn));
         scoring ??= VaeScoring.For(model);
         scoring.Validate();
         Threshold = threshold;
-        TrainingScores = trainingScores;
+        Calibration = calibration;
         ScoringChoice = scoring;
         FeatureErrorColumnName = featureErrorColumnName;
+        HasPValueColumn = addPValueColumn;
         var columns = new List<VaeOutputColumn>
         {
             VaeOutputColumn.Scalar(ScoreColumnName, VaeOutputs.Score),
             new PredictedLabelColumn(PredictedLabelColumnName, threshold),
         };
+        if (addPValueColumn)
+            columns.Add(new PValueColumn(PValueColumnName, calibration!));
         if (featureErrorColumnName != null)
             columns.Add(VaeOutputColumn.Vector(featureErrorColumnName, VaeOutputs.FeatureError, model.InputDimension));
         _outputColumns = columns.ToArray();
@@ -53,14 +64,20 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     /// <summary>Rows whose score is above the threshold get <c>PredictedLabel</c> = true.</summary>
     public float Threshold { get; }
 
-    /// <summary>The training rows' score distribution, when the model was trained here.</summary>
-    public ScoreQuantiles? TrainingScores { get; }
+    /// <summary>
+    /// The calibration scores: scores of normal rows that the model did not learn from, which set the threshold when
+    /// it was trained. Null for a detector built without them (then only <see cref="WithThreshold"/> changes it).
+    /// </summary>
+    public CalibrationScores? Calibration { get; }
 
     /// <summary>How the score is computed.</summary>
     public VaeScoring ScoringChoice { get; }
 
     /// <summary>The per-feature reconstruction-error column, if requested.</summary>
     public string? FeatureErrorColumnName { get; }
+
+    /// <summary>Whether the detector adds the <see cref="PValueColumnName"/> column.</summary>
+    public bool HasPValueColumn { get; }
 
     internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
 
@@ -73,8 +90,10 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
             [VaeOnnxMetadata.Kind] = VaeOnnxMetadata.AnomalyKind,
             [VaeOnnxMetadata.Threshold] = VaeOnnxMetadata.FormatFloats([Threshold]),
         };
-        if (TrainingScores != null)
-            metadata[VaeOnnxMetadata.ScoreQuantiles] = VaeOnnxMetadata.FormatFloats(TrainingScores.Values);
+        if (Calibration != null)
+            metadata[VaeOnnxMetadata.CalibrationScores] = VaeOnnxMetadata.FormatFloats(Calibration.Values);
+        if (HasPValueColumn)
+            metadata[VaeOnnxMetadata.PValueColumn] = PValueColumnName;
         VaeOnnxMetadata.DescribeScoring(ScoringChoice, metadata);
         var outputs = new List<(string, string)> { (VaeOnnxGraph.Score, ScoreColumnName) };
         if (FeatureErrorColumnName != null)
@@ -82,38 +101,52 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
             outputs.Add((VaeOnnxGraph.FeatureError, FeatureErrorColumnName));
             metadata[VaeOnnxMetadata.FeatureErrorColumn] = FeatureErrorColumnName;
         }
-        return ScoringGraph(outputs, (PredictedLabelColumnName, Threshold), metadata);
+        return ScoringGraph(outputs, (PredictedLabelColumnName, Threshold), metadata, PValueOutput(PValueColumnName));
     }
+
+    /// <summary>The p-value output of a graph, under <paramref name="name"/>, if the detector has one.</summary>
+    private (string, CalibrationScores)? PValueOutput(string name) => HasPValueColumn ? (name, Calibration!) : null;
 
     private protected override ITransformer ToSaveable(MLContext ml)
     {
         var onnx = ToOnnxTransformer(ml);
+        var onnxOutput = onnx.Transform(EmptyInput(ml));
         var glue = ml.Transforms.CustomMapping<AnomalyColumnsMapping.OnnxColumns, AnomalyColumnsMapping.Columns>(
-            AnomalyColumnsMapping.Map, AnomalyColumnsMapping.ContractName).Fit(onnx.Transform(EmptyInput(ml)));
-        return new TransformerChain<ITransformer>(onnx, glue);
+            AnomalyColumnsMapping.Map, AnomalyColumnsMapping.ContractName).Fit(onnxOutput);
+        if (!HasPValueColumn)
+            return new TransformerChain<ITransformer>(onnx, glue);
+        var pValueGlue = ml.Transforms.CustomMapping<PValueColumnMapping.OnnxColumn, PValueColumnMapping.Column>(
+            PValueColumnMapping.Map, PValueColumnMapping.ContractName).Fit(glue.Transform(onnxOutput));
+        return new TransformerChain<ITransformer>(onnx, glue, pValueGlue);
     }
 
     /// <summary>
     /// Writes the detector as an ONNX file: the outputs of <see cref="VaeModelOnnxExtensions"/> plus
-    /// <c>predicted_label</c>, Boolean [N], true where <c>score</c> is above <see cref="Threshold"/>.
+    /// <c>predicted_label</c>, Boolean [N], true where <c>score</c> is above <see cref="Threshold"/>, and, if the
+    /// detector adds p-values, <c>p_value</c>, Single [N].
     /// </summary>
     public void ExportOnnx(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, VaeOnnxGraph.Build(Model, new VaeGraphOptions { Label = (VaeOnnxGraph.PredictedLabel, Threshold), Scoring = ScoringChoice }));
+        File.WriteAllBytes(path, VaeOnnxGraph.Build(Model, new VaeGraphOptions
+        {
+            Label = (VaeOnnxGraph.PredictedLabel, Threshold), PValue = PValueOutput(VaeOnnxGraph.PValueOutput), Scoring = ScoringChoice,
+        }));
     }
 
     /// <summary>The same model with another threshold; no retraining.</summary>
     public VaeAnomalyDetectionTransformer WithThreshold(float threshold) =>
-        new(Model, FeatureColumnName, threshold, TrainingScores, ScoringChoice, FeatureErrorColumnName);
+        new(Model, FeatureColumnName, threshold, Calibration, ScoringChoice, FeatureErrorColumnName, HasPValueColumn);
 
     /// <summary>
-    /// The same model with the threshold that flags a fraction <paramref name="contamination"/> of the training rows.
+    /// The same model with the calibrated threshold for a false-alarm rate <paramref name="contamination"/>
+    /// (<see cref="CalibrationScores.ThresholdFor"/>): a new normal row is flagged with probability at most that.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The detector has no calibration scores.</exception>
     public VaeAnomalyDetectionTransformer WithContamination(double contamination)
     {
-        var scores = TrainingScores
-            ?? throw new InvalidOperationException("This detector has no training-score distribution; set a threshold with WithThreshold.");
-        return WithThreshold(scores.ThresholdForContamination(contamination));
+        var calibration = Calibration
+            ?? throw new InvalidOperationException("This detector has no calibration scores (it was built without them, or saved by a version before 0.2); set a threshold with WithThreshold.");
+        return WithThreshold(calibration.ThresholdFor(contamination));
     }
 }

@@ -158,17 +158,19 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
 
     /// <summary>
     /// The <see cref="SavedGraph"/> of a full scoring graph reading <see cref="SavedInputName"/> and writing
-    /// <paramref name="outputs"/> (graph value, column name) and, when set, the Boolean <paramref name="label"/>.
+    /// <paramref name="outputs"/> (graph value, column name) and, when set, the Boolean <paramref name="label"/> and
+    /// the <paramref name="pValue"/> column.
     /// </summary>
     private protected (byte[] Graph, string[] Columns) ScoringGraph(IReadOnlyList<(string Output, string Name)> outputs,
-        (string Name, float Threshold)? label, Dictionary<string, string> metadata)
+        (string Name, float Threshold)? label, Dictionary<string, string> metadata, (string Name, CalibrationScores Calibration)? pValue = null)
     {
         metadata[VaeOnnxMetadata.FeatureColumn] = FeatureColumnName;
         var graph = VaeOnnxGraph.Build(Model, new VaeGraphOptions
         {
-            InputName = SavedInputName, Outputs = outputs, Label = label, Metadata = metadata, PerRow = true, Scoring = Scoring,
+            InputName = SavedInputName, Outputs = outputs, Label = label, PValue = pValue, Metadata = metadata, PerRow = true, Scoring = Scoring,
         });
-        return (graph, outputs.Select(o => o.Name).Concat(label is var (name, _) ? [name] : Array.Empty<string>()).ToArray());
+        return (graph, [.. outputs.Select(o => o.Name), .. label is var (labelName, _) ? [labelName] : Array.Empty<string>(),
+            .. pValue is var (pValueName, _) ? [pValueName] : Array.Empty<string>()]);
     }
 
     /// <summary>

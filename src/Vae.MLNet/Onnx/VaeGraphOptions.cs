@@ -12,6 +12,12 @@ internal sealed record VaeGraphOptions
     /// <summary>When set, a Boolean output of that name: score above the threshold.</summary>
     public (string Name, float Threshold)? Label { get; init; }
 
+    /// <summary>
+    /// When set, a Single output of that name: the conformal p-value of the score against the calibration scores,
+    /// (1 + their number at or above the score) / (n + 1).
+    /// </summary>
+    public (string Name, CalibrationScores Calibration)? PValue { get; init; }
+
     /// <summary>Extra metadata_props, such as a component's settings.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 

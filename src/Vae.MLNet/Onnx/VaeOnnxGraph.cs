@@ -15,6 +15,7 @@ internal static class VaeOnnxGraph
     public const string KlDivergence = "kl_divergence";
     public const string Score = "score";
     public const string PredictedLabel = "predicted_label";
+    public const string PValueOutput = "p_value";
     public const string Latent = "latent";
 
     /// <summary>The symbolic name of the leading (row) dimension of every input and output.</summary>
@@ -87,6 +88,8 @@ internal static class VaeOnnxGraph
             string label = graph.AddNode("Greater", [Score, graph.AddInitializer("threshold", [threshold])]);
             graph.AddBooleanOutput(Expose(graph, label, labelName, options.PerRow));
         }
+        if (options.PValue is var (pValueName, calibration))
+            graph.AddOutput(Expose(graph, PValue(graph, calibration), pValueName, options.PerRow));
         foreach (var (key, value) in VaeOnnxMetadata.Describe(model).Concat(options.Metadata ?? new Dictionary<string, string>()))
             graph.SetMetadata(key, value);
         return graph.ToModelBytes(IrVersion, OpsetVersion, "Vae.MLNet");
@@ -212,6 +215,20 @@ internal static class VaeOnnxGraph
         string terms = graph.AddNode("Sub", [variancePlusSquaredMean, onePlusLogVariance]);
         string sum = SumOverColumns(graph, terms, k);
         return graph.AddNode("Mul", [sum, graph.Scalar(0.5f)], output: KlDivergence);
+    }
+
+    /// <summary>
+    /// (1 + #{calibration scores ≥ score}) / (n + 1) for each row: a comparison of the [N, 1] scores with the [n]
+    /// calibration scores, counted by <see cref="SumOverColumns"/>. Counts up to n ≤ 10,000 are exact in float.
+    /// </summary>
+    private static string PValue(OnnxGraphBuilder graph, CalibrationScores calibration)
+    {
+        int n = calibration.Count;
+        string column = graph.AddNode("Reshape", [Score, graph.AddInt64Initializer("column_shape", [-1, 1], 2)]);
+        string atOrAbove = graph.AddNode("Cast", [graph.AddNode("GreaterOrEqual", [graph.AddInitializer("calibration_scores", [.. calibration.Values], n), column])],
+            [OnnxGraphBuilder.IntAttribute("to", (long)global::Onnx.TensorProto.Types.DataType.Float)]);
+        string count = SumOverColumns(graph, atOrAbove, n);
+        return graph.AddNode("Mul", [graph.AddNode("Add", [count, graph.Scalar(1f)]), graph.Scalar((float)(1.0 / (n + 1)))]);
     }
 
     /// <summary>A log-variance clamped to ±<see cref="LogVarianceBound"/>.</summary>

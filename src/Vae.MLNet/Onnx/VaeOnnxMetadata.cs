@@ -32,7 +32,8 @@ internal static class VaeOnnxMetadata
     public const string LatentColumn = "vae_mlnet.latent_column";
     public const string LogVarianceColumn = "vae_mlnet.log_variance_column";
     public const string Threshold = "vae_mlnet.threshold";
-    public const string ScoreQuantiles = "vae_mlnet.score_quantiles";
+    public const string CalibrationScores = "vae_mlnet.calibration_scores";
+    public const string PValueColumn = "vae_mlnet.p_value_column";
     public const string FeatureErrorColumn = "vae_mlnet.feature_error_column";
     public const string ReconstructionColumn = "vae_mlnet.reconstruction_column";
     public const string ScoreKind = "vae_mlnet.score_kind";
@@ -93,6 +94,15 @@ internal static class VaeOnnxMetadata
     /// <summary>The floats <see cref="FormatFloats"/> wrote; they are finite, as everything this library saves.</summary>
     public static float[] ParseFloats(string text) =>
         text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(ParseFinite).ToArray();
+
+    /// <summary>
+    /// The threshold <see cref="FormatFloats"/> wrote: a number or +∞ / −∞ (a calibrated threshold for a rate that
+    /// too few calibration rows cannot resolve flags nothing), never NaN.
+    /// </summary>
+    public static float ParseThreshold(string text) =>
+        float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) && !float.IsNaN(value)
+            ? value
+            : throw new FormatException($"the threshold '{text}' is not one number.");
 
     private static float ParseFinite(string text)
     {

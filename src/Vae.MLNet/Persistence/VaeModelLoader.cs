@@ -104,10 +104,10 @@ public static partial class VaeModelLoader
             {
                 // The detector was saved as a chain of its ONNX part and glue: the component is the chain.
                 VaeOnnxMetadata.AnomalyKind => (position[..^1], new VaeAnomalyDetectionTransformer(model, feature,
-                    VaeOnnxMetadata.ParseFloats(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.Threshold)) is [var threshold]
-                        ? threshold : throw new FormatException("the threshold is not one number."),
-                    metadata.TryGetValue(VaeOnnxMetadata.ScoreQuantiles, out var q) ? ScoreQuantiles.FromValues(VaeOnnxMetadata.ParseFloats(q)) : null,
-                    VaeOnnxMetadata.ReadScoring(metadata), metadata.GetValueOrDefault(VaeOnnxMetadata.FeatureErrorColumn))),
+                    VaeOnnxMetadata.ParseThreshold(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.Threshold)),
+                    metadata.TryGetValue(VaeOnnxMetadata.CalibrationScores, out var scores) ? CalibrationScores.FromScores(VaeOnnxMetadata.ParseFloats(scores)) : null,
+                    VaeOnnxMetadata.ReadScoring(metadata), metadata.GetValueOrDefault(VaeOnnxMetadata.FeatureErrorColumn),
+                    ReadPValueColumn(metadata))),
                 VaeOnnxMetadata.EncodeKind => (position, new VaeEncodeTransformer(model, VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.LatentColumn), feature,
                     metadata.GetValueOrDefault(VaeOnnxMetadata.LogVarianceColumn),
                     reconstructionColumnName: metadata.GetValueOrDefault(VaeOnnxMetadata.ReconstructionColumn))),
@@ -125,6 +125,12 @@ public static partial class VaeModelLoader
             position = position[..^1];
         return (position, transformer, graph);
     }
+
+    /// <summary>Whether a saved detector adds p-values: its metadata names the column, which is always <c>PValue</c>.</summary>
+    private static bool ReadPValueColumn(IReadOnlyDictionary<string, string> metadata) =>
+        !metadata.TryGetValue(VaeOnnxMetadata.PValueColumn, out var name) ? false
+        : name == VaeAnomalyDetectionTransformer.PValueColumnName ? true
+        : throw new FormatException($"the p-value column '{name}' is not '{VaeAnomalyDetectionTransformer.PValueColumnName}'.");
 
     private static ITransformer Replace(ITransformer node, int[] position, int depth, ITransformer replacement, string path)
     {

@@ -96,13 +96,17 @@ internal sealed class VaeOnnxScorer : IDisposable
         }
     }
 
-    /// <summary>The anomaly score of every row of a row-major [rows × D] matrix, scored a block at a time.</summary>
-    public float[] ScoreAll(ReadOnlySpan<float> features, int rows)
+    /// <summary>
+    /// The anomaly score of every row of a row-major [rows × D] matrix, scored a block at a time;
+    /// <paramref name="cancellation"/> is checked before each block.
+    /// </summary>
+    public float[] ScoreAll(ReadOnlySpan<float> features, int rows, CancellationToken cancellation = default)
     {
         var scores = new float[rows];
-        var batch = CreateBatch(Math.Min(rows, VaeTransformerBase.DefaultBatchSize), VaeOutputs.Score);
+        var batch = CreateBatch(Math.Max(1, Math.Min(rows, VaeTransformerBase.DefaultBatchSize)), VaeOutputs.Score);
         for (int start = 0; start < rows; start += batch.Capacity)
         {
+            cancellation.ThrowIfCancellationRequested();
             int count = Math.Min(batch.Capacity, rows - start);
             features.Slice(start * InputWidth, count * InputWidth).CopyTo(batch.Features);
             Run(batch, count);

@@ -42,10 +42,11 @@ public sealed class CraftedPipelineZipTests(HostileFiles pipeline) : CraftedFile
     [Theory]
     [InlineData(VaeOnnxMetadata.Format, null, "has no 'vae_mlnet.format' metadata")]
     [InlineData(VaeOnnxMetadata.Kind, null, "the metadata 'vae_mlnet.kind' is missing")]
-    [InlineData(VaeOnnxMetadata.Threshold, "NaN", "'NaN' is not a finite number")]
-    [InlineData(VaeOnnxMetadata.Threshold, "1 2", "the threshold is not one number")]
+    [InlineData(VaeOnnxMetadata.Threshold, "NaN", "the threshold 'NaN' is not one number")]
+    [InlineData(VaeOnnxMetadata.Threshold, "1 2", "the threshold '1 2' is not one number")]
     [InlineData(VaeOnnxMetadata.ScoreKind, "7", "'7' is not a VaeScoreKind")]
-    [InlineData(VaeOnnxMetadata.ScoreQuantiles, "1 2 3", "Expected 1001 quantiles, got 3")]
+    [InlineData(VaeOnnxMetadata.CalibrationScores, "1 Infinity 3", "'Infinity' is not a finite number")]
+    [InlineData(VaeOnnxMetadata.CalibrationScores, "", "Between 1 and 10000 calibration scores are needed; got 0")]
     [InlineData(VaeOnnxMetadata.FeatureColumn, " ", "featureColumnName")]
     public void ADetectorWhoseSettingsAreDamagedIsRefusedNamingTheEntry(string key, string? value, string expected)
     {

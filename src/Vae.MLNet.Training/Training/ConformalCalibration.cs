@@ -1,0 +1,78 @@
+using Microsoft.ML.Runtime;
+
+namespace Vae.MLNet.Training;
+
+/// <summary>
+/// The anomaly detector's calibration scores: each from a model that neither took a gradient step on the row nor
+/// keeps its code, so that the scores are distributed as a new normal row's (split and cross-conformal calibration).
+/// </summary>
+internal static class ConformalCalibration
+{
+    /// <summary>
+    /// The calibration scores of <paramref name="trained"/>'s rows as <paramref name="calibration"/> says: its own
+    /// held-out rows, or every row scored by a model trained without its fold.
+    /// </summary>
+    public static CalibrationScores Scores(TrainedModel trained, VaeTrainingOptions options, VaeScoring scoring,
+        VaeCalibration calibration, int folds, int minimumHeldOutRows, string columnName, IChannel channel)
+    {
+        if (calibration == VaeCalibration.Automatic)
+            calibration = trained.HeldOut.Length >= minimumHeldOutRows ? VaeCalibration.HeldOut : VaeCalibration.CrossFit;
+        if (calibration == VaeCalibration.HeldOut)
+        {
+            if (trained.HeldOut.Length == 0)
+                throw new InvalidOperationException(
+                    $"Calibration on held-out rows needs some: {trained.Rows} rows with ValidationFraction {options.ValidationFraction} hold none out. " +
+                    "Use VaeCalibration.CrossFit or a larger ValidationFraction.");
+            // The held-out rows come in a seeded random order: the first ones are a uniform sample of them.
+            var rows = trained.HeldOut[..Math.Min(trained.HeldOut.Length, CalibrationScores.MaximumCount)];
+            channel.Info(MessageSensitivity.None, $"Calibrating the threshold on {rows.Length} held-out rows.");
+            return CalibrationScores.FromScores(Score(trained.Model, scoring, trained, rows, options.CancellationToken));
+        }
+        return CrossFit(trained, options, scoring, folds, columnName, channel);
+    }
+
+    /// <summary>
+    /// K models, each trained like the final one on all rows but one fold, score that fold: a score for every row (at
+    /// most <see cref="CalibrationScores.MaximumCount"/>, a seeded sample) from a model that did not see it.
+    /// </summary>
+    private static CalibrationScores CrossFit(TrainedModel trained, VaeTrainingOptions options, VaeScoring scoring, int folds, string columnName, IChannel channel)
+    {
+        if (trained.Rows < 2 * folds)
+            throw new InvalidOperationException($"{folds}-fold calibration needs at least {2 * folds} rows; got {trained.Rows}.");
+        var order = Enumerable.Range(0, trained.Rows).Select(i => (long)i).ToArray();
+        // Another stream than the training's shuffle, so that the folds do not follow its held-out split.
+        new Random(unchecked(trained.Seed * 7919 + 1)).Shuffle(order);
+        int kept = Math.Min(trained.Rows, CalibrationScores.MaximumCount);
+        var scores = new List<float>(kept);
+        for (int fold = 0; fold < folds; fold++)
+        {
+            int start = (int)((long)trained.Rows * fold / folds), end = (int)((long)trained.Rows * (fold + 1) / folds);
+            var scored = order[start..end];
+            var rest = order[..start].Concat(order[end..]).ToArray();
+            channel.Info(MessageSensitivity.None, $"Calibration model {fold + 1}/{folds}: training on {rest.Length} rows to score the other {scored.Length}.");
+            var model = VaeTrainer.Train(Gather(trained, rest), rest.Length, trained.Dimension, options.ForCalibrationFold(fold + 1),
+                unchecked(trained.Seed + fold + 1), columnName, channel, out _);
+            // Each fold is a uniform share of the rows: keeping the same share of each keeps a uniform sample.
+            int keep = (int)((long)kept * (fold + 1) / folds) - scores.Count;
+            scores.AddRange(Score(model, scoring, trained, scored[..Math.Min(keep, scored.Length)], options.CancellationToken));
+        }
+        return CalibrationScores.FromScores(scores.ToArray());
+    }
+
+    /// <summary>The scores of <paramref name="rows"/> of the training data under <paramref name="model"/>.</summary>
+    private static float[] Score(VaeModel model, VaeScoring scoring, TrainedModel trained, long[] rows, CancellationToken cancellation)
+    {
+        using var scorer = new VaeOnnxScorer(model, scoring);
+        return scorer.ScoreAll(Gather(trained, rows), rows.Length, cancellation);
+    }
+
+    /// <summary>The listed rows of the training data, row-major.</summary>
+    private static float[] Gather(TrainedModel trained, long[] rows)
+    {
+        int d = trained.Dimension;
+        var gathered = new float[rows.Length * d];
+        for (int i = 0; i < rows.Length; i++)
+            Array.Copy(trained.Features, rows[i] * d, gathered, (long)i * d, d);
+        return gathered;
+    }
+}
