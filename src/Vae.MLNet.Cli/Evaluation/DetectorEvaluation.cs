@@ -16,18 +16,20 @@ internal sealed record EvaluationResult(
     IDataView Scored);
 
 /// <summary>
-/// Trains a detector pipeline — features z-scored with the training rows' statistics, then the detector — on the
-/// training file, scores the test file and evaluates it with ML.NET's anomaly-detection evaluator.
+/// Trains a detector pipeline — features z-scored with the training rows' statistics
+/// (<see cref="FeatureStandardization"/>), then the detector — on the training file, scores the test file and
+/// evaluates it with ML.NET's anomaly-detection evaluator.
 /// </summary>
 internal static class DetectorEvaluation
 {
     public static EvaluationResult Run(MLContext ml, string name, CsvDataset train, CsvDataset test, IEstimator<ITransformer> detector)
     {
-        // fixZero: false centres the features, as a z-score does; ML.NET's default only scales them.
-        var pipeline = ml.Transforms.NormalizeMeanVariance(CsvDataset.FeaturesColumn, fixZero: false).Append(detector);
-
         var clock = Stopwatch.StartNew();
-        var model = Guard(train, () => pipeline.Fit(train.Data));
+        var model = Guard(train, () =>
+        {
+            var standardize = FeatureStandardization.Fit(ml, train);
+            return standardize.Append(detector.Fit(standardize.Transform(train.Data)));
+        });
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         // Cached as the timed pass reads it, so that the evaluator and the caller's score file read the scores
@@ -37,7 +39,7 @@ internal static class DetectorEvaluation
         int rows = Guard(test, () => CountScoredRows(scored));
         double scoreSeconds = clock.Elapsed.TotalSeconds;
 
-        var metrics = Guard(test, () => ml.AnomalyDetection.Evaluate(scored, CsvDataset.LabelColumn, falsePositiveCount: 10));
+        var metrics = Guard(test, () => ml.AnomalyDetection.Evaluate(scored, test.LabelName!, falsePositiveCount: 10));
         return new EvaluationResult(name, metrics.AreaUnderRocCurve, metrics.DetectionRateAtFalsePositiveCount,
             trainSeconds, rows / Math.Max(scoreSeconds, 1e-9), rows, model, scored);
     }
