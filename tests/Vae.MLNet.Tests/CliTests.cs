@@ -118,7 +118,7 @@ public class CliTests
         { "", GoodTest, false, "the file is empty" },
         { "f0,f1,Label\n", GoodTest, false, "no data rows" },
         { GoodTrain, "f0,f1\n1,2\n", true, "no label column 'Label'" },
-        { GoodTrain, "f0,f1,Label\n1,2,x\n", true, "label column 'Label' must hold numbers" },
+        { GoodTrain, "f0,f1,Label\n1,2,x\n", true, "data row 1, column 'Label': 'x' is not a number" },
         { GoodTrain, "f0,f1,Label\n1,2,0\n3,4,2\n", true, "data row 2, column 'Label': '2' is not 0 or 1" },
         { GoodTrain, "f0,f1,Label\n1,2,0\n3,4,\n", true, "data row 2, column 'Label': the cell is empty" },
         { "f0,f1,Label\n1,2,0\n3,4\n", GoodTest, false, "data row 2 has 2 cells but the header has 3" },
@@ -130,10 +130,22 @@ public class CliTests
         { "f0,f1,Label\n1,,0\n3,4,0\n", GoodTest, false, "data row 1, column 'f1': the cell is empty" },
         { "f0,f1,Label\n1e40,2,0\n3,4,0\n", GoodTest, false, "data row 1, column 'f0': '1e40' is beyond the range of a 32-bit float" },
         { GoodTrain, "f0,f1,Label\n1,-1e39,0\n3,4,1\n", true, "data row 1, column 'f1': '-1e39' is beyond the range of a 32-bit float" },
-        { "f0,f1,Label\n1,NaN,0\n3,4,0\n", GoodTest, false, "data row 1, column 'f1': 'NaN' is not a finite number" },
+        { "f0,f1,Label\n1,Infinity,0\n3,4,0\n", GoodTest, false, "data row 1, column 'f1': 'Infinity' is not a finite number" },
         { "f0;f1;Label\n1;2;0\n3;4;0\n", GoodTest, false, "the file must be comma-separated, and this one looks separated by ';'" },
         { "f0\tf1\tLabel\n1\t2\t0\n3\t4\t0\n", GoodTest, false, "looks separated by '\\t'" },
-        { GoodTrain, "f1,f0,Label\n1,2,0\n3,4,1\n", true, "feature columns [f1, f0] differ from the training file's [f0, f1]" },
+        { GoodTrain, "f0,g1,Label\n1,2,0\n3,4,1\n", true, "no column 'f1', which the model reads (the file's columns: f0, g1, Label)" },
+        // Missing values: the same error as any other cell that is no number, naming the spelling.
+        { "f0,f1,Label\n" + string.Concat(Enumerable.Repeat("1,NA,0\n", 250)) + "3,4,0\n", GoodTest, false, "data row 1, column 'f1': 'NA' is a missing value" },
+        { "f0,f1,Label\n1,N/A,0\n3,4,0\n", GoodTest, false, "data row 1, column 'f1': 'N/A' is a missing value" },
+        { "f0,f1,Label\n1,2,0\n3,null,0\n", GoodTest, false, "data row 2, column 'f1': 'null' is a missing value" },
+        { "f0,f1,Label\n1,?,0\n3,4,0\n", GoodTest, false, "data row 1, column 'f1': '?' is a missing value" },
+        { "f0,f1,Label\n1,NaN,0\n3,4,0\n", GoodTest, false, "data row 1, column 'f1': 'NaN' is a missing value" },
+        { GoodTrain, "f0,f1,Label\n1,2,0\n,4,1\n", true, "data row 2, column 'f0': the cell is empty" },
+        // A name given twice: neither copy is taken by position.
+        { "f0,f1,Label,Label\n1,2,0,0\n3,4,0,1\n", GoodTest, false, "the header names column 'Label' more than once (columns 3 and 4)" },
+        { "f0,f1,f0,Label\n1,2,5,0\n3,4,6,0\n", GoodTest, false, "the header names column 'f0' more than once (columns 1 and 3)" },
+        { GoodTrain, "f0,f1,Label,Label\n1,2,0,0\n3,4,1,1\n", true, "the header names column 'Label' more than once" },
+        { ",f0,f1,Label\n0,1,2,0\n1,3,4,0\n", GoodTest, false, "column 1 holds numbers but has no name in the header" },
     };
 
     [Theory]
@@ -190,6 +202,117 @@ public class CliTests
             Assert.Equal(4, json.RootElement.GetProperty("features").GetInt32());
             Assert.Equal(50, json.RootElement.GetProperty("test_rows").GetInt32());
             Assert.InRange(json.RootElement.GetProperty("auc").GetDouble(), 0.8, 1.0);
+        }
+        finally
+        {
+            File.Delete(trainPath);
+            File.Delete(testPath);
+        }
+    }
+
+    private static readonly string[] OddHeaders = ["température", "pre\"ssure", "日本", "flag"];
+
+    /// <summary>
+    /// Seeded rows of three correlated Gaussian columns and a 'flag' column: 0 in every normal row, 50 in every anomaly
+    /// (the anomalies are otherwise drawn like the normal rows). <paramref name="order"/> lists the columns to write
+    /// (indexes into the headers, 4 = Label), so that the same rows can be written with the columns in another order.
+    /// </summary>
+    private static string FlagCsv(int normal, int anomalies, int seed, int[] order)
+    {
+        var random = new Random(seed);
+        double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        string[] header = [.. OddHeaders.Select(h => h.Contains('"') ? $"\"{h.Replace("\"", "\"\"")}\"" : h), "Label"];
+        var lines = new List<string> { string.Join(",", order.Select(c => header[c])) };
+        for (int i = 0; i < normal + anomalies; i++)
+        {
+            double a = Gaussian(), b = Gaussian(), c = a + 0.1 * Gaussian();
+            bool anomaly = i >= normal;
+            string[] cells = [.. new[] { a, b, c, anomaly ? 50 : 0 }.Select(v => v.ToString("F5", System.Globalization.CultureInfo.InvariantCulture)), anomaly ? "1" : "0"];
+            lines.Add(string.Join(",", order.Select(column => cells[column])));
+        }
+        return string.Join("\n", lines) + "\n";
+    }
+
+    [Fact]
+    public void AColumnConstantInTrainingCountsWhenATestRowDeviatesInIt()
+    {
+        // NormalizeMeanVariance alone gives 'flag' the scale 0: every value maps to 0 and the anomalies, which differ
+        // from the normal rows in 'flag' only, score like them (AUROC about 0.5).
+        string trainPath = WriteCsv(FlagCsv(300, 0, seed: 0, [0, 1, 2, 3])), testPath = WriteCsv(FlagCsv(60, 15, seed: 1, [0, 1, 2, 3, 4]));
+        try
+        {
+            var (code, output, error) = Run("evaluate", "--train", trainPath, "--test", testPath, "--epochs", "10");
+
+            Assert.True(code == 0, error);
+            using var json = JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]);
+            Assert.Equal(4, json.RootElement.GetProperty("features").GetInt32());
+            Assert.InRange(json.RootElement.GetProperty("auc").GetDouble(), 0.95, 1.0);
+        }
+        finally
+        {
+            File.Delete(trainPath);
+            File.Delete(testPath);
+        }
+    }
+
+    [Fact]
+    public void ASavedModelReadsItsColumnsByNameInAnyOrderAndRefusesAFileWithoutThem()
+    {
+        string trainPath = WriteCsv(FlagCsv(300, 0, seed: 0, [0, 1, 2, 3]));
+        string testPath = WriteCsv(FlagCsv(60, 15, seed: 1, [0, 1, 2, 3, 4]));
+        // The same rows, the columns reversed; and with an extra column the model does not read.
+        string reversedPath = WriteCsv(FlagCsv(60, 15, seed: 1, [4, 3, 2, 1, 0]));
+        string extraPath = WriteCsv(string.Join("\n", File.ReadAllLines(testPath).Select((line, i) => (i == 0 ? "extra," : $"{i % 7},") + line)) + "\n");
+        string otherPath = WriteCsv("a,pre\"ssure,c,Label\n1,2,3,0\n");
+        string model = Path.ChangeExtension(trainPath, ".zip");
+        try
+        {
+            var original = Run("evaluate", "--train", trainPath, "--test", testPath, "--epochs", "10", "--save-model", model);
+            Assert.True(original.ExitCode == 0, original.Error);
+            var reversed = Run("evaluate", "--train", trainPath, "--test", reversedPath, "--epochs", "10");
+            Assert.True(reversed.ExitCode == 0, reversed.Error);
+            Assert.Equal(original.Output.Split('\n')[^2].Split("\"train_seconds\"")[0], reversed.Output.Split('\n')[^2].Split("\"train_seconds\"")[0]);
+
+            var explained = Run("explain", "--model", model, "--data", testPath);
+            Assert.True(explained.ExitCode == 0, explained.Error);
+            string json = explained.Output.TrimEnd().Split('\n')[^1];
+            using (var flagged = JsonDocument.Parse(json))
+            {
+                var names = flagged.RootElement.GetProperty("rows").EnumerateArray()
+                    .SelectMany(row => row.GetProperty("top_features").EnumerateArray().Select(name => name.GetString())).ToHashSet();
+                Assert.Contains("flag", names);
+                Assert.Subset(OddHeaders.ToHashSet<string?>(), names);
+            }
+            Assert.Equal(json, Run("explain", "--model", model, "--data", reversedPath).Output.TrimEnd().Split('\n')[^1]);
+
+            var extra = Run("explain", "--model", model, "--data", extraPath);
+            Assert.Equal(json, extra.Output.TrimEnd().Split('\n')[^1]);
+            Assert.Contains($"note: {extraPath}: column 'extra' is not read: the model was not trained on it.", extra.Error);
+
+            var other = Run("explain", "--model", model, "--data", otherPath);
+            Assert.Equal(2, other.ExitCode);
+            Assert.Equal($"error: {otherPath}: no column 'température', '日本', 'flag', which the model reads (the file's columns: a, pre\"ssure, c, Label).", other.Error.Trim());
+        }
+        finally
+        {
+            foreach (var path in new[] { trainPath, testPath, reversedPath, extraPath, otherPath, model })
+                File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void AColumnWithoutAnyNumberIsNamedInANoteAndNotRead()
+    {
+        string trainPath = WriteCsv("id,f0,f1,comment\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"r{i},{i % 5},{i % 3},NA\n")));
+        string testPath = WriteCsv("f1,f0,Label\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"{i % 3},{i % 5},{i % 2}\n")));
+        try
+        {
+            var (code, output, error) = Run("evaluate", "--train", trainPath, "--test", testPath, "--epochs", "2");
+
+            Assert.True(code == 0, error);
+            Assert.Equal($"note: {trainPath}: columns 'id', 'comment' hold no number, so are not features.", error.Trim());
+            using var json = JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]);
+            Assert.Equal(2, json.RootElement.GetProperty("features").GetInt32());
         }
         finally
         {

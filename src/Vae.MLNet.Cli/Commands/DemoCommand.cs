@@ -26,7 +26,7 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
         Directory.CreateDirectory(settings.Output);
         var ml = new MLContext(seed: settings.Seed);
         var train = CsvDataset.Load(ml, EmbeddedData.Extract("cardio-train.csv", settings.Output), CsvDataset.LabelColumn, requireLabel: false);
-        var test = CsvDataset.Load(ml, EmbeddedData.Extract("cardio-test.csv", settings.Output), CsvDataset.LabelColumn, requireLabel: true, train.FeatureNames);
+        var test = CsvDataset.Load(ml, EmbeddedData.Extract("cardio-test.csv", settings.Output), CsvDataset.LabelColumn, requireLabel: true, train.Columns);
         AnsiConsole.MarkupLine($"[bold]Cardiotocography[/] (UCI, ADBench): {train.FeatureNames.Length} features; training on normal rows only, testing on a labelled half.");
 
         EvaluationResult vae = null!;

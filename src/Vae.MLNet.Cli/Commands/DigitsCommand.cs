@@ -88,7 +88,7 @@ internal sealed class DigitsCommand : Command<DigitsCommand.Settings>
     private static float[][] ReadDigits(MLContext ml, string path)
     {
         var data = CsvDataset.Load(ml, path, "Digit", requireLabel: false);
-        return data.Data.GetColumn<float[]>(CsvDataset.FeaturesColumn).Select(pixels => pixels.Select(p => p / 16f).ToArray()).ToArray();
+        return data.FeatureVector(ml).Fit(data.Data).Transform(data.Data).GetColumn<float[]>(CsvDataset.FeaturesColumn).Select(pixels => pixels.Select(p => p / 16f).ToArray()).ToArray();
     }
 
     private static IDataView ToDataView(MLContext ml, float[][] images)

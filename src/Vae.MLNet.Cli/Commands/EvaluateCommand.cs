@@ -19,7 +19,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [CommandOption("--train <FILE>"), Description("Training CSV with a header; its label, if any, is not used.")]
         public string Train { get; init; } = "";
 
-        [CommandOption("--test <FILE>"), Description("Test CSV with the same feature columns and a label (1 = anomaly).")]
+        [CommandOption("--test <FILE>"), Description("Test CSV with the training file's feature columns (found by name, in any order) and a label (1 = anomaly).")]
         public string Test { get; init; } = "";
 
         [CommandOption("--label <NAME>"), Description("Label column name (default Label).")]
@@ -39,7 +39,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     {
         var ml = new MLContext(seed: settings.Seed);
         var train = CsvDataset.Load(ml, settings.Train, settings.Label, requireLabel: false);
-        var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.FeatureNames);
+        var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.Columns);
         // The epochs this process trained: a resumed run starts after its checkpoint's epoch.
         (int First, int Last)? epochs = null;
         var options = settings.ToOptions(cancellationToken, report => epochs = (epochs?.First ?? report.Epoch, report.Epoch));

@@ -20,7 +20,7 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         [CommandOption("--model <ZIP>"), Description("A pipeline with the VAE detector, saved by mlContext.Model.Save (e.g. by demo).")]
         public string Model { get; init; } = "";
 
-        [CommandOption("--data <CSV>"), Description("Rows to score, with the training file's feature columns.")]
+        [CommandOption("--data <CSV>"), Description("Rows to score, with the columns the model was trained on (found by name, in any order; others are not read).")]
         public string Data { get; init; } = "";
 
         [CommandOption("--label <NAME>"), Description("Label column to leave out of the features (default Label).")]
@@ -40,7 +40,7 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         if (pipeline.Vae is not VaeAnomalyDetectionTransformer detector)
             throw new CliException($"{settings.Model}: the pipeline's VAE is a featurizer, not an anomaly detector.");
         var names = pipeline.FeatureNames();
-        var data = CsvDataset.Load(ml, settings.Data, settings.Label, requireLabel: false, pipeline.RecordedFeatureNames());
+        var data = CsvDataset.Load(ml, settings.Data, settings.Label, requireLabel: false, pipeline.InputColumns());
 
         // The same detector, asked for its per-feature errors as well.
         var steps = (ITransformer[])pipeline.Steps.Clone();

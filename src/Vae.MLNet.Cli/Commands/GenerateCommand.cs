@@ -41,11 +41,14 @@ internal sealed class GenerateCommand : Command<GenerateCommand.Settings>
         var rows = pipeline.ToDataUnits(pipeline.Vae.Model.Sample(settings.Count, settings.Seed, settings.Draw));
         using (var writer = new StreamWriter(settings.Output))
         {
-            writer.WriteLine(string.Join(",", pipeline.FeatureNames()));
+            writer.WriteLine(string.Join(",", pipeline.FeatureNames().Select(Quoted)));
             foreach (var row in rows)
                 writer.WriteLine(string.Join(",", row.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
         }
         AnsiConsole.MarkupLine($"Wrote {settings.Count} generated rows to [bold]{Markup.Escape(settings.Output)}[/].");
         return 0;
     }
+
+    /// <summary>A column name as a CSV cell: quoted, with its quotes doubled, when it holds a comma or a quote.</summary>
+    private static string Quoted(string name) => name.IndexOfAny([',', '"']) < 0 ? name : $"\"{name.Replace("\"", "\"\"")}\"";
 }

@@ -1,28 +1,40 @@
-using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
 
 namespace Vae.MLNet.Cli;
 
 /// <summary>
-/// A comma-separated file with a header, loaded with ML.NET's TextLoader: every numeric column but the label becomes a
-/// slot of the <c>Features</c> vector, the label becomes the Single column <c>Label</c>. Quoted cells are unquoted
-/// (so "1.5" is a number; "1,5" is one cell and no number), a UTF-8 byte order mark is skipped, blank lines and lines
-/// starting with // are not rows (TextLoader's rules), and every row is checked before anything is trained on it.
+/// A comma-separated file with a header, loaded with ML.NET's TextLoader: every feature becomes a Single column named
+/// by its header (or, for a pipeline that reads a vector, the vector of those columns), the label the Single column
+/// named by its header. Columns are found by name, never by position: the order of the columns in the file does not
+/// matter. Quoted cells are unquoted (so "1.5" is a number; "1,5" is one cell and no number), a UTF-8 byte order mark
+/// is skipped, blank lines and lines starting with // are not rows (TextLoader's rules), and every row is checked
+/// before anything is trained on it. Every column is used, or named in a note saying why it is not.
 /// </summary>
-internal sealed record CsvDataset(string Path, IDataView Data, string[] FeatureNames, bool HasLabel)
+/// <param name="Path">The file.</param>
+/// <param name="Data">The columns read: <see cref="Columns"/>, and the label when it was required.</param>
+/// <param name="Columns">The columns a pipeline reads from this file.</param>
+/// <param name="LabelName">The label column's name, when the label was required.</param>
+/// <param name="ConstantFeatures">The features that hold one value in every row of the file, with that value.</param>
+internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Columns, string? LabelName, IReadOnlyDictionary<string, float> ConstantFeatures)
 {
     public const string FeaturesColumn = "Features";
     public const string LabelColumn = "Label";
 
-    // Enough rows to tell a text column (no cell is a number) from a numeric one with a bad cell, which is an error.
-    private const int SniffRows = 200;
-
     private const string CellsColumn = "Cells";
 
+    /// <summary>The CSV columns that make the features, in the order of the feature vector.</summary>
+    public string[] FeatureNames { get; } = Columns.SelectMany(column => column.Headers).ToArray();
+
     /// <summary>Loads <paramref name="path"/>; fails with one clear message on a file that cannot be used.</summary>
+    /// <param name="labelName">The label column: never a feature.</param>
     /// <param name="requireLabel">The file must have the label column, holding 0 (normal) or 1 (anomaly) in every row.</param>
-    public static CsvDataset Load(MLContext ml, string path, string labelName, bool requireLabel, string[]? expectedFeatures = null)
+    /// <param name="columns">
+    /// The columns to read, found by name (a training file's features, or a saved pipeline's input); the file's other
+    /// columns are not read. Null: every column but the label that holds numbers is a feature.
+    /// </param>
+    public static CsvDataset Load(MLContext ml, string path, string labelName, bool requireLabel, IReadOnlyList<InputColumn>? columns = null)
     {
         if (!File.Exists(path))
             throw new CliException($"{path}: file not found.");
@@ -30,51 +42,80 @@ internal sealed record CsvDataset(string Path, IDataView Data, string[] FeatureN
         var header = (rows.MoveNext() ? rows.Current : throw new CliException($"{path}: the file is empty.")).Select(h => h.ToString().Trim()).ToArray();
         if (header is [var only] && only.IndexOfAny([';', '\t', '|']) is int at and >= 0)
             throw new CliException($"{path}: the header has a single column; the file must be comma-separated, and this one looks separated by '{(only[at] == '\t' ? "\\t" : only[at].ToString())}'.");
+        // A name given twice would make one of the two columns a feature or the label by position alone.
+        if (header.Where(name => name.Length > 0).GroupBy(name => name).FirstOrDefault(names => names.Count() > 1) is { Key: var twice })
+            throw new CliException($"{path}: the header names column '{twice}' more than once (columns {string.Join(" and ", header.Select((name, c) => (name, c)).Where(h => h.name == twice).Select(h => h.c + 1))}); rename or drop the copies.");
 
-        var sniffed = new List<ReadOnlyMemory<char>[]>();
-        while (sniffed.Count < SniffRows && rows.MoveNext())
-            sniffed.Add(rows.Current);
-        if (sniffed.Count == 0)
-            throw new CliException($"{path}: no data rows after the header.");
-        var numeric = Enumerable.Range(0, header.Length)
-            .Where(c => sniffed.Any(row => c < row.Length && double.TryParse(row[c].Span, NumberStyles.Float, CultureInfo.InvariantCulture, out _))).ToArray();
+        // A pipeline saved without names for its one input vector (as the CLI saved them before it recorded names):
+        // the file's numeric columns, in their order, as long as there are as many.
+        if (columns is [{ IsUnnamed: true } unnamedVector])
+        {
+            var inOrder = Load(ml, path, labelName, requireLabel).FeatureNames;
+            if (inOrder.Length != unnamedVector.Headers.Length)
+                throw new CliException($"{path}: {inOrder.Length} numeric columns ({string.Join(", ", inOrder)}), but the model reads {unnamedVector.Headers.Length} in its column '{unnamedVector.Name}', which records no names to match them by.");
+            Note(path, $"the model records no names for its input '{unnamedVector.Name}': the file's numeric columns are read in their order ({string.Join(", ", inOrder)}).");
+            columns = [unnamedVector with { Headers = inOrder }];
+        }
 
         int labelIndex = Array.IndexOf(header, labelName);
         if (labelIndex < 0 && requireLabel)
             throw new CliException($"{path}: no label column '{labelName}' (columns: {string.Join(", ", header)}).");
-        if (labelIndex >= 0 && !numeric.Contains(labelIndex))
-            throw new CliException($"{path}: label column '{labelName}' must hold numbers (1 = anomaly, 0 = normal).");
-        var features = numeric.Where(c => c != labelIndex).ToArray();
-        if (features.Length == 0)
-            throw new CliException($"{path}: no numeric feature columns.");
-        var featureNames = features.Select(c => header[c]).ToArray();
-        if (expectedFeatures != null && !featureNames.SequenceEqual(expectedFeatures))
-            throw new CliException($"{path}: feature columns [{string.Join(", ", featureNames)}] differ from the training file's [{string.Join(", ", expectedFeatures)}].");
+        if (columns != null && columns.SelectMany(column => column.Headers).Where(name => !header.Contains(name)).ToArray() is [_, ..] missing)
+            throw new CliException($"{path}: no column {string.Join(", ", missing.Select(name => $"'{name}'"))}, which the model reads (the file's columns: {string.Join(", ", header)}).");
 
-        var check = new RowCheck(path, header, requireLabel ? [.. features, labelIndex] : features, requireLabel ? labelIndex : -1);
+        var roles = header.Select(name => columns == null ? RowCheck.Role.Candidate
+            : columns.Any(column => column.Headers.Contains(name)) ? RowCheck.Role.Required : RowCheck.Role.Ignored).ToArray();
+        // The label is never a feature, unless a saved pipeline reads a column of that name.
+        if (labelIndex >= 0 && roles[labelIndex] != RowCheck.Role.Required)
+            roles[labelIndex] = requireLabel ? RowCheck.Role.Label : RowCheck.Role.Ignored;
+        var check = new RowCheck(path, header, roles);
         long row = 0;
-        foreach (var cells in sniffed)
-            check.Check(++row, cells);
         while (rows.MoveNext())
             check.Check(++row, rows.Current);
+        if (row == 0)
+            throw new CliException($"{path}: no data rows after the header.");
 
-        var columns = new List<TextLoader.Column>
+        if (columns == null)
         {
-            new(FeaturesColumn, DataKind.Single, features.Select(c => new TextLoader.Range(c)).ToArray()),
-        };
-        if (labelIndex >= 0)
-            columns.Add(new TextLoader.Column(LabelColumn, DataKind.Single, labelIndex));
+            var text = Enumerable.Range(0, header.Length).Where(c => roles[c] == RowCheck.Role.Candidate && !check.HoldsNumbers(c)).ToArray();
+            if (text.Length > 0)
+                Note(path, $"{Names(header, text)} {(text.Length == 1 ? "holds" : "hold")} no number, so {(text.Length == 1 ? "is not a feature" : "are not features")}.");
+            var features = Enumerable.Range(0, header.Length).Where(c => roles[c] == RowCheck.Role.Candidate && check.HoldsNumbers(c)).ToArray();
+            if (features.Length == 0)
+                throw new CliException($"{path}: no numeric feature columns.");
+            if (Array.FindIndex(features, c => header[c].Length == 0) is int unnamed and >= 0)
+                throw new CliException($"{path}: column {features[unnamed] + 1} holds numbers but has no name in the header; name it or drop it.");
+            columns = features.Select(c => InputColumn.Scalar(header[c])).ToArray();
+        }
+        else if (Enumerable.Range(0, header.Length).Where(c => roles[c] == RowCheck.Role.Ignored && c != labelIndex).ToArray() is [_, ..] unused)
+            Note(path, $"{Names(header, unused)} {(unused.Length == 1 ? "is" : "are")} not read: the model was not trained on {(unused.Length == 1 ? "it" : "them")}.");
+
+        var loaderColumns = columns.Select(column => new TextLoader.Column(column.Name, DataKind.Single,
+            column.Headers.Select(name => new TextLoader.Range(Array.IndexOf(header, name))).ToArray())).ToList();
+        if (requireLabel)
+            loaderColumns.Add(new TextLoader.Column(labelName, DataKind.Single, labelIndex));
         var loader = ml.Data.CreateTextLoader(new TextLoader.Options
         {
             HasHeader = true,
             Separators = [','],
             AllowQuoting = true,
-            // Every feature cell was checked above; a label that is not required is not used, and may be empty (NaN).
-            MissingRealsAsNaNs = true,
-            Columns = columns.ToArray(),
+            Columns = loaderColumns.ToArray(),
         });
-        return new CsvDataset(path, loader.Load(path), featureNames, labelIndex >= 0);
+        var constants = columns.Where(column => !column.IsVector)
+            .Select(column => (column.Name, Value: check.ConstantValue(Array.IndexOf(header, column.Name))))
+            .Where(constant => constant.Value != null).ToDictionary(constant => constant.Name, constant => constant.Value!.Value);
+        return new CsvDataset(path, loader.Load(path), columns.ToArray(), requireLabel ? labelName : null, constants);
     }
+
+    /// <summary>The features as one vector column, <see cref="FeaturesColumn"/>, in the order of <see cref="FeatureNames"/>.</summary>
+    public ColumnConcatenatingEstimator FeatureVector(MLContext ml) =>
+        ml.Transforms.Concatenate(FeaturesColumn, Columns.Select(column => column.Name).ToArray());
+
+    private static string Names(string[] header, int[] columns) =>
+        (columns.Length == 1 ? "column " : "columns ") + string.Join(", ", columns.Select(c => header[c].Length > 0 ? $"'{header[c]}'" : $"{c + 1} (no name)"));
+
+    // On the error stream, so that the last line of the output stays the JSON of the figures.
+    private static void Note(string path, string text) => Console.Error.WriteLine($"note: {path}: {text}");
 
     /// <summary>
     /// The cells of every row, header first, as TextLoader splits and unquotes them: slices of the text it read, so

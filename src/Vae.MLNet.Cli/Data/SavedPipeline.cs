@@ -6,20 +6,29 @@ using Microsoft.ML.Transforms;
 namespace Vae.MLNet.Cli;
 
 /// <summary>
-/// A pipeline zip written by <c>mlContext.Model.Save</c> (e.g. by <c>vae-mlnet demo</c>), loaded with the batched VAE
-/// transformers, with what the CLI needs from it: the VAE, the normalizer in front of it, and the feature names.
+/// A pipeline zip written by <c>mlContext.Model.Save</c> (e.g. by <c>vae-mlnet evaluate --save-model</c>), loaded with
+/// the batched VAE transformers, with what the CLI needs from it: the columns it reads, the VAE, the normalizers in
+/// front of it, and the names of the VAE's input slots.
 /// </summary>
 internal sealed class SavedPipeline
 {
-    private SavedPipeline(ITransformer[] steps, DataViewSchema inputSchema, int vaeIndex)
+    private readonly string path;
+    private readonly ITransformer model;
+
+    private SavedPipeline(string path, ITransformer model, DataViewSchema inputSchema)
     {
-        Steps = steps;
+        this.path = path;
+        this.model = model;
         InputSchema = inputSchema;
-        VaeIndex = vaeIndex;
+        Steps = model is IEnumerable<ITransformer> chain ? chain.ToArray() : [model];
+        VaeIndex = Array.FindIndex(Steps, step => step is VaeTransformerBase);
+        if (VaeIndex < 0)
+            throw new CliException($"{path}: the pipeline holds no VAE featurizer or detector.");
     }
 
     public ITransformer[] Steps { get; }
 
+    /// <summary>The input schema saved with the pipeline: the columns of the data it was trained on.</summary>
     public DataViewSchema InputSchema { get; }
 
     /// <summary>Where the (first) VAE transformer stands in <see cref="Steps"/>.</summary>
@@ -31,48 +40,94 @@ internal sealed class SavedPipeline
     {
         if (!File.Exists(path))
             throw new CliException($"{path}: file not found.");
-        ITransformer model;
-        DataViewSchema schema;
         try
         {
-            model = ml.Model.LoadWithBatchedScoring(path, out schema);
+            var model = ml.Model.LoadWithBatchedScoring(path, out var schema);
+            return new SavedPipeline(path, model, schema);
         }
         catch (Exception error) when (error is InvalidDataException or IOException)
         {
             throw new CliException($"{path}: not a readable model zip ({error.Message}).");
         }
-        var steps = model is IEnumerable<ITransformer> chain ? chain.ToArray() : [model];
-        int index = Array.FindIndex(steps, step => step is VaeTransformerBase);
-        if (index < 0)
-            throw new CliException($"{path}: the pipeline holds no VAE featurizer or detector.");
-        return new SavedPipeline(steps, schema, index);
-    }
-
-    /// <summary>The names of the VAE's input slots: the slot names the loader recorded, else f0, f1, ….</summary>
-    public string[] FeatureNames() =>
-        RecordedFeatureNames() ?? Enumerable.Range(0, Vae.Model.InputDimension).Select(j => $"f{j}").ToArray();
-
-    /// <summary>The slot names the loader recorded for the VAE's input, or null if it recorded none.</summary>
-    public string[]? RecordedFeatureNames()
-    {
-        var column = InputSchema.GetColumnOrNull(Vae.FeatureColumnName);
-        if (column is not { } c || !c.HasSlotNames())
-            return null;
-        var names = default(VBuffer<ReadOnlyMemory<char>>);
-        c.GetSlotNames(ref names);
-        return names.DenseValues().Select(n => n.ToString()).ToArray();
     }
 
     /// <summary>
-    /// Rows in the VAE's units mapped back to the data's units through the affine normalizer just before the VAE,
-    /// when there is one: x = x' / scale + offset.
+    /// The columns of the saved input schema that the pipeline reads (those without which it cannot run), each with
+    /// the CSV columns it is made of: a Single column by its own name, a vector by its slot names.
+    /// </summary>
+    public InputColumn[] InputColumns() => InputSchema.Where(column => !column.IsHidden && IsRead(column)).Select(column => column.Type switch
+    {
+        NumberDataViewType when column.Type == NumberDataViewType.Single => InputColumn.Scalar(column.Name),
+        VectorDataViewType { ItemType: var item, Size: > 0 } vector when item == NumberDataViewType.Single =>
+            new InputColumn(column.Name, SlotNames(column, vector.Size) ?? new string[vector.Size].Select(_ => "").ToArray(), IsVector: true),
+        _ => throw new CliException($"{path}: the pipeline reads the column '{column.Name}' of type {column.Type}; the CLI reads Single numbers and known-size vectors of them."),
+    }).ToArray();
+
+    /// <summary>The names of the VAE's input slots, as the steps before it name them; else f0, f1, ….</summary>
+    public string[] FeatureNames() =>
+        SlotNames(SchemaBeforeVae()[Vae.FeatureColumnName], Vae.Model.InputDimension)
+        ?? Enumerable.Range(0, Vae.Model.InputDimension).Select(j => $"f{j}").ToArray();
+
+    /// <summary>
+    /// Rows in the VAE's units mapped back to the data's units through the affine normalizers before the VAE: those
+    /// of its feature vector, or of the columns it was concatenated from (matched by slot name). x = x' / scale + offset.
     /// </summary>
     public float[][] ToDataUnits(float[][] rows)
     {
-        if (VaeIndex == 0 || Steps[VaeIndex - 1] is not NormalizingTransformer normalizer
-            || normalizer.GetNormalizerModelParameters(0) is not NormalizingTransformer.AffineNormalizerModelParameters<ImmutableArray<float>> affine)
-            return rows;
-        return rows.Select(row => row.Select((value, j) =>
-            (affine.Scale[j] == 0 ? 0 : value / affine.Scale[j]) + (affine.Offset.IsDefaultOrEmpty ? 0 : affine.Offset[j])).ToArray()).ToArray();
+        var names = FeatureNames();
+        var scale = Enumerable.Repeat(1f, names.Length).ToArray();
+        var offset = new float[names.Length];
+        var schema = InputSchema;
+        foreach (var step in Steps.Take(VaeIndex))
+        {
+            var output = step.GetOutputSchema(schema);
+            // The columns a normalizer adds (or replaces: the old one stays, hidden), in schema order, which is the
+            // order of its parameters when its columns follow the order of its input, as the CLI's do.
+            if (step is NormalizingTransformer normalizer)
+                foreach (var (column, index) in output.Where(column => !column.IsHidden && output.Count(c => c.Name == column.Name) > schema.Count(c => c.Name == column.Name))
+                    .Select((column, index) => (column, index)))
+                    switch (normalizer.GetNormalizerModelParameters(index))
+                    {
+                        case NormalizingTransformer.AffineNormalizerModelParameters<float> one when Array.IndexOf(names, column.Name) is int j and >= 0:
+                            (scale[j], offset[j]) = (one.Scale, one.Offset);
+                            break;
+                        case NormalizingTransformer.AffineNormalizerModelParameters<ImmutableArray<float>> many when column.Name == Vae.FeatureColumnName:
+                            scale = many.Scale.ToArray();
+                            offset = many.Offset.IsDefaultOrEmpty ? new float[names.Length] : many.Offset.ToArray();
+                            break;
+                    }
+            schema = output;
+        }
+        return rows.Select(row => row.Select((value, j) => (scale[j] == 0 ? 0 : value / scale[j]) + offset[j]).ToArray()).ToArray();
+    }
+
+    private DataViewSchema SchemaBeforeVae() =>
+        Steps.Take(VaeIndex).Aggregate(InputSchema, (schema, step) => step.GetOutputSchema(schema));
+
+    /// <summary>Whether the pipeline needs <paramref name="column"/>: it cannot compute its outputs without it.</summary>
+    private bool IsRead(DataViewSchema.Column column)
+    {
+        var others = new DataViewSchema.Builder();
+        foreach (var other in InputSchema.Where(other => other.Index != column.Index))
+            others.AddColumn(other.Name, other.Type, other.Annotations);
+        try
+        {
+            model.GetOutputSchema(others.ToSchema());
+            return false;
+        }
+        catch (Exception error) when (error is ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            return true;
+        }
+    }
+
+    private static string[]? SlotNames(DataViewSchema.Column column, int size)
+    {
+        if (column.Type is not VectorDataViewType || !column.HasSlotNames())
+            return null;
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        column.GetSlotNames(ref names);
+        var dense = names.DenseValues().Select(n => n.ToString()).ToArray();
+        return dense.Length == size && dense.All(name => name.Length > 0) ? dense : null;
     }
 }

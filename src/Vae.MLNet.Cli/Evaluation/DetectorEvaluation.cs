@@ -21,18 +21,20 @@ internal sealed record EvaluationResult(
 internal sealed record TestScores(float[] Scores, bool[] Flags, bool[] Anomalies);
 
 /// <summary>
-/// Trains a detector pipeline — features z-scored with the training rows' statistics, then the detector — on the
-/// training file, scores the test file and evaluates it with ML.NET's anomaly-detection evaluator.
+/// Trains a detector pipeline — features z-scored with the training rows' statistics
+/// (<see cref="FeatureStandardization"/>), then the detector — on the training file, scores the test file and
+/// evaluates it with ML.NET's anomaly-detection evaluator.
 /// </summary>
 internal static class DetectorEvaluation
 {
     public static EvaluationResult Run(MLContext ml, string name, CsvDataset train, CsvDataset test, IEstimator<ITransformer> detector)
     {
-        // fixZero: false centres the features, as a z-score does; ML.NET's default only scales them.
-        var pipeline = ml.Transforms.NormalizeMeanVariance(CsvDataset.FeaturesColumn, fixZero: false).Append(detector);
-
         var clock = Stopwatch.StartNew();
-        var model = Guard(train, () => pipeline.Fit(train.Data));
+        var model = Guard(train, () =>
+        {
+            var standardize = FeatureStandardization.Fit(ml, train);
+            return standardize.Append(detector.Fit(standardize.Transform(train.Data)));
+        });
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         // Cached as the timed pass reads it, so that the evaluator and the caller's score file read the scores
@@ -42,27 +44,18 @@ internal static class DetectorEvaluation
         int rows = Guard(test, () => CountScoredRows(scored));
         double scoreSeconds = clock.Elapsed.TotalSeconds;
 
-        var metrics = Guard(test, () => ml.AnomalyDetection.Evaluate(scored, CsvDataset.LabelColumn, falsePositiveCount: 10));
-        var testScores = ReadTestScores(ml, scored);
+        var metrics = Guard(test, () => ml.AnomalyDetection.Evaluate(scored, test.LabelName!, falsePositiveCount: 10));
+        var testScores = ReadTestScores(scored, test.LabelName!);
         float? threshold = (model as TransformerChain<ITransformer>)?.LastTransformer is VaeAnomalyDetectionTransformer vae ? vae.Threshold : null;
         return new EvaluationResult(name, metrics.AreaUnderRocCurve, metrics.DetectionRateAtFalsePositiveCount,
             trainSeconds, rows / Math.Max(scoreSeconds, 1e-9), rows, model, scored, testScores,
             ThresholdFigures.Of(threshold, testScores.Flags, testScores.Anomalies));
     }
 
-    private static TestScores ReadTestScores(MLContext ml, IDataView scored)
-    {
-        var rows = ml.Data.CreateEnumerable<ScoredTestRow>(scored, reuseRowObject: true)
-            .Select(row => (row.Score, row.PredictedLabel, Anomaly: row.Label > 0)).ToArray();
-        return new TestScores(rows.Select(r => r.Score).ToArray(), rows.Select(r => r.PredictedLabel).ToArray(), rows.Select(r => r.Anomaly).ToArray());
-    }
-
-    private sealed class ScoredTestRow
-    {
-        public float Label { get; set; }
-        public float Score { get; set; }
-        public bool PredictedLabel { get; set; }
-    }
+    private static TestScores ReadTestScores(IDataView scored, string labelName) => new(
+        scored.GetColumn<float>("Score").ToArray(),
+        scored.GetColumn<bool>("PredictedLabel").ToArray(),
+        scored.GetColumn<float>(labelName).Select(label => label > 0).ToArray());
 
     /// <summary>Reads every score, which makes the scorer run on every row.</summary>
     private static int CountScoredRows(IDataView scored)
