@@ -42,8 +42,8 @@ Console.WriteLine($"{train.GetColumn<float>("Label").Count()} training exams, {t
 //
 // Standardize the features with the training rows' statistics (`fixZero: false` centres them), then the VAE
 // detector. Its `Score` is how badly the model reconstructs the exam plus twice how rare its latent code is among the
-// training exams' codes (the aggregate posterior). `Contamination = 0.05` puts the threshold at the training scores'
-// 95th percentile.
+// training exams' codes (the aggregate posterior). `Contamination = 0.05` calibrates the threshold on scores of rows
+// the model did not learn from, so that at most 5% of new normal exams are flagged.
 // %%
 var epochs = new List<VaeEpochReport>();
 var vae = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false)
