@@ -100,7 +100,8 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     public void ExportOnnx(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, VaeOnnxGraph.Build(Model, new VaeGraphOptions { Label = (VaeOnnxGraph.PredictedLabel, Threshold), Scoring = ScoringChoice }));
+        var bytes = VaeOnnxGraph.Build(Model, new VaeGraphOptions { Label = (VaeOnnxGraph.PredictedLabel, Threshold), Scoring = ScoringChoice });
+        AtomicFile.Write(path, file => file.Write(bytes));
     }
 
     /// <summary>The same model with another threshold; no retraining.</summary>
