@@ -32,16 +32,22 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.SaveModel != null)
+            OutputLocation.CheckFile(settings.SaveModel, "--save-model");
         var ml = new MLContext(seed: settings.Seed);
-        var train = CsvDataset.Load(ml, settings.Train, settings.Label, requireLabel: false);
-        var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.FeatureNames);
         // The epochs this process trained: a resumed run starts after its checkpoint's epoch.
         (int First, int Last)? epochs = null;
-        var options = settings.ToOptions(cancellationToken, report => epochs = (epochs?.First ?? report.Epoch, report.Epoch));
-        var result = DetectorEvaluation.Run(ml, "VAE", train, test, ml.AnomalyDetection.Trainers.Vae(options));
+        var (train, result) = CliProgress.Run(progress =>
+        {
+            var train = CsvDataset.Load(ml, settings.Train, settings.Label, requireLabel: false, progress: progress);
+            var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.FeatureNames, progress);
+            return (train, DetectorEvaluation.Run(ml, "VAE", train, test, onEpoch => ml.AnomalyDetection.Trainers.Vae(settings.ToOptions(cancellationToken, report =>
+            {
+                epochs = (epochs?.First ?? report.Epoch, report.Epoch);
+                onEpoch(report);
+            })), progress));
+        });
 
-        if (settings.SaveModel != null)
-            ml.Model.Save(result.Model, train.Data.Schema, settings.SaveModel);
         AnsiConsole.MarkupLine($"[bold]VAE[/] on {Markup.Escape(settings.Test)}: AUROC {result.Auc:F4}, detection rate at 10 FP {result.DetectionRateAt10FalsePositives:F4}");
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -55,6 +61,12 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             ["features"] = train.FeatureNames.Length,
             ["seed"] = settings.Seed,
         }));
+        // After the results are out: a failed save loses neither them nor the file already there.
+        if (settings.SaveModel != null)
+        {
+            OutputLocation.Write(settings.SaveModel, file => ml.Model.Save(result.Model, train.Data.Schema, file));
+            Console.Error.WriteLine($"Saved the pipeline to {settings.SaveModel}.");
+        }
         return 0;
     }
 }

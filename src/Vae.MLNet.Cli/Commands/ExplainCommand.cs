@@ -41,6 +41,9 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
             throw new CliException($"{settings.Model}: the pipeline's VAE is a featurizer, not an anomaly detector.");
         var names = pipeline.FeatureNames();
         var data = CsvDataset.Load(ml, settings.Data, settings.Label, requireLabel: false, pipeline.RecordedFeatureNames());
+        // Checked here: a vector of the wrong size fails only inside ML.NET's cursor workers, with their message.
+        if (data.FeatureNames.Length != detector.Model.InputDimension)
+            throw new CliException($"{settings.Data}: {data.FeatureNames.Length} feature columns, but the model {settings.Model} takes {detector.Model.InputDimension} features.");
 
         // The same detector, asked for its per-feature errors as well.
         var steps = (ITransformer[])pipeline.Steps.Clone();

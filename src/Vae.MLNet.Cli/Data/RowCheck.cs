@@ -12,6 +12,9 @@ namespace Vae.MLNet.Cli;
 /// <param name="labelIndex">The column that must hold 0 or 1; -1 for none.</param>
 internal sealed class RowCheck(string path, string[] header, int[] numeric, int labelIndex)
 {
+    /// <summary>The rows checked so far whose label is 1.</summary>
+    public long Anomalies { get; private set; }
+
     /// <param name="row">The data row, counted from 1 after the header.</param>
     /// <param name="cells">Its cells.</param>
     public void Check(long row, ReadOnlyMemory<char>[] cells)
@@ -30,6 +33,8 @@ internal sealed class RowCheck(string path, string[] header, int[] numeric, int 
                 throw Bad(row, c, $"'{cell}' is beyond the range of a 32-bit float (±3.4e38)");
             if (c == labelIndex && value is not (0 or 1))
                 throw Bad(row, c, $"'{cell}' is not 0 or 1 (1 = anomaly, 0 = normal)");
+            if (c == labelIndex && value == 1)
+                Anomalies++;
         }
     }
 

@@ -29,8 +29,7 @@ internal sealed class SavedPipeline
 
     public static SavedPipeline Load(MLContext ml, string path)
     {
-        if (!File.Exists(path))
-            throw new CliException($"{path}: file not found.");
+        InputFile.CheckReadable(path);
         ITransformer model;
         DataViewSchema schema;
         try
