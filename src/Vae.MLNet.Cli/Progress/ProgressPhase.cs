@@ -25,7 +25,7 @@ internal abstract class ProgressPhase(string name, string unit, long? total, Tim
 
     protected TimeSpan Elapsed => _clock.Elapsed;
 
-    /// <summary>The phase's state in words: the detail last reported, else the count.</summary>
+    /// <summary>The phase's state in words: "under way" before the first report, then the detail last reported, else the count.</summary>
     protected string State =>
         !_reported ? "under way"
         : _detail ?? (Total is long all ? $"{_done:N0} of {all:N0} {unit}" : $"{_done:N0} {unit}");
@@ -49,7 +49,7 @@ internal abstract class ProgressPhase(string name, string unit, long? total, Tim
     {
         lock (_gate)
         {
-            if (_clock.Elapsed - (_shown ?? TimeSpan.Zero) < interval)
+            if (_finished || _clock.Elapsed - (_shown ?? TimeSpan.Zero) < interval)
                 return;
             _shown = _clock.Elapsed;
             Show();
