@@ -3,14 +3,20 @@ using System.Text.Json;
 
 namespace Vae.MLNet.Tests;
 
-/// <summary>vae-mlnet in a child process: for what needs a process of its own (killing it, measuring its memory).</summary>
+/// <summary>vae-mlnet in a child process: for what needs a process of its own (killing it, measuring its memory, limiting it).</summary>
 internal static class CliProcess
 {
     private static readonly string Cli = typeof(Vae.MLNet.Cli.CliException).Assembly.Location;
 
-    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="limits">Shell commands run before the CLI replaces the shell, e.g. <c>ulimit -f 16</c>; null for none.</param>
+    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? limits = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = limits is null ? new ProcessStartInfo("dotnet") : new ProcessStartInfo("bash");
+        if (limits is not null)
+            // bash -c SCRIPT dotnet ARGS…: the script sets the limits and execs "$0" "$@", the CLI with its arguments.
+            foreach (var arg in new[] { "-c", $"{limits}; exec \"$0\" \"$@\"", "dotnet" })
+                start.ArgumentList.Add(arg);
+        start.RedirectStandardOutput = start.RedirectStandardError = true;
         foreach (var arg in new[] { "exec", Cli }.Concat(args))
             start.ArgumentList.Add(arg);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -18,14 +24,27 @@ internal static class CliProcess
         return Process.Start(start)!;
     }
 
-    /// <summary>Runs to the end, asserts success, and parses the JSON object on the last output line.</summary>
-    public static JsonElement RunForJson(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Runs to the end; the exit code, standard output and standard error.</summary>
+    public static (int ExitCode, string Output, string Error) Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? limits = null)
     {
-        using var process = Start(args, environment);
+        using var process = Start(args, environment, limits);
         var error = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error.Result);
+        return (process.ExitCode, output, error.Result);
+    }
+
+    /// <summary>Runs to the end, asserts success, and parses the JSON object on the last output line.</summary>
+    public static JsonElement RunForJson(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var (exitCode, output, error) = Run(args, environment);
+        Assert.True(exitCode == 0, error);
+        return LastJsonLine(output);
+    }
+
+    /// <summary>The JSON object on the last line of <paramref name="output"/>.</summary>
+    public static JsonElement LastJsonLine(string output)
+    {
         using var json = JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]);
         return json.RootElement.Clone();
     }

@@ -158,7 +158,10 @@ public class CliTests
             var (code, _, error) = Run("evaluate", "--train", trainPath, "--test", testPath, "--epochs", "2");
 
             Assert.NotEqual(0, code);
-            var line = Assert.Single(error.Trim().Split('\n'));
+            // Standard error is also the progress log: the error is its one line that starts with "error:", and its last.
+            var lines = error.Trim().Split('\n');
+            var line = Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal));
+            Assert.Equal(lines[^1], line);
             Assert.StartsWith($"error: {(testIsBad ? testPath : trainPath)}: ", line);
             Assert.Contains(expected, line);
         }

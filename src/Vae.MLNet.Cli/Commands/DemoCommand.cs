@@ -23,29 +23,19 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(settings.Output);
+        OutputLocation.PrepareFolder(settings.Output, "--output");
         var ml = new MLContext(seed: settings.Seed);
-        var train = CsvDataset.Load(ml, EmbeddedData.Extract("cardio-train.csv", settings.Output), CsvDataset.LabelColumn, requireLabel: false);
-        var test = CsvDataset.Load(ml, EmbeddedData.Extract("cardio-test.csv", settings.Output), CsvDataset.LabelColumn, requireLabel: true, train.Columns);
+        var (train, vae, pca) = CliProgress.Run(progress =>
+        {
+            var train = CsvDataset.Load(ml, EmbeddedData.Extract("cardio-train.csv", settings.Output), CsvDataset.LabelColumn, requireLabel: false, progress: progress);
+            var test = CsvDataset.Load(ml, EmbeddedData.Extract("cardio-test.csv", settings.Output), CsvDataset.LabelColumn, requireLabel: true, train.Columns, progress);
+            var vae = DetectorEvaluation.Run(ml, "VAE (Vae.MLNet)", train, test, onEpoch => ml.AnomalyDetection.Trainers.Vae(settings.ToOptions(cancellationToken, onEpoch)), progress);
+            // RandomizedPca at rank 1 on z-scored features: its best setting on these datasets. Seeded like the VAE, so
+            // that its figure does not depend on what drew from the MLContext's generator before it.
+            var pca = DetectorEvaluation.Run(ml, "RandomizedPca (ML.NET)", train, test, _ => ml.AnomalyDetection.Trainers.RandomizedPca(rank: 1, seed: settings.Seed), progress);
+            return (train, vae, pca);
+        });
         AnsiConsole.MarkupLine($"[bold]Cardiotocography[/] (UCI, ADBench): {train.FeatureNames.Length} features; training on normal rows only, testing on a labelled half.");
-
-        EvaluationResult vae = null!;
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(progress =>
-            {
-                var task = progress.AddTask("Training the VAE");
-                var options = settings.ToOptions(cancellationToken, report =>
-                {
-                    task.MaxValue = report.Epochs;
-                    task.Value = report.Epoch;
-                    task.Description = $"Epoch {report.Epoch}: loss {report.TrainLoss:F3}";
-                });
-                vae = DetectorEvaluation.Run(ml, "VAE (Vae.MLNet)", train, test, ml.AnomalyDetection.Trainers.Vae(options));
-                task.Value = task.MaxValue;
-            });
-        // RandomizedPca at rank 1 on z-scored features: its best setting on these datasets. Seeded like the VAE, so that
-        // its figure does not depend on what drew from the MLContext's generator before it.
-        var pca = DetectorEvaluation.Run(ml, "RandomizedPca (ML.NET)", train, test, ml.AnomalyDetection.Trainers.RandomizedPca(rank: 1, seed: settings.Seed));
 
         // What a user acts on beside the ranking: the share of normal test rows each detector's own label flags.
         var table = new Table().AddColumns("detector", "AUROC", "detection rate at 10 FP", "normal rows flagged", "anomalies flagged", "train s", "score rows/s");
@@ -55,9 +45,9 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
         AnsiConsole.Write(table);
 
         AnsiConsole.MarkupLine($"The VAE's threshold promises at most {settings.ToOptions(cancellationToken).Contamination:P0} of new normal rows flagged.");
-        WriteScores(vae.Test, Path.Combine(settings.Output, "vae-scores.csv"));
+        OutputLocation.Write(Path.Combine(settings.Output, "vae-scores.csv"), file => WriteScores(vae.Test, file));
         // The whole pipeline (z-scoring and detector): mlContext.Model.Load or LoadWithBatchedScoring reads it back.
-        ml.Model.Save(vae.Model, train.Data.Schema, Path.Combine(settings.Output, "model.zip"));
+        OutputLocation.Write(Path.Combine(settings.Output, "model.zip"), file => ml.Model.Save(vae.Model, train.Data.Schema, file));
         var metrics = new[] { vae, pca }.Select(r => new
         {
             detector = r.Detector,
@@ -69,15 +59,15 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
             train_seconds = r.TrainSeconds,
             score_rows_per_second = r.ScoreRowsPerSecond,
         });
-        File.WriteAllText(Path.Combine(settings.Output, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
+        OutputLocation.Write(Path.Combine(settings.Output, "metrics.json"), file => JsonSerializer.Serialize(file, metrics, new JsonSerializerOptions { WriteIndented = true }));
         AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(settings.Output)}/[/]: vae-scores.csv, metrics.json, model.zip.");
         Console.WriteLine(JsonSerializer.Serialize(new { auc = vae.Auc, pca_auc = pca.Auc, detection_rate_at_10fp = vae.DetectionRateAt10FalsePositives }));
         return 0;
     }
 
-    private static void WriteScores(TestScores scores, string path)
+    private static void WriteScores(TestScores scores, Stream file)
     {
-        using var writer = new StreamWriter(path);
+        using var writer = new StreamWriter(file, leaveOpen: true);
         writer.WriteLine("row,label,score,predicted_anomaly");
         for (int i = 0; i < scores.Scores.Length; i++)
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i},{(scores.Anomalies[i] ? 1 : 0)},{scores.Scores[i]},{scores.Flags[i]}"));

@@ -35,7 +35,7 @@ internal sealed class DigitsCommand : Command<DigitsCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(settings.Output);
+        OutputLocation.PrepareFolder(settings.Output, "--output");
         var ml = new MLContext(seed: settings.Seed);
         var images = ReadDigits(ml, EmbeddedData.Extract("digits8x8.csv", settings.Output));
         new Random(settings.Seed).Shuffle(images);

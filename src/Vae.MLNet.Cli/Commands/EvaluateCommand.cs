@@ -37,19 +37,26 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.SaveModel != null)
+            OutputLocation.CheckFile(settings.SaveModel, "--save-model");
         var ml = new MLContext(seed: settings.Seed);
-        var train = CsvDataset.Load(ml, settings.Train, settings.Label, requireLabel: false);
-        var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.Columns);
         // The epochs this process trained: a resumed run starts after its checkpoint's epoch.
         (int First, int Last)? epochs = null;
-        var options = settings.ToOptions(cancellationToken, report => epochs = (epochs?.First ?? report.Epoch, report.Epoch));
-        var result = DetectorEvaluation.Run(ml, "VAE", train, test, ml.AnomalyDetection.Trainers.Vae(options));
+        var (train, result) = CliProgress.Run(progress =>
+        {
+            var train = CsvDataset.Load(ml, settings.Train, settings.Label, requireLabel: false, progress: progress);
+            var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.Columns, progress);
+            return (train, DetectorEvaluation.Run(ml, "VAE", train, test, onEpoch => ml.AnomalyDetection.Trainers.Vae(settings.ToOptions(cancellationToken, report =>
+            {
+                epochs = (epochs?.First ?? report.Epoch, report.Epoch);
+                onEpoch(report);
+            })), progress));
+        });
 
-        if (settings.SaveModel != null)
-            ml.Model.Save(result.Model, train.Data.Schema, settings.SaveModel);
         AnsiConsole.MarkupLine($"[bold]VAE[/] on {Markup.Escape(settings.Test)}: AUROC {result.Auc:F4}, detection rate at 10 FP {result.DetectionRateAt10FalsePositives:F4}");
         var detector = (VaeAnomalyDetectionTransformer)((TransformerChain<ITransformer>)result.Model).LastTransformer;
-        AnsiConsole.MarkupLine($"At the threshold ({options.Contamination:P1} promised false alarms): {result.AtThreshold.FalsePositiveRate:P1} of the normal test rows flagged, " +
+        double contamination = settings.ToOptions(cancellationToken).Contamination;
+        AnsiConsole.MarkupLine($"At the threshold ({contamination:P1} promised false alarms): {result.AtThreshold.FalsePositiveRate:P1} of the normal test rows flagged, " +
             $"{result.AtThreshold.Recall:P1} of the anomalies");
         var figures = new Dictionary<string, object?>
         {
@@ -62,7 +69,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             ["test_rows"] = result.TestRows,
             ["features"] = train.FeatureNames.Length,
             ["seed"] = settings.Seed,
-            ["contamination"] = options.Contamination,
+            ["contamination"] = contamination,
         };
         foreach (var (key, value) in result.AtThreshold.ToJson())
             figures[key] = value;
@@ -71,6 +78,12 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             foreach (var (key, value) in ThresholdFigures.At(detector.WithContamination(level).Threshold, result.Test.Scores, result.Test.Anomalies).ToJson("c" + level.ToString("0.##", CultureInfo.InvariantCulture) + "_"))
                 figures[key] = value;
         Console.WriteLine(JsonSerializer.Serialize(figures));
+        // After the results are out: a failed save loses neither them nor the file already there.
+        if (settings.SaveModel != null)
+        {
+            OutputLocation.Write(settings.SaveModel, file => ml.Model.Save(result.Model, train.Data.Schema, file));
+            Console.Error.WriteLine($"Saved the pipeline to {settings.SaveModel}.");
+        }
         return 0;
     }
 }

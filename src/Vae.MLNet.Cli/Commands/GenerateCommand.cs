@@ -8,10 +8,14 @@ namespace Vae.MLNet.Cli;
 
 /// <summary>
 /// <c>vae-mlnet generate</c>: draws new rows from the VAE of a saved pipeline (z ~ N(0, I), decoded) and writes them
-/// to CSV in the data's units (through the pipeline's normalizer, when it has one).
+/// to CSV in the data's units (through the pipeline's normalizer, when it has one), batch by batch: memory stays the
+/// same whatever the count.
 /// </summary>
 internal sealed class GenerateCommand : Command<GenerateCommand.Settings>
 {
+    // Rows drawn, decoded and written at a time: a few megabytes however many are asked for.
+    private const int BatchRows = 16_384;
+
     internal sealed class Settings : CommandSettings
     {
         [CommandOption("--model <ZIP>"), Description("A pipeline saved by mlContext.Model.Save, e.g. vae-demo-output/model.zip.")]
@@ -37,14 +41,28 @@ internal sealed class GenerateCommand : Command<GenerateCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        OutputLocation.CheckFile(settings.Output, "--output");
         var pipeline = SavedPipeline.Load(new MLContext(seed: settings.Seed), settings.Model);
-        var rows = pipeline.ToDataUnits(pipeline.Vae.Model.Sample(settings.Count, settings.Seed, settings.Draw));
-        using (var writer = new StreamWriter(settings.Output))
+        CliProgress.Run(progress =>
         {
-            writer.WriteLine(string.Join(",", pipeline.FeatureNames().Select(Quoted)));
-            foreach (var row in rows)
-                writer.WriteLine(string.Join(",", row.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
-        }
+            using var generating = progress.Begin($"generating {Path.GetFileName(settings.Output)}", "rows", settings.Count);
+            OutputLocation.Write(settings.Output, file =>
+            {
+                using var writer = new StreamWriter(file, leaveOpen: true);
+                writer.WriteLine(string.Join(",", pipeline.FeatureNames().Select(Quoted)));
+                // long: the last batch may end past int.MaxValue.
+                for (long first = 0; first < settings.Count; first += BatchRows)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int count = (int)Math.Min(BatchRows, settings.Count - first);
+                    foreach (var row in pipeline.ToDataUnits(VaeGeneration.SampleRange(pipeline.Vae.Model, first, count, settings.Seed, settings.Draw)))
+                        writer.WriteLine(string.Join(",", row.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+                    generating.Report(first + count);
+                }
+            });
+            generating.Complete();
+            return 0;
+        });
         AnsiConsole.MarkupLine($"Wrote {settings.Count} generated rows to [bold]{Markup.Escape(settings.Output)}[/].");
         return 0;
     }

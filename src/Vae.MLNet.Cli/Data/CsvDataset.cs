@@ -29,15 +29,16 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
 
     /// <summary>Loads <paramref name="path"/>; fails with one clear message on a file that cannot be used.</summary>
     /// <param name="labelName">The label column: never a feature.</param>
-    /// <param name="requireLabel">The file must have the label column, holding 0 (normal) or 1 (anomaly) in every row.</param>
+    /// <param name="requireLabel">The file must have the label column, holding 0 (normal) or 1 (anomaly) in every row, and both values.</param>
     /// <param name="columns">
     /// The columns to read, found by name (a training file's features, or a saved pipeline's input); the file's other
     /// columns are not read. Null: every column but the label that holds numbers is a feature.
     /// </param>
-    public static CsvDataset Load(MLContext ml, string path, string labelName, bool requireLabel, IReadOnlyList<InputColumn>? columns = null)
+    /// <param name="progress">Where to show the rows read, if anywhere.</param>
+    public static CsvDataset Load(MLContext ml, string path, string labelName, bool requireLabel, IReadOnlyList<InputColumn>? columns = null, CliProgress? progress = null)
     {
-        if (!File.Exists(path))
-            throw new CliException($"{path}: file not found.");
+        InputFile.CheckReadable(path);
+        using var reading = progress?.Begin($"reading {System.IO.Path.GetFileName(path)}", "rows");
         using var rows = Rows(ml, path).GetEnumerator();
         var header = (rows.MoveNext() ? rows.Current : throw new CliException($"{path}: the file is empty.")).Select(h => h.ToString().Trim()).ToArray();
         if (header is [var only] && only.IndexOfAny([';', '\t', '|']) is int at and >= 0)
@@ -71,9 +72,18 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
         var check = new RowCheck(path, header, roles);
         long row = 0;
         while (rows.MoveNext())
+        {
             check.Check(++row, rows.Current);
+            reading?.Report(row);
+        }
         if (row == 0)
             throw new CliException($"{path}: no data rows after the header.");
+        // Found now rather than by the evaluator, after training.
+        if (requireLabel && (check.Anomalies == 0 || check.Anomalies == row))
+            throw new CliException($"{path}: label column '{labelName}' is {(check.Anomalies == 0 ? "0 (normal)" : "1 (anomaly)")} in all {row:N0} rows; " +
+                "the AUROC needs both normal (0) and anomalous (1) rows.");
+        reading?.Report(row);
+        reading?.Complete();
 
         if (columns == null)
         {

@@ -39,6 +39,9 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
     private readonly float[] smallest = Enumerable.Repeat(float.PositiveInfinity, header.Length).ToArray();
     private readonly float[] largest = Enumerable.Repeat(float.NegativeInfinity, header.Length).ToArray();
 
+    /// <summary>The rows checked so far whose label is 1.</summary>
+    public long Anomalies { get; private set; }
+
     /// <param name="row">The data row, counted from 1 after the header.</param>
     /// <param name="cells">Its cells.</param>
     public void Check(long row, ReadOnlyMemory<char>[] cells)
@@ -73,6 +76,8 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
                 throw Bad(row, c, $"'{cell}' is not 0 or 1 (1 = anomaly, 0 = normal)");
             smallest[c] = Math.Min(smallest[c], (float)value);
             largest[c] = Math.Max(largest[c], (float)value);
+            if (roles[c] == Role.Label && value == 1)
+                Anomalies++;
         }
     }
 

@@ -38,8 +38,7 @@ internal sealed class SavedPipeline
 
     public static SavedPipeline Load(MLContext ml, string path)
     {
-        if (!File.Exists(path))
-            throw new CliException($"{path}: file not found.");
+        InputFile.CheckReadable(path);
         try
         {
             var model = ml.Model.LoadWithBatchedScoring(path, out var schema);

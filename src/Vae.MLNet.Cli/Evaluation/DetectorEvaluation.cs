@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Vae.MLNet.Training;
 
 namespace Vae.MLNet.Cli;
 
@@ -27,22 +28,32 @@ internal sealed record TestScores(float[] Scores, bool[] Flags, bool[] Anomalies
 /// </summary>
 internal static class DetectorEvaluation
 {
-    public static EvaluationResult Run(MLContext ml, string name, CsvDataset train, CsvDataset test, IEstimator<ITransformer> detector)
+    /// <param name="detector">The detector, given a callback for its epoch reports (a detector without epochs ignores it).</param>
+    public static EvaluationResult Run(MLContext ml, string name, CsvDataset train, CsvDataset test,
+        Func<Action<VaeEpochReport>, IEstimator<ITransformer>> detector, CliProgress progress)
     {
+        using var training = progress.Begin($"training {name}", "epochs");
+        // A detector that calibrates by cross-fitting trains more models after its own: their epochs count from 1 again.
+        void OnEpoch(VaeEpochReport report) => training.Report(report.Epoch, report.Epochs,
+            (report.CalibrationFold > 0 ? $"calibration model {report.CalibrationFold}, " : "") + $"epoch {report.Epoch} of {report.Epochs}, loss {report.TrainLoss:F3}");
+
         var clock = Stopwatch.StartNew();
         var model = Guard(train, () =>
         {
             var standardize = FeatureStandardization.Fit(ml, train);
-            return standardize.Append(detector.Fit(standardize.Transform(train.Data)));
+            return standardize.Append(detector(OnEpoch).Fit(standardize.Transform(train.Data)));
         });
         double trainSeconds = clock.Elapsed.TotalSeconds;
+        training.Complete();
 
         // Cached as the timed pass reads it, so that the evaluator and the caller's score file read the scores
         // instead of scoring every row again.
         var scored = ml.Data.Cache(model.Transform(test.Data));
+        using var scoring = progress.Begin($"scoring {Path.GetFileName(test.Path)}", "rows");
         clock.Restart();
-        int rows = Guard(test, () => CountScoredRows(scored));
+        int rows = Guard(test, () => CountScoredRows(scored, scoring));
         double scoreSeconds = clock.Elapsed.TotalSeconds;
+        scoring.Complete();
 
         var metrics = Guard(test, () => ml.AnomalyDetection.Evaluate(scored, test.LabelName!, falsePositiveCount: 10));
         var testScores = ReadTestScores(scored, test.LabelName!);
@@ -58,9 +69,9 @@ internal static class DetectorEvaluation
         scored.GetColumn<float>(labelName).Select(label => label > 0).ToArray());
 
     /// <summary>Reads every score, which makes the scorer run on every row.</summary>
-    private static int CountScoredRows(IDataView scored)
+    private static int CountScoredRows(IDataView scored, ProgressPhase progress)
     {
-        int rows = (int)ScoreReader.ReadAll(scored);
+        int rows = (int)ScoreReader.ReadAll(scored, progress: progress);
         if (rows == 0)
             throw new CliException("the test file has no rows.");
         return rows;
@@ -75,11 +86,6 @@ internal static class DetectorEvaluation
         catch (VaeDataException error)
         {
             throw file.Explain(error);
-        }
-        catch (ArgumentOutOfRangeException error) when (error.ParamName == "data")
-        {
-            // ML.NET's evaluator rejects a test set without both classes.
-            throw new CliException($"{file.Path}: {error.Message.Split(Environment.NewLine)[0]}");
         }
     }
 }

@@ -24,6 +24,7 @@ internal static class ImageGrid
         heatmap.ManualRange = new ScottPlot.Range(0, 1);
         plot.Layout.Frameless();
         plot.Axes.Margins(0, 0);
-        plot.SavePng(path, intensities.GetLength(1) * pixelsPerCell, intensities.GetLength(0) * pixelsPerCell);
+        var png = plot.GetImageBytes(intensities.GetLength(1) * pixelsPerCell, intensities.GetLength(0) * pixelsPerCell, ImageFormat.Png);
+        OutputLocation.Write(path, file => file.Write(png));
     }
 }

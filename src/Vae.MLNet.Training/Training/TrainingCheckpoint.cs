@@ -73,19 +73,15 @@ internal sealed class TrainingCheckpoint
             writer.Write(generatorState);
         }
 
-        string temporary = _path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        using (var writer = new BinaryWriter(file, Encoding.UTF8))
+        AtomicFile.Write(_path, file =>
         {
+            using var writer = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
             writer.Write(FormatVersion);
             writer.Write(payload.Length);
             writer.Write(payload.GetBuffer(), 0, (int)payload.Length);
             writer.Write(SHA256.HashData(payload.GetBuffer().AsSpan(0, (int)payload.Length)));
-            writer.Flush();
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, _path, overwrite: true);
+        });
     }
 
     /// <summary>Restores <paramref name="state"/> from the file if it exists; false if there is none.</summary>

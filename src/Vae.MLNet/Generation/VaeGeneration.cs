@@ -40,15 +40,25 @@ public static class VaeGeneration
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return SampleRange(model, 0, count, seed, drawFromLikelihood);
+    }
+
+    /// <summary>
+    /// Rows <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> − 1 of the sequence that
+    /// <see cref="Sample"/> draws with <paramref name="seed"/>: every draw is keyed by the seed and the row's index, so
+    /// a sample too large for memory is drawn batch by batch, to the same rows.
+    /// </summary>
+    internal static float[][] SampleRange(VaeModel model, long first, int count, int seed, bool drawFromLikelihood)
+    {
         var latents = new float[count][];
         for (int i = 0; i < count; i++)
         {
             latents[i] = new float[model.LatentDimension];
-            LatentNoise.Fill(seed, i, latents[i]);
+            LatentNoise.Fill(seed, first + i, latents[i]);
         }
         var rows = model.Decode(latents);
         if (drawFromLikelihood)
-            DrawFromLikelihood(model, rows, seed);
+            DrawFromLikelihood(model, rows, first, seed);
         return rows;
     }
 
@@ -121,17 +131,20 @@ public static class VaeGeneration
         return results;
     }
 
-    private static void DrawFromLikelihood(VaeModel model, float[][] rows, int seed)
+    private static void DrawFromLikelihood(VaeModel model, float[][] rows, long first, int seed)
     {
-        var random = new Random(seed);
         var noise = new float[model.InputDimension];
+        bool bernoulli = model.Likelihood == VaeLikelihood.Bernoulli;
         for (int i = 0; i < rows.Length; i++)
         {
             // A stream apart from the latent draws', keyed by the row like them.
-            LatentNoise.Fill(~seed, i, noise);
+            if (bernoulli)
+                LatentNoise.FillUniform(~seed, first + i, noise);
+            else
+                LatentNoise.Fill(~seed, first + i, noise);
             for (int j = 0; j < noise.Length; j++)
-                rows[i][j] = model.Likelihood == VaeLikelihood.Bernoulli
-                    ? (random.NextDouble() < rows[i][j] ? 1f : 0f)
+                rows[i][j] = bernoulli
+                    ? (noise[j] < rows[i][j] ? 1f : 0f)
                     : rows[i][j] + MathF.Exp(0.5f * model.OutputLogVariance[j]) * noise[j];
         }
     }

@@ -1,7 +1,7 @@
 namespace Vae.MLNet;
 
 /// <summary>
-/// Standard normal draws keyed by (seed, row, slot) rather than by a running generator, so a sampled latent
+/// Standard normal (and uniform) draws keyed by (seed, row, slot) rather than by a running generator, so a sampled latent
 /// vector depends only on the seed and the row's position: the same whatever the batch size, the cursor or the thread.
 /// </summary>
 internal static class LatentNoise
@@ -16,6 +16,13 @@ internal static class LatentNoise
             double u2 = ToUnitOpen(Mix((ulong)(uint)seed, (ulong)row, (ulong)(2 * j + 1)));
             destination[j] = (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));
         }
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with u ~ U(0, 1] for one row.</summary>
+    public static void FillUniform(int seed, long row, Span<float> destination)
+    {
+        for (int j = 0; j < destination.Length; j++)
+            destination[j] = (float)ToUnitOpen(Mix((ulong)(uint)seed, (ulong)row, (ulong)j));
     }
 
     private static ulong Mix(ulong seed, ulong row, ulong slot) => SplitMix(seed ^ SplitMix(row ^ SplitMix(slot)));

@@ -128,10 +128,11 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     public void ExportOnnx(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, VaeOnnxGraph.Build(Model, new VaeGraphOptions
+        var bytes = VaeOnnxGraph.Build(Model, new VaeGraphOptions
         {
             Label = (VaeOnnxGraph.PredictedLabel, Threshold), PValue = PValueOutput(VaeOnnxGraph.PValueOutput), Scoring = ScoringChoice,
-        }));
+        });
+        AtomicFile.Write(path, file => file.Write(bytes));
     }
 
     /// <summary>The same model with another threshold; no retraining.</summary>

@@ -26,7 +26,8 @@ namespace Vae.MLNet;
 /// </remarks>
 public static class VaeModelOnnxExtensions
 {
-    /// <summary>Writes the model as an ONNX file at <paramref name="path"/>, replacing any existing file.</summary>
+    /// <summary>Writes the model as an ONNX file at <paramref name="path"/>, replacing any existing file
+    /// only once the new one is complete.</summary>
     /// <param name="model">The trained model.</param>
     /// <param name="path">The file to write, conventionally with the extension <c>.onnx</c>.</param>
     /// <remarks>See <see cref="VaeModelOnnxExtensions"/> for the input and output names and shapes.</remarks>
@@ -34,7 +35,8 @@ public static class VaeModelOnnxExtensions
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, VaeOnnxGraph.Build(model, new VaeGraphOptions { Scoring = VaeScoring.For(model) }));
+        var bytes = VaeOnnxGraph.Build(model, new VaeGraphOptions { Scoring = VaeScoring.For(model) });
+        AtomicFile.Write(path, file => file.Write(bytes));
     }
 
     /// <summary>Writes the model in ONNX format to <paramref name="stream"/>, leaving the stream open.</summary>

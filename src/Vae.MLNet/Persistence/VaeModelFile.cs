@@ -6,16 +6,18 @@ namespace Vae.MLNet;
 /// </summary>
 public static class VaeModelFile
 {
-    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> (conventionally <c>.onnx</c>), replacing any file there.</summary>
+    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> (conventionally <c>.onnx</c>), replacing any file there
+    /// only once the new one is complete.</summary>
     public static void Save(this VaeModel model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, VaeOnnxGraph.Build(model, new VaeGraphOptions
+        var bytes = VaeOnnxGraph.Build(model, new VaeGraphOptions
         {
             Scoring = VaeScoring.For(model),
             Metadata = new Dictionary<string, string> { [VaeOnnxMetadata.Kind] = VaeOnnxMetadata.ModelKind },
-        }));
+        });
+        AtomicFile.Write(path, file => file.Write(bytes));
     }
 
     /// <summary>Reads a model written by <see cref="Save"/> (or by <see cref="VaeModelOnnxExtensions.ExportOnnx(VaeModel, string)"/>).</summary>

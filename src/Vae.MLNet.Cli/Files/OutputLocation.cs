@@ -1,0 +1,68 @@
+namespace Vae.MLNet.Cli;
+
+/// <summary>
+/// Where a command writes: checked before any work (a missing or read-only folder must not cost a training run), and
+/// written whole or not at all (<see cref="AtomicFile"/>), so that a failed write leaves the previous file as it was.
+/// </summary>
+internal static class OutputLocation
+{
+    /// <summary>
+    /// Fails unless <paramref name="path"/> (given by <paramref name="option"/>) can be written: not a folder, in a
+    /// folder that exists and takes new files.
+    /// </summary>
+    public static void CheckFile(string path, string option)
+    {
+        if (Directory.Exists(path))
+            throw new CliException($"{option} {path}: is a folder; give a file name.");
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(folder))
+            throw new CliException($"{option} {path}: the folder {folder} does not exist.");
+        Probe(folder, $"{option} {path}");
+    }
+
+    /// <summary>Creates the folder <paramref name="path"/> if needed; fails unless it takes new files.</summary>
+    public static void PrepareFolder(string path, string option)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{option} {path}: cannot create the folder ({error.Message}).");
+        }
+        Probe(path, $"{option} {path}");
+    }
+
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, whole or not at all.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        try
+        {
+            AtomicFile.Write(path, write);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // Whatever failed (a full disk, a file size limit, a permission), the target was not touched.
+            throw new CliException($"{path}: not written ({error.GetType().Name}: {error.Message}); " +
+                (File.Exists(path) ? "the file there is unchanged." : "no file was created."));
+        }
+    }
+
+    // Creating a file is the one test that answers for permissions, read-only mounts and ACLs alike, and for root,
+    // whom permission bits do not stop.
+    private static void Probe(string folder, string what)
+    {
+        string probe = Path.Combine(folder, $".vae-mlnet-{Guid.NewGuid():N}.probe");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{what}: cannot write in the folder {folder} ({error.Message}).");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Runtime.Versioning;
+
+namespace Vae.MLNet.Tests;
+
+/// <summary>
+/// What vae-mlnet says, and when: input problems named before any training, and progress of the long phases on
+/// standard error while standard output keeps only the results. Child processes, as a user runs the tool.
+/// </summary>
+public class CliFeedbackTests
+{
+    private static readonly string Train = TestData.SplitPath("breastw", 0, "train"), Test = TestData.SplitPath("breastw", 0, "test");
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void ATestFileWithOneClassIsRefusedBeforeTrainingNamingTheFileAndTheLabel(int onlyLabel)
+    {
+        string folder = Directory.CreateTempSubdirectory("vae-cli-labels-").FullName;
+        string test = Path.Combine(folder, "one-class.csv"), checkpoint = Path.Combine(folder, "checkpoint.bin");
+        var lines = File.ReadAllLines(Test);
+        File.WriteAllLines(test, lines.Take(1).Concat(lines.Skip(1).Where(l => l.EndsWith($",{onlyLabel}", StringComparison.Ordinal))));
+        try
+        {
+            var (code, _, error) = CliProcess.Run(["evaluate", "--train", Train, "--test", test, "--epochs", "2", "--checkpoint", checkpoint]);
+
+            Assert.Equal(2, code);
+            Assert.StartsWith($"error: {test}: label column 'Label' is {onlyLabel} ", error.Trim().Split('\n')[^1]);
+            Assert.Contains("needs both normal (0) and anomalous (1) rows", error);
+            // A checkpoint is written at the end of training: its absence shows that training never ran.
+            Assert.False(File.Exists(checkpoint));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    [SupportedOSPlatform("linux")]
+    public void AnUnreadableFileIsReportedAsPermissionDenied()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"vae-cli-{Guid.NewGuid():N}.csv");
+        File.Copy(Train, path);
+        File.SetUnixFileMode(path, UnixFileMode.None);
+        try
+        {
+            // Permission bits do not stop root; a write-only kernel setting does.
+            string unreadable = CanOpen(path) ? "/proc/sys/vm/drop_caches" : path;
+            Assert.False(CanOpen(unreadable), $"no unreadable file to test with: {unreadable} opens");
+
+            var (code, _, error) = CliProcess.Run(["evaluate", "--train", unreadable, "--test", Test, "--epochs", "2"]);
+
+            Assert.Equal(2, code);
+            Assert.Equal($"error: {unreadable}: permission denied (the file cannot be read).", error.Trim().Split('\n')[^1]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static bool CanOpen(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            return true;
+        }
+        catch (Exception error) when (error is UnauthorizedAccessException or IOException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
+    public void ExplainRefusesAFileWhoseColumnCountDiffersFromTheModelsFeaturesWithBothSizes()
+    {
+        string folder = Directory.CreateTempSubdirectory("vae-cli-explain-").FullName;
+        string model = Path.Combine(folder, "model.zip"), wide = Path.Combine(folder, "wide.csv");
+        var random = new Random(0);
+        File.WriteAllLines(wide, Enumerable.Range(0, 51).Select(r => string.Join(",", Enumerable.Range(0, 20)
+            .Select(c => r == 0 ? $"c{c}" : random.NextDouble().ToString("R", CultureInfo.InvariantCulture)))));
+        try
+        {
+            CliProcess.RunForJson(["evaluate", "--train", Train, "--test", Test, "--epochs", "2", "--save-model", model]);
+
+            var (code, _, error) = CliProcess.Run(["explain", "--model", model, "--data", wide]);
+
+            Assert.Equal(2, code);
+            Assert.Equal($"error: {wide}: 20 feature columns, but the model {model} takes 9 features.", error.Trim().Split('\n')[^1]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void EvaluateLogsEveryPhaseOnStandardErrorAndEndsStandardOutputWithTheJsonLine()
+    {
+        var (code, output, error) = CliProcess.Run(["evaluate", "--train", Train, "--test", Test, "--epochs", "3"]);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(3, CliProcess.LastJsonLine(output).GetProperty("last_epoch").GetInt32());
+        // Each line: "[seconds s] phase: state".
+        var log = error.Trim().Split('\n').Select(line => line[(line.IndexOf("] ", StringComparison.Ordinal) + 2)..]).ToArray();
+        Assert.Contains("reading train.csv…", log);
+        Assert.Contains(log, line => line.StartsWith("reading train.csv: done in ", StringComparison.Ordinal) && line.EndsWith(" (222 rows)", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.StartsWith("reading test.csv: done in ", StringComparison.Ordinal) && line.EndsWith(" (342 rows)", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.StartsWith("training VAE: epoch 1 of 3, loss ", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.StartsWith("training VAE: done in ", StringComparison.Ordinal) && line.Contains("(epoch 3 of 3, loss ", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.StartsWith("scoring test.csv: done in ", StringComparison.Ordinal) && line.EndsWith(" (342 rows)", StringComparison.Ordinal));
+    }
+}
