@@ -18,6 +18,11 @@ public class BadInputTests
         public string Features { get; set; } = "";
     }
 
+    private sealed class Prediction
+    {
+        public float Score { get; set; }
+    }
+
     [Fact]
     public void NaNInTheTrainingDataNamesTheColumnAndTheFirstBadRow()
     {
@@ -44,6 +49,30 @@ public class BadInputTests
 
         var error = Assert.Throws<VaeDataException>(() => TestData.Column(model.Transform(TestData.ToDataView(ml, rows)), "Score"));
         Assert.Equal(1500, error.Row);
+    }
+
+    /// <summary>
+    /// A PredictionEngine's input row counts up with every call, so a row number would name no input: the error names
+    /// the row given to Predict instead, and the engine goes on scoring afterwards.
+    /// </summary>
+    [Fact]
+    public void NaNGivenToAPredictionEngineNamesThePredictCallNotARowNumber()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = ml.AnomalyDetection.Trainers.Vae(Quick).Fit(TestData.ToDataView(ml, TestData.Gaussian(50, 0)));
+        using var engine = ml.Model.CreatePredictionEngine<LabelledRow, Prediction>(model,
+            new PredictionEngineOptions { InputSchemaDefinition = TestData.SchemaFor(6) });
+        var rows = TestData.Gaussian(4, 0, seed: 2);
+        foreach (var row in rows[..3])
+            engine.Predict(row);
+        rows[3].Features[4] = float.NaN;
+
+        var error = Assert.Throws<VaeDataException>(() => engine.Predict(rows[3]));
+
+        Assert.Null(error.Row);
+        Assert.Equal(4, error.Slot);
+        Assert.StartsWith("Column 'Features' of the row given to PredictionEngine.Predict holds NaN at slot 4", error.Message);
+        Assert.True(float.IsFinite(engine.Predict(rows[0]).Score));
     }
 
     [Fact]

@@ -65,17 +65,22 @@ internal static class FeatureColumn
         return buffer;
     }
 
-    /// <summary>Copies one row's vector into <paramref name="destination"/>, densifying it and checking its size and values.</summary>
-    public static void CopyChecked(in VBuffer<float> values, Span<float> destination, string columnName, long row)
+    /// <summary>
+    /// Copies one row's vector into <paramref name="destination"/>, densifying it and checking its size and values.
+    /// <paramref name="row"/> is the row's position in its data view, or null for the one row a row mapper is given
+    /// (by <c>PredictionEngine.Predict</c>, whose input row counts its calls, not rows of any data).
+    /// </summary>
+    public static void CopyChecked(in VBuffer<float> values, Span<float> destination, string columnName, long? row)
     {
+        string where = row is long r ? $"Row {r} of column '{columnName}'" : $"Column '{columnName}' of the row given to PredictionEngine.Predict";
         if (values.Length != destination.Length)
             throw new VaeDataException(columnName, row,
-                $"Row {row} of column '{columnName}' has {values.Length} features, but the model expects {destination.Length}.");
+                $"{where} has {values.Length} features, but the model expects {destination.Length}.");
         values.CopyTo(destination);
         int bad = IndexOfNonFinite(destination);
         if (bad >= 0)
             throw new VaeDataException(columnName, row,
-                $"Row {row} of column '{columnName}' holds {destination[bad]} at slot {bad}: features must be finite. Replace missing values first (e.g. mlContext.Transforms.ReplaceMissingValues).", bad);
+                $"{where} holds {destination[bad]} at slot {bad}: features must be finite. Replace missing values first (e.g. mlContext.Transforms.ReplaceMissingValues).", bad);
     }
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)

@@ -18,7 +18,10 @@ public sealed class VaeDataException : InvalidOperationException
     /// <summary>The column that holds the bad value.</summary>
     public string ColumnName { get; }
 
-    /// <summary>The 0-based position of the first bad row in the data view, when the problem is in a row.</summary>
+    /// <summary>
+    /// The 0-based position of the first bad row in the data view, when the problem is in a row of one; null for the
+    /// row given to <c>PredictionEngine.Predict</c>, which is no row of a data view.
+    /// </summary>
     public long? Row { get; }
 
     /// <summary>The 0-based slot of the bad value in the row's feature vector, when one value is at fault.</summary>

@@ -43,7 +43,7 @@ internal sealed class ScoredBlocks : IDisposable
             FeatureColumn.CopyChecked(_values, _block.Features.AsSpan(rows * width, width), _transformer.FeatureColumnName, _features.Position);
             rows++;
         }
-        _transformer.Scorer.Run(_block, rows);
+        _transformer.Run(_block, rows);
         block = _block;
         return rows;
     }

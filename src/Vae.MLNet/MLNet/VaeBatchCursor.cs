@@ -15,6 +15,7 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
     private readonly BatchPosition _position;
     private VaeScoreBatch? _block;
     private int _rowsInBlock;
+    private bool _disposed;
 
     public VaeBatchCursor(VaeTransformerBase transformer, IDataView source, ColumnLayout layout,
         DataViewRowCursor rows, IReadOnlyList<(int Index, VaeOutputColumn Column)> outputs)
@@ -38,6 +39,8 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
 
     public override bool MoveNext()
     {
+        // The source cursors are disposed: reading on would reach whatever they do after their end of life.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_rows.MoveNext())
             return false;
         if (_blocks != null && ++_position.Index >= _rowsInBlock)
@@ -58,6 +61,7 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
     {
         if (disposing)
         {
+            _disposed = true;
             _rows.Dispose();
             _blocks?.Dispose();
         }

@@ -80,8 +80,8 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, ColumnLa
                 {
                     _features!(ref _values);
                     var transformer = _row._transformer;
-                    FeatureColumn.CopyChecked(_values, _batch!.Features, transformer.FeatureColumnName, _row.Position);
-                    transformer.Scorer.Run(_batch, 1);
+                    FeatureColumn.CopyChecked(_values, _batch!.Features, transformer.FeatureColumnName, row: null);
+                    transformer.Run(_batch, 1);
                     _scoredPosition = _row.Position;
                 }
                 return _batch!;

@@ -8,15 +8,17 @@ namespace Vae.MLNet;
 /// What the VAE featurizer, anomaly detector and decoder share: a trained <see cref="VaeModel"/> scored through ONNX Runtime
 /// on blocks of rows, a feature column, and the columns each adds. The transformer is immutable and thread-safe:
 /// every cursor and every mapped row owns its buffers, and the ONNX Runtime session is safe for concurrent runs.
+/// <see cref="Dispose"/> may come from any thread at any time (a <c>PredictionEngine</c> that owns the transformer
+/// disposes it): it never disturbs a run in progress, and the transformer stays usable.
 /// </summary>
 public abstract class VaeTransformerBase : ITransformer, IDisposable
 {
     /// <summary>Rows scored per ONNX Runtime call: large enough to amortize the call, small enough for the cache.</summary>
     internal const int DefaultBatchSize = 1024;
 
-    // The scoring path's only shared mutable state: the session, created on first use by whichever thread comes first
+    // The scoring path's only shared mutable state: the scorer, created on first use by whichever thread comes first
     // and released by Dispose, hence the lock. Scoring itself needs none: ONNX Runtime's Run is safe for concurrent
-    // calls, and every cursor and mapped row owns its buffers.
+    // calls, every cursor and mapped row owns its buffers, and the scorer frees its session after its last run.
     private readonly object _scorerLock = new();
     private VaeOnnxScorer? _scorer;
 
@@ -60,16 +62,22 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     internal abstract IReadOnlyList<VaeOutputColumn> OutputColumns { get; }
 
     /// <summary>
-    /// The ONNX Runtime scorer, created on first use. <see cref="Dispose"/> releases it and a later use creates it
-    /// again, so disposing a <c>PredictionEngine</c> that owns this transformer does not break other users.
+    /// Scores the first <paramref name="rows"/> rows of <paramref name="batch"/> with the ONNX Runtime scorer, created
+    /// on first use. <see cref="Dispose"/> releases the scorer and a later use creates it again, so disposing a
+    /// <c>PredictionEngine</c> that owns this transformer does not break other users.
     /// </summary>
-    internal VaeOnnxScorer Scorer
+    internal void Run(VaeScoreBatch batch, int rows)
     {
-        get
+        // A scorer disposed by another thread after it was read here refuses the run: score with its successor.
+        while (!Scorer().TryRun(batch, rows))
         {
-            lock (_scorerLock)
-                return _scorer ??= CreateScorer();
         }
+    }
+
+    private VaeOnnxScorer Scorer()
+    {
+        lock (_scorerLock)
+            return _scorer ??= CreateScorer();
     }
 
     /// <inheritdoc />
@@ -196,7 +204,10 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
         public float[] Features { get; set; } = [];
     }
 
-    /// <summary>Releases the ONNX Runtime session; the transformer stays usable and recreates it when needed.</summary>
+    /// <summary>
+    /// Releases the ONNX Runtime session: at once, or when the last run in progress on another thread (a cursor's block,
+    /// a <c>PredictionEngine</c>'s row) returns. The transformer stays usable and creates a new session when next used.
+    /// </summary>
     public void Dispose()
     {
         lock (_scorerLock)

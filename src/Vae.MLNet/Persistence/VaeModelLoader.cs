@@ -14,6 +14,12 @@ public static partial class VaeModelLoader
 {
     private const string OnnxEntry = "OnnxModel";
 
+    // An ONNX graph is mostly float weights, which deflate hardly at all (trained weights: about 1.1 to 1), while a zip
+    // bomb's zeros inflate about 1,000-fold. A graph entry is read whole, so what it may inflate to is bounded before
+    // anything is allocated for it: 100 times its compressed size, plus room for small graphs that are mostly text.
+    private const long MaxInflation = 100;
+    private const long InflationAllowance = 4 << 20;
+
     /// <summary>
     /// Loads <paramref name="path"/> like <c>mlContext.Model.Load</c>, then replaces every VAE component (saved as an
     /// OnnxTransformer that scores row by row) with the <see cref="VaeEncodeTransformer"/> or
@@ -29,7 +35,8 @@ public static partial class VaeModelLoader
     /// <param name="path">A zip written by <c>mlContext.Model.Save</c>.</param>
     /// <param name="inputSchema">The schema of the data the model was saved with.</param>
     /// <exception cref="InvalidDataException">The file is not a zip, or it is damaged, or ML.NET cannot load it, or a
-    /// VAE component in it is not of this format version. The cause, if another exception, is the inner exception.</exception>
+    /// VAE component in it is not of this format version, or an <c>OnnxModel</c> entry declares more bytes than 100 times
+    /// its compressed size plus 4 MiB (a zip bomb). The cause, if another exception, is the inner exception.</exception>
     public static ITransformer LoadWithBatchedScoring(this ModelOperationsCatalog catalog, string path, out DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -56,6 +63,10 @@ public static partial class VaeModelLoader
     /// Each VAE component in the zip, with its position in the pipeline (indices into nested chains), and a copy of
     /// the zip in which each of their graphs is the one rebuilt from the weights just checked.
     /// </summary>
+    /// <remarks>
+    /// Only the <c>OnnxModel</c> entries are read whole, within the bound their declared sizes pass; every other entry is
+    /// copied through in blocks, so the copy costs its compressed size in memory whatever the entry inflates to.
+    /// </remarks>
     private static (MemoryStream Zip, List<(int[] Position, VaeTransformerBase Transformer)> Components) ReadComponents(string path)
     {
         var components = new List<(int[], VaeTransformerBase)>();
@@ -65,13 +76,19 @@ public static partial class VaeModelLoader
         {
             foreach (var entry in zip.Entries)
             {
-                var content = ReadContent(entry);
-                if (entry.Name == OnnxEntry && ReadComponent(path, entry.FullName, content) is var (position, transformer, graph))
+                using var stream = target.CreateEntry(entry.FullName).Open();
+                if (entry.Name != OnnxEntry)
+                {
+                    using var source = entry.Open();
+                    source.CopyTo(stream);
+                    continue;
+                }
+                var content = ReadContent(entry, path);
+                if (ReadComponent(path, entry.FullName, content) is var (position, transformer, graph))
                 {
                     components.Add((position, transformer));
                     content = WithLength(graph);
                 }
-                using var stream = target.CreateEntry(entry.FullName).Open();
                 stream.Write(content);
             }
         }
@@ -147,13 +164,25 @@ public static partial class VaeModelLoader
         return new TransformerChain<ITransformer>(children);
     }
 
-    /// <summary>An entry's bytes; what is allocated follows what the entry really holds, not what its header claims.</summary>
-    private static byte[] ReadContent(ZipArchiveEntry entry)
+    /// <summary>
+    /// A graph entry's bytes, refused before allocating when its declared size passes the inflation bound. Exactly the
+    /// declared size is read and allocated, and an entry whose data ends sooner or goes on longer is refused: however the
+    /// compressed data disagrees with its header, no more than the header declares is ever held.
+    /// </summary>
+    private static byte[] ReadContent(ZipArchiveEntry entry, string path)
     {
+        string source = $"{path}:{entry.FullName}";
+        long limit = Math.Min(Array.MaxLength, MaxInflation * entry.CompressedLength + InflationAllowance);
+        if (entry.Length > limit)
+            throw new InvalidDataException(
+                $"{source} is refused: it declares {entry.Length} bytes inflated from {entry.CompressedLength} compressed, more than the " +
+                $"{limit} bytes a graph entry may hold ({MaxInflation} times its compressed size plus {InflationAllowance >> 20} MiB); the file may be a zip bomb.");
         using var stream = entry.Open();
-        using var content = new MemoryStream();
-        stream.CopyTo(content);
-        return content.ToArray();
+        var content = new byte[entry.Length];
+        int read = stream.ReadAtLeast(content, content.Length, throwOnEndOfStream: false);
+        if (read < content.Length || stream.ReadByte() >= 0)
+            throw new InvalidDataException($"{source} is damaged: its data does not inflate to the {entry.Length} bytes its header declares.");
+        return content;
     }
 
     /// <summary>ML.NET stores a byte array as its int32 length, then the bytes.</summary>

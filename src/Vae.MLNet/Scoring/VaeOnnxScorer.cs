@@ -4,7 +4,9 @@ namespace Vae.MLNet;
 
 /// <summary>
 /// Scores batches of rows with one ONNX Runtime session over the graph of a <see cref="VaeModel"/>. Thread-safe:
-/// concurrent <see cref="Run"/> calls are fine as long as each uses its own <see cref="VaeScoreBatch"/>.
+/// concurrent <see cref="Run"/> calls are fine as long as each uses its own <see cref="VaeScoreBatch"/>, and so is
+/// <see cref="Dispose"/> during them: the session is freed when the last running call returns, and a call that starts
+/// after <see cref="Dispose"/> throws <see cref="ObjectDisposedException"/>.
 /// </summary>
 /// <remarks>
 /// Identical runs give bit-identical results, but a row's outputs may differ in the last float bits with the number of
@@ -18,6 +20,11 @@ internal sealed class VaeOnnxScorer : IDisposable
 
     // Run takes the options read-only and this scorer never sets them, so one instance serves every thread.
     private readonly RunOptions _runOptions = new();
+
+    // The session's users: the owner until Dispose, plus every Run in progress. Freeing the session while a Run uses it
+    // is a use-after-free in native code (a crash, or garbage read as input names), so the last user frees it.
+    private int _users = 1;
+    private int _disposed;
 
     /// <summary>Scores rows [N, D] with the full graph: latent, reconstruction, errors and <paramref name="scoring"/>'s score.</summary>
     /// <param name="model">The trained model to score with.</param>
@@ -67,7 +74,18 @@ internal sealed class VaeOnnxScorer : IDisposable
     /// Scores the first <paramref name="rows"/> rows of <see cref="VaeScoreBatch.Features"/>, writing the first
     /// <paramref name="rows"/> rows of each requested output of <paramref name="batch"/>.
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The scorer was disposed before the call.</exception>
     public void Run(VaeScoreBatch batch, int rows)
+    {
+        if (!TryRun(batch, rows))
+            throw new ObjectDisposedException(nameof(VaeOnnxScorer), "The ONNX Runtime session of this scorer was released by Dispose.");
+    }
+
+    /// <summary>
+    /// <see cref="Run"/>, or false without running when the scorer was disposed before the call, for a caller that
+    /// then scores with a new scorer.
+    /// </summary>
+    public bool TryRun(VaeScoreBatch batch, int rows)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.InputDimension != InputDimension || batch.LatentDimension != LatentDimension || batch.InputWidth != InputWidth)
@@ -76,9 +94,22 @@ internal sealed class VaeOnnxScorer : IDisposable
                 $"the scorer has {InputDimension}, {LatentDimension} and {InputWidth}.", nameof(batch));
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, batch.Capacity);
-        if (rows == 0)
-            return;
+        if (!TryAcquire())
+            return false;
+        try
+        {
+            if (rows > 0)
+                RunSession(batch, rows);
+            return true;
+        }
+        finally
+        {
+            Release();
+        }
+    }
 
+    private void RunSession(VaeScoreBatch batch, int rows)
+    {
         var buffers = batch.Buffers;
         var outputValues = new OrtValue[buffers.Count];
         try
@@ -115,10 +146,34 @@ internal sealed class VaeOnnxScorer : IDisposable
         return scores;
     }
 
+    /// <summary>Releases the session now, or when the last <see cref="Run"/> in progress returns; later calls throw.</summary>
     public void Dispose()
     {
-        _session.Dispose();
-        _runOptions.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            Release();
+    }
+
+    /// <summary>Counts one more user, unless the count has reached 0 (the session is freed or being freed).</summary>
+    private bool TryAcquire()
+    {
+        int users = Volatile.Read(ref _users);
+        while (users > 0)
+        {
+            int seen = Interlocked.CompareExchange(ref _users, users + 1, users);
+            if (seen == users)
+                return true;
+            users = seen;
+        }
+        return false;
+    }
+
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _users) == 0)
+        {
+            _session.Dispose();
+            _runOptions.Dispose();
+        }
     }
 
     /// <summary>Views the first <paramref name="rows"/> rows of <paramref name="values"/> as a tensor without copying.</summary>

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -62,6 +63,60 @@ public sealed class CraftedPipelineZipTests(HostileFiles pipeline) : CraftedFile
         var error = Assert.Throws<InvalidDataException>(() => new MLContext().Model.LoadWithBatchedScoring(CraftedPath, out _));
         Assert.StartsWith($"{CraftedPath}:TransformerChain/Transform_002/Transform_000/OnnxModel", error.Message);
         Assert.Contains(expected, error.Message);
+    }
+
+    /// <summary>
+    /// The detector's graph entry replaced by 1 GiB of zeros, which deflate to about 1 MB: refused from the sizes its
+    /// header declares, before anything is allocated for it; and when the header declares the original entry's size,
+    /// only that many bytes are read (the reader stops there, however much more the data would inflate to).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AZipBombInAGraphEntryIsRefusedWithoutReadingIt(bool declaredSmall)
+    {
+        string entry = ZipEntries.Read(pipeline.Zip).First(e => e.Name.EndsWith(ZipEntries.OnnxModel, StringComparison.Ordinal)).Name;
+        WriteWithZeros(entry);
+        if (declaredSmall)
+            File.WriteAllBytes(CraftedPath, ZipEntries.DeclareLength(File.ReadAllBytes(CraftedPath), entry, 50_000));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => new MLContext().Model.LoadWithBatchedScoring(CraftedPath, out _));
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20);
+        Assert.StartsWith($"{CraftedPath}:{entry}", error.Message);
+        Assert.Contains(declaredSmall ? "is damaged" : "declares 1073741824 bytes", error.Message);
+    }
+
+    /// <summary>An extra entry of 1 GiB of zeros, which nothing reads, is copied through in blocks: the model loads and scores as before.</summary>
+    [Fact]
+    public void AZipBombInAnEntryNothingReadsCostsNoMemory()
+    {
+        var ml = new MLContext(seed: 1);
+        File.WriteAllBytes(CraftedPath, pipeline.Zip);
+        var expected = Scores(ml.Model.LoadWithBatchedScoring(CraftedPath, out _));
+        WriteWithZeros("Padding");
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var model = ml.Model.LoadWithBatchedScoring(CraftedPath, out _);
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20);
+        Assert.Equal(expected, Scores(model));
+    }
+
+    /// <summary>Writes the pipeline with <paramref name="entry"/> (replaced or added) holding 1 GiB of zeros, streamed.</summary>
+    private void WriteWithZeros(string entry)
+    {
+        using var zip = new ZipArchive(File.Create(CraftedPath), ZipArchiveMode.Create);
+        foreach (var (name, content) in ZipEntries.Read(pipeline.Zip).Where(e => e.Name != entry))
+        {
+            using var stream = zip.CreateEntry(name).Open();
+            stream.Write(content);
+        }
+        using var zeros = zip.CreateEntry(entry).Open();
+        var block = new byte[1 << 20];
+        for (int i = 0; i < 1024; i++)
+            zeros.Write(block);
     }
 
     private float[] Scores(ITransformer model) => model.Transform(pipeline.Rows).GetColumn<float>("Score").ToArray();

@@ -34,6 +34,29 @@ internal static class ZipEntries
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// <paramref name="zip"/> with the uncompressed size that <paramref name="entry"/>'s headers declare (its central
+    /// directory record and its local header, not zip64) set to <paramref name="length"/>, its data left as it is.
+    /// </summary>
+    public static byte[] DeclareLength(byte[] zip, string entry, uint length)
+    {
+        var bytes = zip.ToArray();
+        var name = System.Text.Encoding.UTF8.GetBytes(entry);
+        // The central directory is at the end; searched backwards, the compressed data before it is never mistaken for it.
+        for (int record = bytes.Length - 46 - name.Length; record >= 0; record--)
+        {
+            // A central directory record: signature PK\x01\x02, the name's length at 28, the name at 46, the local header's offset at 42.
+            if (BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(record)) != 0x02014b50
+                || BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(record + 28)) != name.Length
+                || !bytes.AsSpan(record + 46, name.Length).SequenceEqual(name))
+                continue;
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(record + 24), length);
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(checked((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(record + 42)) + 22)), length);
+            return bytes;
+        }
+        throw new ArgumentException($"No central directory record for '{entry}'.", nameof(entry));
+    }
+
     /// <summary>The ONNX model in an <c>OnnxModel</c> entry, which ML.NET stores after its int32 length.</summary>
     public static byte[] OnnxOf(byte[] content) => content[sizeof(int)..];
 
