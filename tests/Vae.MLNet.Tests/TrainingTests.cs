@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using Vae.MLNet.Training;
 
 namespace Vae.MLNet.Tests;
@@ -97,5 +98,64 @@ public class TrainingTests
             .Fit(TestData.ToDataView(ml, TestData.Gaussian(100, 0)));
 
         Assert.Equal(4, lines.Count(line => line.Contains("VAE epoch")));
+    }
+
+    /// <summary>
+    /// Fifty rows of 500 features at a learning rate of 1e-2, without held-out rows: the loss falls from 718 to 44 per
+    /// row over 190 epochs, then climbs to 1e7 within 20 epochs without reaching NaN, as issue 14's run of 50 × 5,000
+    /// did at the default rate (there, from 4,019 to 9e10).
+    /// </summary>
+    private static VaeAnomalyDetectionTrainer.Options Diverging(List<VaeEpochReport> reports) => new()
+    {
+        Epochs = 400,
+        Seed = 1,
+        LearningRate = 1e-2,
+        ValidationFraction = 0,
+        Progress = reports.Add,
+    };
+
+    [Fact]
+    public void ALossThatClimbsWithoutReachingNaNStopsAtItsBestEpochWithAWarning()
+    {
+        (float[] Scores, double Auc, List<VaeEpochReport> Reports, List<string> Warnings) Fit()
+        {
+            var ml = new MLContext(seed: 1);
+            var warnings = new List<string>();
+            ml.Log += (_, e) => { if (e.Kind == ChannelMessageKind.Warning) lock (warnings) warnings.Add(e.Message); };
+            var reports = new List<VaeEpochReport>();
+            var model = ml.AnomalyDetection.Trainers.Vae(Diverging(reports)).Fit(TestData.ToDataView(ml, TestData.Gaussian(50, 0, dimension: 500)));
+            var scored = model.Transform(TestData.ToDataView(ml, TestData.Gaussian(50, 10, dimension: 500, seed: 2)));
+            return (TestData.Column(scored, "Score"), ml.AnomalyDetection.Evaluate(scored).AreaUnderRocCurve, reports, warnings);
+        }
+
+        var (scores, auc, reports, warnings) = Fit();
+
+        var warning = Assert.Single(warnings, w => w.Contains("diverged"));
+        Assert.Contains("Lower LearningRate (now 0.01", warning);
+        var best = reports.MinBy(r => r.TrainLoss)!;
+        Assert.Contains($"weights of epoch {best.Epoch} of 400 (training loss {best.TrainLoss:G5}) were restored", warning);
+        // Stopped after the diverged epoch, which is not reported.
+        Assert.True(reports.Count < 399, $"training ran {reports.Count} epochs");
+        // The best epoch's model: new normal rows score under 20 nats a feature and the shifted ones apart, where the
+        // diverged weights scored 1e7 and beyond.
+        Assert.All(scores[..50], score => Assert.InRange(score, 0, 20 * 500));
+        Assert.True(auc > 0.95, $"AUROC {auc}");
+        Assert.Equal(scores, Fit().Scores);
+    }
+
+    [Fact]
+    public void ALossThatDivergesEarlyInTheRunThrows()
+    {
+        // 2,000 features at 5e-3: the loss improves for 10 of the 300 epochs, then climbs to 2.6e7.
+        var ml = new MLContext(seed: 1);
+        var options = Diverging([]);
+        options.LearningRate = 5e-3;
+        options.Epochs = 300;
+        var data = TestData.ToDataView(ml, TestData.Gaussian(50, 0, dimension: 2000));
+
+        var error = Assert.Throws<InvalidOperationException>(() => ml.AnomalyDetection.Trainers.Vae(options).Fit(data));
+        Assert.Contains("Training diverged in epoch", error.Message);
+        Assert.Contains("too early to keep (a diverged run keeps them from epoch 30, a tenth of its 300)", error.Message);
+        Assert.Contains("Lower LearningRate (now 0.005", error.Message);
     }
 }

@@ -2,21 +2,39 @@ using static TorchSharp.torch;
 
 namespace Vae.MLNet.Training;
 
-/// <summary>A copy of the weights at the best validation loss so far, for early stopping.</summary>
+/// <summary>
+/// A copy of the weights at the lowest loss so far: the held-out loss when rows are held out (early stopping), the
+/// training loss otherwise (what a diverging run falls back to).
+/// </summary>
 internal sealed class BestWeights(VaeNetwork network) : IDisposable
 {
     private Tensor[]? _weights;
 
     public double Loss { get; private set; } = double.PositiveInfinity;
 
-    /// <summary>Keeps the current weights if <paramref name="loss"/> improves on the best by more than 0.01%.</summary>
-    public bool Offer(double loss)
+    /// <summary>The epoch whose weights are kept; 0 while none are.</summary>
+    public int Epoch { get; private set; }
+
+    /// <summary>True while a copy of the weights is kept.</summary>
+    public bool HasWeights => _weights != null;
+
+    /// <summary>
+    /// Keeps the current weights, those of <paramref name="epoch"/>, if <paramref name="loss"/> is finite and improves
+    /// on the best by more than 0.01%.
+    /// </summary>
+    public bool Offer(double loss, int epoch)
     {
-        if (!(loss < Loss - 1e-4 * Math.Abs(Loss)) && _weights != null)
+        if (!double.IsFinite(loss) || (!(loss < Loss - 1e-4 * Math.Abs(Loss)) && _weights != null))
             return false;
         Loss = loss;
-        Dispose();
-        _weights = network.parameters().Select(p => p.detach().clone()).ToArray();
+        Epoch = epoch;
+        using (no_grad())
+        {
+            // Copied into the same tensors each time: a run without held-out rows improves nearly every epoch.
+            _weights ??= network.parameters().Select(p => empty_like(p)).ToArray();
+            foreach (var (parameter, weight) in network.parameters().Zip(_weights))
+                weight.copy_(parameter);
+        }
         return true;
     }
 
@@ -34,6 +52,7 @@ internal sealed class BestWeights(VaeNetwork network) : IDisposable
     public void Write(BinaryWriter writer)
     {
         writer.Write(Loss);
+        writer.Write(Epoch);
         writer.Write(_weights != null);
         if (_weights != null)
             TensorFile.Write(writer, _weights);
@@ -42,10 +61,12 @@ internal sealed class BestWeights(VaeNetwork network) : IDisposable
     public void Read(BinaryReader reader)
     {
         Loss = reader.ReadDouble();
+        Epoch = reader.ReadInt32();
         Dispose();
         if (!reader.ReadBoolean())
             return;
-        _weights = network.parameters().Select(p => p.detach().clone()).ToArray();
+        using (no_grad())
+            _weights = network.parameters().Select(p => empty_like(p)).ToArray();
         TensorFile.ReadInto(reader, _weights);
     }
 

@@ -14,7 +14,8 @@ namespace Vae.MLNet.Training;
 internal sealed class TrainingCheckpoint
 {
     private const string Magic = "Vae.MLNet training checkpoint";
-    private const int FormatVersion = 1;
+    // 2: the lowest training loss, and the epoch of the best weights.
+    private const int FormatVersion = 2;
 
     private readonly string _path;
     private readonly string _run;
@@ -63,6 +64,7 @@ internal sealed class TrainingCheckpoint
             writer.Write(_run);
             writer.Write(state.Epoch);
             writer.Write(state.EpochsWithoutImprovement);
+            writer.Write(state.LowestTrainingLoss);
             writer.Write(state.Finished);
             TensorFile.Write(writer, state.Network.parameters().ToArray());
             state.Best.Write(writer);
@@ -99,6 +101,7 @@ internal sealed class TrainingCheckpoint
                 "Resume with the settings and data it was written with, or turn ResumeFromCheckpoint off to start afresh.");
         state.Epoch = reader.ReadInt32();
         state.EpochsWithoutImprovement = reader.ReadInt32();
+        state.LowestTrainingLoss = reader.ReadDouble();
         state.Finished = reader.ReadBoolean();
         TensorFile.ReadInto(reader, state.Network.parameters().ToArray());
         state.Best.Read(reader);

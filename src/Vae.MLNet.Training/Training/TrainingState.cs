@@ -16,7 +16,10 @@ internal sealed class TrainingState(VaeNetwork network, OptimizerHelper optimize
 
     public int EpochsWithoutImprovement { get; set; }
 
-    /// <summary>True once early stopping or the epoch limit ended the run.</summary>
+    /// <summary>The lowest training loss per row of the epochs so far, against which divergence is judged.</summary>
+    public double LowestTrainingLoss { get; set; } = double.PositiveInfinity;
+
+    /// <summary>True once early stopping, divergence or the epoch limit ended the run.</summary>
     public bool Finished { get; set; }
 
     public void Dispose() => Best.Dispose();

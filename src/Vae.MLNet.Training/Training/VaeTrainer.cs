@@ -8,7 +8,8 @@ namespace Vae.MLNet.Training;
 
 /// <summary>
 /// The training loop: mini-batches sliced from one tensor that holds every row, Adam on the negative ELBO with a
-/// β-weighted, optionally warmed-up KL term, early stopping on held-out rows with the best weights restored.
+/// β-weighted, optionally warmed-up KL term, early stopping on held-out rows with the best weights restored, and a
+/// diverging run stopped at the weights of its best epoch (<see cref="TrainingDivergence"/>).
 /// </summary>
 internal static class VaeTrainer
 {
@@ -56,7 +57,7 @@ internal static class VaeTrainer
 
     /// <summary>
     /// Trains on the rows of <paramref name="all"/> listed in <paramref name="train"/> (every row when null), from
-    /// the checkpoint if the options say so, until the epoch limit or early stopping.
+    /// the checkpoint if the options say so, until the epoch limit, early stopping or divergence.
     /// </summary>
     private static void Fit(VaeNetwork network, Tensor all, Tensor? train, Tensor? validation, VaeTrainingOptions options,
         TrainingCheckpoint? checkpoint, IChannel? channel)
@@ -66,47 +67,74 @@ internal static class VaeTrainer
         if (options.ResumeFromCheckpoint && checkpoint!.TryResume(state))
             channel?.Info(MessageSensitivity.None, $"VAE training resumes after epoch {state.Epoch} from '{options.CheckpointPath}'.");
         var clock = Stopwatch.StartNew();
+        var reclaimer = new ScalarReclaimer(network);
         long n = train?.shape[0] ?? all.shape[0];
         int epochs = options.EpochsFor(n);
         while (!state.Finished)
         {
             int epoch = ++state.Epoch;
             double beta = options.KlWarmupEpochs == 0 ? options.Beta : options.Beta * Math.Min(1.0, epoch / (double)options.KlWarmupEpochs);
-            var (reconstructionSum, klSum) = RunEpoch(network, optimizer, all, train, n, beta, options);
-            double lossSum = reconstructionSum + beta * klSum;
-            // A diverged step leaves non-finite weights, which poison every later loss: checking once per epoch catches it.
-            if (!double.IsFinite(lossSum))
-                throw new InvalidOperationException(
-                    $"Training diverged in epoch {epoch}: the loss became {lossSum}. " +
-                    $"Lower LearningRate (now {options.LearningRate}) or standardize the features.");
-
-            double? validationLoss = validation is null ? null : MeanScore(network, all, validation, options.Likelihood);
-            var report = new VaeEpochReport(epoch, epochs, lossSum / n, reconstructionSum / n, klSum / n, validationLoss, clock.Elapsed);
-            channel?.Info(MessageSensitivity.None,
-                $"VAE epoch {epoch}/{epochs}: loss {report.TrainLoss:G5} (reconstruction {report.Reconstruction:G5}, KL {report.KlDivergence:G5})" +
-                (validationLoss is double v ? $", validation {v:G5}" : "") + $", {clock.Elapsed.TotalSeconds:F1}s");
-            options.Progress?.Invoke(report);
-
-            bool stopEarly = false;
-            if (validationLoss is double current)
+            var (reconstructionSum, klSum) = RunEpoch(network, optimizer, all, train, n, beta, options, reclaimer);
+            double trainLoss = (reconstructionSum + beta * klSum) / n;
+            // Once an epoch: a diverged step leaves weights that poison every later loss, and only climbs further.
+            if (TrainingDivergence.IsDiverged(trainLoss, state.LowestTrainingLoss, all.shape[1]))
             {
-                if (state.Best.Offer(current))
-                    state.EpochsWithoutImprovement = 0;
-                else
-                    stopEarly = ++state.EpochsWithoutImprovement >= options.EarlyStoppingPatience;
+                FallBack(state, epoch, epochs, trainLoss, validation is not null, options, channel);
+                state.Finished = true;
             }
-            if (stopEarly)
-                channel?.Info(MessageSensitivity.None, $"VAE early stopping at epoch {epoch}; restoring the weights of the best validation loss {state.Best.Loss:G5}.");
-            state.Finished = stopEarly || epoch >= epochs;
+            else
+            {
+                state.LowestTrainingLoss = Math.Min(state.LowestTrainingLoss, trainLoss);
+                double? validationLoss = validation is null ? null : MeanScore(network, all, validation, options.Likelihood);
+                var report = new VaeEpochReport(epoch, epochs, trainLoss, reconstructionSum / n, klSum / n, validationLoss, clock.Elapsed);
+                channel?.Info(MessageSensitivity.None,
+                    $"VAE epoch {epoch}/{epochs}: loss {report.TrainLoss:G5} (reconstruction {report.Reconstruction:G5}, KL {report.KlDivergence:G5})" +
+                    (validationLoss is double v ? $", validation {v:G5}" : "") + $", {clock.Elapsed.TotalSeconds:F1}s");
+                options.Progress?.Invoke(report);
+
+                // Without held-out rows the training loss picks the weights a diverging run falls back to.
+                bool improved = state.Best.Offer(validationLoss ?? trainLoss, epoch);
+                state.EpochsWithoutImprovement = improved ? 0 : state.EpochsWithoutImprovement + 1;
+                bool stopEarly = validationLoss != null && state.EpochsWithoutImprovement >= options.EarlyStoppingPatience;
+                if (stopEarly)
+                    channel?.Info(MessageSensitivity.None, $"VAE early stopping at epoch {epoch}; restoring the weights of the best validation loss {state.Best.Loss:G5}.");
+                state.Finished = stopEarly || epoch >= epochs;
+            }
             if (checkpoint != null && (state.Finished || epoch % options.CheckpointInterval == 0))
                 checkpoint.Write(state);
         }
+        // Early stopping's choice; without held-out rows a run that ends normally keeps its last weights.
+        if (validation is not null)
+            state.Best.Restore();
+    }
+
+    /// <summary>
+    /// Ends a diverged run at the weights of its best epoch, with a warning that says what to change, if that epoch
+    /// is past the first tenth of the <paramref name="epochs"/>; throws otherwise. A run that blows up late keeps
+    /// what it learned: refusing it would discard most of a long run for a model that was good before its loss
+    /// climbed. A run that blows up early has learned little (its best epoch barely improved on the random weights)
+    /// and costs little to repeat with a lower learning rate.
+    /// </summary>
+    private static void FallBack(TrainingState state, int epoch, int epochs, double trainLoss, bool heldOut, VaeTrainingOptions options, IChannel? channel)
+    {
+        string what = $"Training diverged in epoch {epoch}: the training loss per row reached {trainLoss:G4}" +
+            (double.IsFinite(state.LowestTrainingLoss) ? $", from a lowest of {state.LowestTrainingLoss:G5}" : "");
+        string advice = $"Lower LearningRate (now {options.LearningRate}, e.g. to {options.LearningRate / 10:G3}) or standardize the features.";
+        int needed = Math.Max(2, (epochs + 9) / 10);
+        if (state.Best.Epoch < needed)
+            throw new InvalidOperationException(
+                $"{what}. Its best weights, of epoch {state.Best.Epoch}, are too early to keep (a diverged run keeps them " +
+                $"from epoch {needed}, a tenth of its {epochs}). {advice}");
+        // Restored now, so that the checkpoint written as the run ends holds the weights it returns.
         state.Best.Restore();
+        channel?.Warning(MessageSensitivity.None,
+            $"VAE {char.ToLowerInvariant(what[0])}{what[1..]}. Training stopped and the weights of epoch {state.Best.Epoch} of {epochs} " +
+            $"({(heldOut ? "validation" : "training")} loss {state.Best.Loss:G5}) were restored. {advice}");
     }
 
     /// <summary>One pass over the training rows in a fresh random order; returns the summed reconstruction and KL terms.</summary>
     private static (double Reconstruction, double Kl) RunEpoch(VaeNetwork network, OptimizerHelper optimizer, Tensor all, Tensor? train,
-        long n, double beta, VaeTrainingOptions options)
+        long n, double beta, VaeTrainingOptions options, ScalarReclaimer reclaimer)
     {
         network.train();
         // Each batch's two terms are kept (detaching costs no kernel) and summed once the epoch ends: reading a
@@ -128,6 +156,7 @@ internal static class VaeTrainer
                 optimizer.zero_grad();
                 (loss / x.shape[0]).backward();
                 optimizer.step();
+                reclaimer.AfterStep();
                 terms.Add(reconstruction.detach().DetachFromDisposeScope());
                 terms.Add(kl.detach().DetachFromDisposeScope());
             }

@@ -36,15 +36,25 @@ internal static class FeatureColumn
     }
 
     /// <summary>
+    /// The most feature values a VAE trains on: <see cref="Array.MaxLength"/> (2,147,483,591), the longest array .NET
+    /// allocates, which holds every row at once.
+    /// </summary>
+    public const long MaximumValues = 0x7FFFFFC7;
+
+    /// <summary>
     /// Reads every row of the column into one contiguous row-major buffer, [rows × size], checking every value.
     /// </summary>
+    /// <exception cref="VaeDataException">The rows hold more than <see cref="MaximumValues"/> values: refused before they are read when the row count is known.</exception>
     public static float[] ReadAll(IDataView data, string columnName, out int rows, out int size)
     {
         size = CheckSchema(data.Schema, columnName);
         var column = data.Schema[columnName];
+        long maximumRows = MaximumValues / size;
         // One contiguous buffer, grown by doubling when the row count is unknown (TextLoader does not know it).
         long? known = data.GetRowCount();
-        var buffer = new float[checked((int)Math.Max(1, known ?? 1024) * size)];
+        if (known > maximumRows)
+            throw TooMany(columnName, $"{known}", size);
+        var buffer = new float[Math.Min(Math.Max(1, known ?? 1024), maximumRows) * size];
         var values = default(VBuffer<float>);
         using var cursor = data.GetRowCursor(new[] { column });
         var getter = cursor.GetGetter<VBuffer<float>>(column);
@@ -52,18 +62,28 @@ internal static class FeatureColumn
         while (cursor.MoveNext())
         {
             if ((row + 1) * size > buffer.Length)
-                Array.Resize(ref buffer, checked(buffer.Length * 2));
+            {
+                if (row == maximumRows)
+                    throw TooMany(columnName, $"more than {row}", size);
+                Array.Resize(ref buffer, (int)(Math.Min(2 * row, maximumRows) * size));
+            }
             getter(ref values);
-            CopyChecked(values, buffer.AsSpan(checked((int)row * size), size), columnName, row);
+            CopyChecked(values, buffer.AsSpan((int)(row * size), size), columnName, row);
             row++;
         }
         if (row == 0)
             throw new VaeDataException(columnName, null, $"The data has no rows: a VAE needs at least one row of '{columnName}' to train.");
         if (row * size != buffer.Length)
-            Array.Resize(ref buffer, checked((int)row * size));
-        rows = checked((int)row);
+            Array.Resize(ref buffer, (int)(row * size));
+        rows = (int)row;
         return buffer;
     }
+
+    private static VaeDataException TooMany(string columnName, string rows, int size) =>
+        new(columnName, null,
+            $"Column '{columnName}' has {rows} rows of {size} features: a VAE trains on at most {MaximumValues} values " +
+            $"(rows × features; here {MaximumValues / size} rows), which it holds in memory at once. Train on a sample of the " +
+            "rows (e.g. mlContext.Data.ShuffleRows, then TakeRows) or on fewer features.");
 
     /// <summary>
     /// Copies one row's vector into <paramref name="destination"/>, densifying it and checking its size and values.
