@@ -17,7 +17,7 @@ start=$SECONDS
 dotnet run --project tests/Consumers/Train -c Release -p:VaeMLNetVersion="$version" -- \
   "$data/cardio-train.csv" "$data/cardio-test.csv" "$work/trained" 2>&1 | grep -v -E '^\s*$'
 
-dotnet build tests/Consumers/Score -c Release -p:VaeMLNetVersion="$version" -nologo -v q -o "$work/score-app"
+dotnet build tests/Consumers/Score -c Release -p:VaeMLNetVersion="$version" -nologo -v q -clp:NoSummary -o "$work/score-app"
 torch=$(find "$work/score-app" -iname '*torch*')
 if [ -n "$torch" ]; then echo "consumers: the scoring app's output holds TorchSharp or libtorch files:" >&2; echo "$torch" >&2; exit 1; fi
 echo "score app: $(find "$work/score-app" -type f | wc -l) files in its build output, none from TorchSharp or libtorch"
