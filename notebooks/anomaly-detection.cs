@@ -11,10 +11,10 @@
 // the normal half of the data and flags the exams it cannot explain. We compare it with ML.NET's own anomaly
 // detector, `RandomizedPca`, on the same split, look at the scores, and save and reload the model.
 //
-// Open this notebook from a clone of the repository after `dotnet build src/Vae.MLNet.Training -c Release` and
-// `dotnet build notebooks/Support -c Release` (VS Code
-// with the Polyglot Notebooks extension, or `dotnet repl --run notebooks/anomaly-detection.ipynb`), or run its twin:
-// `dotnet run notebooks/anomaly-detection.cs`.
+// The notebook references the packages as yours would: `bash scripts/pack.sh` packs them into the clone's
+// `artifacts/packages`; put that folder's absolute path in the `#i` line. Open it in VS Code with Polyglot Notebooks
+// or run it headless with `dotnet repl --run notebooks/anomaly-detection.ipynb`; its twin, `dotnet run notebooks/anomaly-detection.cs`,
+// builds against the repository instead.
 // %% setup
 using System.IO;
 using System.Linq;

@@ -10,10 +10,10 @@
 // encoder's posterior. Here the 21 cardiotocography measurements become a 2-D code that we can plot, and that
 // feeds an ordinary ML.NET classifier.
 //
-// Open this notebook from a clone of the repository after `dotnet build src/Vae.MLNet.Training -c Release` and
-// `dotnet build notebooks/Support -c Release` (VS Code
-// with the Polyglot Notebooks extension, or `dotnet repl --run notebooks/featurizer.ipynb`), or run its twin:
-// `dotnet run notebooks/featurizer.cs`.
+// The notebook references the packages as yours would: `bash scripts/pack.sh` packs them into the clone's
+// `artifacts/packages`; put that folder's absolute path in the `#i` line. Open it in VS Code with Polyglot Notebooks
+// or run it headless with `dotnet repl --run notebooks/featurizer.ipynb`; its twin, `dotnet run notebooks/featurizer.cs`,
+// builds against the repository instead.
 // %% setup
 using System.IO;
 using System.Linq;

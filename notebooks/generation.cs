@@ -10,10 +10,10 @@
 // pixels suit a Bernoulli likelihood. The trained VAE generates new digits from the prior, interpolates between two
 // digits through its latent space, and shows what each latent axis controls.
 //
-// Open this notebook from a clone of the repository after `dotnet build src/Vae.MLNet.Training -c Release` and
-// `dotnet build notebooks/Support -c Release` (VS Code
-// with the Polyglot Notebooks extension, or `dotnet repl --run notebooks/generation.ipynb`), or run its twin:
-// `dotnet run notebooks/generation.cs`.
+// The notebook references the packages as yours would: `bash scripts/pack.sh` packs them into the clone's
+// `artifacts/packages`; put that folder's absolute path in the `#i` line. Open it in VS Code with Polyglot Notebooks
+// or run it headless with `dotnet repl --run notebooks/generation.ipynb`; its twin, `dotnet run notebooks/generation.cs`,
+// builds against the repository instead.
 // %% setup
 using System.IO;
 using System.Linq;

@@ -1,8 +1,11 @@
-using ScottPlot;
+using System.Collections.Generic;
+using System.IO;
 
 namespace Vae.MLNet.Notebooks;
 
 /// <summary>Helpers every notebook and twin uses, so that each story shows only its own steps.</summary>
+/// <remarks>A notebook gets this file as a cell (notebooks.py), so it names ScottPlot's types in full: a using
+/// directive would reach every later cell.</remarks>
 public static class Notebook
 {
     /// <summary>The repository's root: the nearest folder, from the working directory up, that holds Vae.MLNet.sln.</summary>
@@ -12,7 +15,7 @@ public static class Notebook
     public static string PathTo(string relative) => Path.Combine(Repository, relative);
 
     /// <summary>Saves <paramref name="plot"/> as notebooks/figures/<paramref name="name"/>.png and returns the path.</summary>
-    public static string SaveFigure(Plot plot, string name, int width = 640, int height = 400)
+    public static string SaveFigure(ScottPlot.Plot plot, string name, int width = 640, int height = 400)
     {
         string path = PathTo(Path.Combine("notebooks", "figures", name + ".png"));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -22,14 +25,14 @@ public static class Notebook
     }
 
     /// <summary>8×8 images with pixels in [0, 1], <paramref name="columns"/> to a row, as one grayscale image.</summary>
-    public static Plot DigitGrid(IReadOnlyList<float[]> digits, int columns)
+    public static ScottPlot.Plot DigitGrid(IReadOnlyList<float[]> digits, int columns)
     {
         int rows = (digits.Count + columns - 1) / columns;
         var pixels = new double[rows * 9 - 1, columns * 9 - 1];
         for (int i = 0; i < digits.Count; i++)
             for (int p = 0; p < 64; p++)
                 pixels[i / columns * 9 + p / 8, i % columns * 9 + p % 8] = digits[i][p];
-        var plot = new Plot();
+        var plot = new ScottPlot.Plot();
         var heatmap = plot.Add.Heatmap(pixels);
         heatmap.Colormap = new ScottPlot.Colormaps.Grayscale();
         heatmap.ManualRange = new ScottPlot.Range(0, 1);

@@ -5,6 +5,8 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("vae-mlnet");
+    // --version prints the package version and the commit it was built from.
+    config.UseAssemblyInformationalVersion();
     config.AddCommand<DemoCommand>("demo").WithDescription("Train the VAE anomaly detector on an embedded dataset and compare it with RandomizedPca.");
     config.AddCommand<BenchCommand>("bench").WithDescription("Scoring speed side by side: ours, ApplyOnnxModel, a bare ONNX Runtime session; the last line is JSON.");
     config.AddCommand<GenerateCommand>("generate").WithDescription("Generate rows from the VAE of a saved pipeline, to CSV.");

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 
 namespace Vae.MLNet.Tests;
@@ -322,5 +323,18 @@ public class CliTests
             File.Delete(trainPath);
             File.Delete(testPath);
         }
+    }
+
+    [Fact]
+    public void VersionPrintsTheInformationalVersion()
+    {
+        // A child process: the version line goes through Spectre.Console's own writer, not a redirectable Console.Out.
+        using var process = CliProcess.Start(["--version"]);
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.Equal(0, process.ExitCode);
+        string expected = typeof(Vae.MLNet.Cli.CliException).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+        Assert.Equal(expected, output.Trim());
     }
 }
