@@ -20,7 +20,8 @@ public sealed class CheckpointTests : IDisposable
         Epochs = 40,
         Seed = 5,
         EarlyStoppingPatience = 3,
-        Progress = report => epochs?.Add(report.Epoch),
+        // Checkpoints are the model's: the calibration models trained after it are not part of a resumed run's epochs.
+        Progress = report => { if (report.CalibrationFold == 0) epochs?.Add(report.Epoch); },
         CancellationToken = cancellation,
         CheckpointPath = _checkpoint,
         CheckpointInterval = 4,

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Vae.MLNet.Training;
 
 namespace Vae.MLNet.Tests;
 
@@ -63,6 +64,10 @@ internal static class TestData
         ], separatorChar: ',', hasHeader: true);
         return loader.Load(path);
     }
+
+    /// <summary>A progress callback that keeps the reports of the model's own epochs, not those of its calibration models.</summary>
+    public static Action<VaeEpochReport> ModelEpochs(List<VaeEpochReport> reports) =>
+        report => { if (report.CalibrationFold == 0) reports.Add(report); };
 
     public static float[] Column(IDataView data, string name) =>
         data.GetColumn<float>(name).ToArray();

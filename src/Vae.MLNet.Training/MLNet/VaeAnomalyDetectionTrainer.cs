@@ -108,8 +108,10 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
         using var channel = _core.StartChannel("Calibrate");
         var calibration = ConformalCalibration.Scores(trained, _options, _scoring, _options.Calibration, _options.CalibrationFolds,
             _options.MinimumHeldOutCalibrationRows, _options.FeatureColumnName, channel);
-        float threshold = _options.Threshold ?? calibration.ThresholdFor(_options.Contamination);
-        if (float.IsPositiveInfinity(threshold))
+        float threshold = _options.Threshold ?? calibration?.ThresholdFor(_options.Contamination) ?? float.PositiveInfinity;
+        if (calibration is null)
+            channel.Warning(MessageSensitivity.None, "One training row leaves none to calibrate a threshold on: PredictedLabel flags no row unless a Threshold is set.");
+        else if (float.IsPositiveInfinity(threshold))
             channel.Warning(MessageSensitivity.None,
                 $"{calibration.Count} calibration scores cannot promise a false-alarm rate of {_options.Contamination} (the smallest is " +
                 $"{calibration.SmallestFalseAlarmRate:G3}): PredictedLabel flags no row. Train on more rows, use the PValue column, or set a Threshold.");

@@ -10,9 +10,10 @@ internal static class ConformalCalibration
 {
     /// <summary>
     /// The calibration scores of <paramref name="trained"/>'s rows as <paramref name="calibration"/> says: its own
-    /// held-out rows, or every row scored by a model trained without its fold.
+    /// held-out rows, or every row scored by a model trained without its fold; null for a single row, which no model
+    /// can be trained without.
     /// </summary>
-    public static CalibrationScores Scores(TrainedModel trained, VaeTrainingOptions options, VaeScoring scoring,
+    public static CalibrationScores? Scores(TrainedModel trained, VaeTrainingOptions options, VaeScoring scoring,
         VaeCalibration calibration, int folds, int minimumHeldOutRows, string columnName, IChannel channel)
     {
         if (calibration == VaeCalibration.Automatic)
@@ -35,10 +36,12 @@ internal static class ConformalCalibration
     /// K models, each trained like the final one on all rows but one fold, score that fold: a score for every row (at
     /// most <see cref="CalibrationScores.MaximumCount"/>, a seeded sample) from a model that did not see it.
     /// </summary>
-    private static CalibrationScores CrossFit(TrainedModel trained, VaeTrainingOptions options, VaeScoring scoring, int folds, string columnName, IChannel channel)
+    private static CalibrationScores? CrossFit(TrainedModel trained, VaeTrainingOptions options, VaeScoring scoring, int folds, string columnName, IChannel channel)
     {
-        if (trained.Rows < 2 * folds)
-            throw new InvalidOperationException($"{folds}-fold calibration needs at least {2 * folds} rows; got {trained.Rows}.");
+        if (trained.Rows < 2)
+            return null;
+        // Fewer rows than folds: one row a fold (leave-one-out).
+        folds = Math.Min(folds, trained.Rows);
         var order = Enumerable.Range(0, trained.Rows).Select(i => (long)i).ToArray();
         // Another stream than the training's shuffle, so that the folds do not follow its held-out split.
         new Random(unchecked(trained.Seed * 7919 + 1)).Shuffle(order);
