@@ -111,7 +111,6 @@ public class CliFeedbackTests
         Assert.Contains(log, line => line.StartsWith("reading test.csv: done in ", StringComparison.Ordinal) && line.EndsWith(" (342 rows)", StringComparison.Ordinal));
         Assert.Contains(log, line => line.StartsWith("training VAE: epoch 1 of 3, loss ", StringComparison.Ordinal));
         // 221 training rows hold out 22, too few to calibrate on: five cross-fitted calibration models train after the VAE.
-        Assert.Contains(log, line => line.StartsWith("training VAE: calibration model 1, epoch 1 of 3, loss ", StringComparison.Ordinal));
         Assert.Contains(log, line => line.StartsWith("training VAE: done in ", StringComparison.Ordinal) && line.Contains("calibration model 5, epoch 3 of 3, loss ", StringComparison.Ordinal));
         Assert.Contains(log, line => line.StartsWith("scoring test.csv: done in ", StringComparison.Ordinal) && line.EndsWith(" (342 rows)", StringComparison.Ordinal));
     }

@@ -40,7 +40,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         if (settings.SaveModel != null)
             OutputLocation.CheckFile(settings.SaveModel, "--save-model");
         var ml = new MLContext(seed: settings.Seed);
-        // The epochs this process trained: a resumed run starts after its checkpoint's epoch.
+        // The epochs this process trained the model for (not its calibration models): a resumed run starts after its checkpoint's epoch.
         (int First, int Last)? epochs = null;
         var (train, result) = CliProgress.Run(progress =>
         {
@@ -48,7 +48,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.Columns, progress);
             return (train, DetectorEvaluation.Run(ml, "VAE", train, test, onEpoch => ml.AnomalyDetection.Trainers.Vae(settings.ToOptions(cancellationToken, report =>
             {
-                epochs = (epochs?.First ?? report.Epoch, report.Epoch);
+                if (report.CalibrationFold == 0)
+                    epochs = (epochs?.First ?? report.Epoch, report.Epoch);
                 onEpoch(report);
             })), progress));
         });
