@@ -127,12 +127,12 @@ public class AnomalyDetectionTests
     }
 
     [Theory]
-    [InlineData("breastw")]
-    [InlineData("cardio")]
+    [InlineData("breastw")]     // 221 training rows: cross-fitted calibration
+    [InlineData("annthyroid")]  // 3,333 training rows: calibration on the 333 held-out rows
     public void OnRealDataTheDefaultsFlagAboutTheContaminationShareOfNormalTestRows(string dataset)
     {
         // The shared protocol's split: train on normal rows, test on a labelled half. Before calibration, breastw's
-        // threshold flagged 20% of its normal test rows and cardio's 52% where 5% was asked.
+        // threshold flagged 20% of its normal test rows where 5% was asked (cardio's 52%, hepatitis's 100%).
         var ml = new MLContext(seed: 0);
         var model = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false)
             .Append(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Seed = 0, Contamination = 0.05 }))
