@@ -52,10 +52,10 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
         var columns = new List<VaeOutputColumn>
         {
             VaeOutputColumn.Scalar(ScoreColumnName, VaeOutputs.Score),
-            new PredictedLabelColumn(PredictedLabelColumnName, threshold),
+            new ScoreMappedColumn<bool>(PredictedLabelColumnName, BooleanDataViewType.Instance, score => score > threshold),
         };
         if (addPValueColumn)
-            columns.Add(new PValueColumn(PValueColumnName, calibration!));
+            columns.Add(new ScoreMappedColumn<float>(PValueColumnName, NumberDataViewType.Single, calibration!.PValue));
         if (featureErrorColumnName != null)
             columns.Add(VaeOutputColumn.Vector(featureErrorColumnName, VaeOutputs.FeatureError, model.InputDimension));
         _outputColumns = columns.ToArray();
