@@ -2,9 +2,10 @@
 """The calibration table of docs/quality.md from the lines `bash scripts/quality.sh --json FILE` keeps.
 
 For each dataset, the mean over its seeds of the share of the test file's normal rows flagged (the false-positive
-rate) and of its anomalies flagged (recall) at contamination 0.01, 0.05 and 0.1, then the mean over datasets, the
-bar of the calibrated-alarms issue ([0.6c, 1.4c] for the mean, 2c + 0.05 for any dataset) and the AUROC.
-    usage: python3 scripts/calibration_table.py FILE
+rate) and of its anomalies flagged (recall) at contamination 0.01, 0.05 and 0.1, then the mean over datasets, and the
+bar of the calibrated-alarms issue ([0.6c, 1.4c] for the mean, 2c + 0.05 for any dataset). A second file, from another
+build (e.g. the previous threshold rule), adds its false-positive rates beside.
+    usage: python3 scripts/calibration_table.py FILE [PREVIOUS_FILE]
 """
 import json
 import sys
@@ -12,11 +13,14 @@ from collections import defaultdict
 
 LEVELS = ["0.01", "0.05", "0.1"]
 
-runs = defaultdict(list)
-with open(sys.argv[1]) as lines:
-    for line in lines:
-        dataset, seed, figures = line.split(" ", 2)
-        runs[dataset].append(json.loads(figures))
+
+def load(path):
+    runs = defaultdict(list)
+    with open(path) as lines:
+        for line in lines:
+            dataset, _seed, figures = line.split(" ", 2)
+            runs[dataset].append(json.loads(figures))
+    return runs
 
 
 def mean(values):
@@ -24,22 +28,33 @@ def mean(values):
     return sum(values) / len(values)
 
 
-header = ["dataset", "AUROC"] + [f"FPR@{c}" for c in LEVELS] + [f"recall@{c}" for c in LEVELS]
+def figures(runs, key):
+    return {d: [mean(f[f"c{c}_{key}"] for f in fs) for c in LEVELS] for d, fs in runs.items()}
+
+
+runs = load(sys.argv[1])
+previous = load(sys.argv[2]) if len(sys.argv) > 2 else {}
+fpr, recall = figures(runs, "false_positive_rate"), figures(runs, "recall_at_threshold")
+old_fpr = figures(previous, "false_positive_rate")
+auc = {d: mean(f["auc"] for f in fs) for d, fs in runs.items()}
+
+header = ["dataset", "AUROC"] + [f"FPR {c}" for c in LEVELS] + [f"recall {c}" for c in LEVELS]
+header += [f"previous FPR {c}" for c in LEVELS] if previous else []
 print("| " + " | ".join(header) + " |")
 print("|" + "---|" * len(header))
-rows = {}
-for dataset, figures in runs.items():
-    fpr = [mean(f[f"c{c}_false_positive_rate"] for f in figures) for c in LEVELS]
-    recall = [mean(f[f"c{c}_recall_at_threshold"] for f in figures) for c in LEVELS]
-    rows[dataset] = (mean(f["auc"] for f in figures), fpr, recall)
-    print(f"| {dataset} | {rows[dataset][0]:.4f} | " + " | ".join(f"{v:.3f}" for v in fpr + recall) + " |")
-auc = mean(r[0] for r in rows.values())
-fpr = [mean(r[1][i] for r in rows.values()) for i in range(len(LEVELS))]
-recall = [mean(r[2][i] for r in rows.values()) for i in range(len(LEVELS))]
-print(f"| **mean** | {auc:.4f} | " + " | ".join(f"{v:.4f}" for v in fpr + recall) + " |")
+for d in runs:
+    cells = [f"{auc[d]:.4f}"] + [f"{v:.3f}" for v in fpr[d] + recall[d]]
+    cells += [f"{v:.3f}" for v in old_fpr.get(d, [float("nan")] * 3)] if previous else []
+    print(f"| {d} | " + " | ".join(cells) + " |")
+means = [mean(fpr[d][i] for d in runs) for i in range(3)]
+cells = [f"**{mean(auc.values()):.4f}**"] + [f"**{v:.4f}**" for v in means] + [f"{mean(recall[d][i] for d in runs):.4f}" for i in range(3)]
+if previous:
+    cells += [f"{mean(old_fpr[d][i] for d in old_fpr):.4f}" for i in range(3)]
+print(f"| **mean of {len(runs)}** | " + " | ".join(cells) + " |")
+print()
 for i, c in enumerate(LEVELS):
     level = float(c)
-    worst = max(rows.items(), key=lambda item: item[1][1][i])
-    ok = 0.6 * level <= fpr[i] <= 1.4 * level and worst[1][1][i] <= 2 * level + 0.05
-    print(f"c = {c}: mean FPR {fpr[i]:.4f} (bar [{0.6 * level:.4f}, {1.4 * level:.4f}]), highest {worst[0]} {worst[1][1][i]:.3f} "
-          f"(bar {2 * level + 0.05:.3f}): {'met' if ok else 'NOT met'}")
+    worst = max(runs, key=lambda d: fpr[d][i])
+    met = 0.6 * level <= means[i] <= 1.4 * level and fpr[worst][i] <= 2 * level + 0.05
+    print(f"- c = {c}: mean FPR {means[i]:.4f} (bar [{0.6 * level:.4f}, {1.4 * level:.4f}]); highest {worst} {fpr[worst][i]:.3f} "
+          f"(bar {2 * level + 0.05:.3f}): {'met' if met else 'NOT met'}")
