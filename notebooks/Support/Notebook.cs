@@ -27,13 +27,8 @@ public static class Notebook
     /// <summary>8×8 images with pixels in [0, 1], <paramref name="columns"/> to a row, as one grayscale image.</summary>
     public static ScottPlot.Plot DigitGrid(IReadOnlyList<float[]> digits, int columns)
     {
-        int rows = (digits.Count + columns - 1) / columns;
-        var pixels = new double[rows * 9 - 1, columns * 9 - 1];
-        for (int i = 0; i < digits.Count; i++)
-            for (int p = 0; p < 64; p++)
-                pixels[i / columns * 9 + p / 8, i % columns * 9 + p % 8] = digits[i][p];
         var plot = new ScottPlot.Plot();
-        var heatmap = plot.Add.Heatmap(pixels);
+        var heatmap = plot.Add.Heatmap(Vae.MLNet.ImageGrid.Tile(digits, side: 8, columns));
         heatmap.Colormap = new ScottPlot.Colormaps.Grayscale();
         heatmap.ManualRange = new ScottPlot.Range(0, 1);
         plot.Layout.Frameless();

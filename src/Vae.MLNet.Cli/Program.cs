@@ -8,11 +8,9 @@ app.Configure(config =>
     // --version prints the package version and the commit it was built from.
     config.UseAssemblyInformationalVersion();
     config.AddCommand<DemoCommand>("demo").WithDescription("Train the VAE anomaly detector on an embedded dataset and compare it with RandomizedPca.");
-    config.AddCommand<BenchCommand>("bench").WithDescription("Scoring speed side by side: ours, ApplyOnnxModel, a bare ONNX Runtime session; the last line is JSON.");
     config.AddCommand<GenerateCommand>("generate").WithDescription("Generate rows from the VAE of a saved pipeline, to CSV.");
     config.AddCommand<ExplainCommand>("explain").WithDescription("Name the features behind each row a saved detector flags.");
     config.AddCommand<DigitsCommand>("digits").WithDescription("A Bernoulli VAE on 8x8 digits: held-out ELBO and IWAE, generated images as PNG.");
-    config.AddCommand<SoakCommand>("soak").WithDescription("Fit, score, save, load and dispose in a loop; reports the memory curve, open files and temporary files left.");
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Train on one CSV, score a labelled CSV; the last line is JSON.");
     // One line per error, no stack trace: the message says what to fix.
     config.SetExceptionHandler((exception, _) =>

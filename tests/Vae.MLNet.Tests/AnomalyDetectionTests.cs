@@ -8,6 +8,7 @@ public class AnomalyDetectionTests
 {
     private static readonly VaeAnomalyDetectionTrainer.Options QuickOptions = new() { Epochs = 40, Seed = 1, Contamination = 0.05 };
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void EvaluateWorksOnTheDetectorOutputAndSeparatesPlantedAnomalies()
     {
@@ -24,6 +25,7 @@ public class AnomalyDetectionTests
         Assert.True(metrics.DetectionRateAtFalsePositiveCount > 0.5, $"detection rate {metrics.DetectionRateAtFalsePositiveCount}");
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(VaeCalibration.CrossFit)]
     [InlineData(VaeCalibration.HeldOut)]
@@ -45,6 +47,7 @@ public class AnomalyDetectionTests
         Assert.Equal(model.Calibration.ThresholdFor(0.05), model.Threshold);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AutomaticCalibrationCrossFitsSmallDataAndUsesTheHeldOutRowsOfLargeData()
     {
@@ -126,6 +129,7 @@ public class AnomalyDetectionTests
         Assert.Contains(messages, m => m.Contains("50 calibration scores cannot promise a false-alarm rate of 0.01"));
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("breastw")]     // 221 training rows: cross-fitted calibration
     [InlineData("annthyroid")]  // 3,333 training rows: calibration on the 333 held-out rows
@@ -144,6 +148,7 @@ public class AnomalyDetectionTests
         Assert.InRange(rate, 0.005, 0.12);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TheThresholdCanBeChangedWithoutRetraining()
     {
@@ -161,6 +166,7 @@ public class AnomalyDetectionTests
         Assert.Equal(scores, TestData.Column(quarter.Transform(fresh), "Score"));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AFittedPipelinesDetectorIsSwappedWithoutRebuildingTheChain()
     {
@@ -187,6 +193,7 @@ public class AnomalyDetectionTests
         Assert.Equal(12.5f, model.Threshold);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ScoresAreTheSameFromTransformAndFromPredictionEngine()
     {

@@ -47,6 +47,7 @@ public class CalibrationScoresTests
             Assert.Equal((1 + scores.Count(s => s >= score)) / 9f, calibration.PValue(score), 6);
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(0.01, 199)]
     [InlineData(0.05, 60)]

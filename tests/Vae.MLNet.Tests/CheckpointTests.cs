@@ -30,6 +30,7 @@ public sealed class CheckpointTests : IDisposable
     private float[] Scores(VaeAnomalyDetectionTrainer.Options options) =>
         TestData.Column(_ml.AnomalyDetection.Trainers.Vae(options).Fit(_data).Transform(_data), "Score");
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ACancelledRunResumedFromItsCheckpointEndsWithTheUninterruptedModel()
     {
@@ -64,6 +65,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.Empty(again);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ACheckpointOfAnotherRunIsRefusedNamingWhatDiffers()
     {
@@ -82,6 +84,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.DoesNotContain("rows=", error.Message);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ADamagedOrForeignCheckpointGivesInvalidDataException()
     {
@@ -101,6 +104,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("not a Vae.MLNet training checkpoint", Assert.Throws<InvalidDataException>(() => Scores(resume)).Message);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void WithoutResumeAnExistingCheckpointIsReplacedByAFreshRun()
     {

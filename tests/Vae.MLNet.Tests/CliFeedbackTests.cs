@@ -7,6 +7,7 @@ namespace Vae.MLNet.Tests;
 /// What vae-mlnet says, and when: input problems named before any training, and progress of the long phases on
 /// standard error while standard output keeps only the results. Child processes, as a user runs the tool.
 /// </summary>
+[Trait("Category", "Slow")]
 public class CliFeedbackTests
 {
     private static readonly string Train = TestData.SplitPath("breastw", 0, "train"), Test = TestData.SplitPath("breastw", 0, "test");

@@ -4,6 +4,7 @@ namespace Vae.MLNet.Tests;
 /// Where vae-mlnet writes: output locations checked before training, files replaced only by complete new ones, and
 /// generated rows streamed to disk. Child processes, so that a file size limit and the memory can be set and measured.
 /// </summary>
+[Trait("Category", "Slow")]
 public class CliOutputTests
 {
     private static readonly string Train = TestData.SplitPath("breastw", 0, "train"), Test = TestData.SplitPath("breastw", 0, "test");

@@ -3,13 +3,21 @@ using System.Text.Json;
 
 namespace Vae.MLNet.Tests;
 
-/// <summary>vae-mlnet in a child process: for what needs a process of its own (killing it, measuring its memory, limiting it).</summary>
+/// <summary>
+/// vae-mlnet (or the developer's vae-mlnet-tools) in a child process: for what needs a process of its own (killing it,
+/// measuring its memory, limiting it).
+/// </summary>
 internal static class CliProcess
 {
-    private static readonly string Cli = typeof(Vae.MLNet.Cli.CliException).Assembly.Location;
+    /// <summary>The shipped tool, vae-mlnet: the default program.</summary>
+    public static readonly string Cli = typeof(Vae.MLNet.Cli.CliException).Assembly.Location;
+
+    /// <summary>The developer's instruments, vae-mlnet-tools (bench, soak).</summary>
+    public static readonly string Tools = typeof(Vae.MLNet.Tools.SoakCommand).Assembly.Location;
 
     /// <param name="limits">Shell commands run before the CLI replaces the shell, e.g. <c>ulimit -f 16</c>; null for none.</param>
-    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? limits = null)
+    /// <param name="program">The program's assembly: <see cref="Cli"/> (null) or <see cref="Tools"/>.</param>
+    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? limits = null, string? program = null)
     {
         var start = limits is null ? new ProcessStartInfo("dotnet") : new ProcessStartInfo("bash");
         if (limits is not null)
@@ -17,7 +25,7 @@ internal static class CliProcess
             foreach (var arg in new[] { "-c", $"{limits}; exec \"$0\" \"$@\"", "dotnet" })
                 start.ArgumentList.Add(arg);
         start.RedirectStandardOutput = start.RedirectStandardError = true;
-        foreach (var arg in new[] { "exec", Cli }.Concat(args))
+        foreach (var arg in new[] { "exec", program ?? Cli }.Concat(args))
             start.ArgumentList.Add(arg);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
@@ -25,9 +33,10 @@ internal static class CliProcess
     }
 
     /// <summary>Runs to the end; the exit code, standard output and standard error.</summary>
-    public static (int ExitCode, string Output, string Error) Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? limits = null)
+    public static (int ExitCode, string Output, string Error) Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
+        string? limits = null, string? program = null)
     {
-        using var process = Start(args, environment, limits);
+        using var process = Start(args, environment, limits, program);
         var error = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
@@ -35,9 +44,9 @@ internal static class CliProcess
     }
 
     /// <summary>Runs to the end, asserts success, and parses the JSON object on the last output line.</summary>
-    public static JsonElement RunForJson(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static JsonElement RunForJson(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? program = null)
     {
-        var (exitCode, output, error) = Run(args, environment);
+        var (exitCode, output, error) = Run(args, environment, program: program);
         Assert.True(exitCode == 0, error);
         return LastJsonLine(output);
     }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace Vae.MLNet.Tests;
 
 /// <summary>`vae-mlnet evaluate` in a child process that is killed half-way and resumed with --resume.</summary>
+[Trait("Category", "Slow")]
 public class CliResumeTests
 {
     private static (double Auc, int FirstEpoch, int LastEpoch) Evaluate(params string[] args)

@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace Vae.MLNet.Tests;
 
 /// <summary>Runs the vae-mlnet entry point in-process; console redirection makes these tests run one at a time.</summary>
+[Trait("Category", "Slow")]
 [Collection(nameof(CliTests))]
 [CollectionDefinition(nameof(CliTests), DisableParallelization = true)]
 public class CliTests

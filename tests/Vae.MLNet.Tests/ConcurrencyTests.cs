@@ -3,6 +3,7 @@ using Vae.MLNet.Training;
 
 namespace Vae.MLNet.Tests;
 
+[Trait("Category", "Slow")]
 public class ConcurrencyTests
 {
     public static TheoryData<string> Models => ["fresh", "reloaded with LoadWithBatchedScoring", "reloaded with Model.Load"];

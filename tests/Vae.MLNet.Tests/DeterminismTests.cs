@@ -3,6 +3,7 @@ using System.IO.Compression;
 namespace Vae.MLNet.Tests;
 
 /// <summary>The same seed and thread count give the same saved model in separate processes, byte for byte.</summary>
+[Trait("Category", "Slow")]
 public class DeterminismTests
 {
     [Fact]

@@ -19,6 +19,7 @@ public class FeaturizerTests
         return (ml, data, ml.Transforms.VaeEncode(options).Fit(data));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TheLatentMeanIsAKnownSizeSingleVectorInSchemaAndData()
     {
@@ -34,6 +35,7 @@ public class FeaturizerTests
         Assert.Contains(latents, l => l.Latent.Any(v => v != 0));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TheEstimatorPredictsTheSchemaOfTheFittedTransformer()
     {
@@ -54,6 +56,7 @@ public class FeaturizerTests
         }
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void BatchedScoringAcrossBlocksEqualsPredictionEngineRowByRow()
     {
@@ -66,6 +69,7 @@ public class FeaturizerTests
             Assert.Equal(batched[i].Latent, engine.Predict(rows[i]).Latent, new FloatTolerance(1e-5f));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void SampledLatentsAreSeededAndSpreadAroundTheMean()
     {

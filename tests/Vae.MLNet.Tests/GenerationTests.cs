@@ -81,6 +81,7 @@ public class GenerationTests
         Assert.NotEqual(path.Decoded[0], path.Decoded[3], new Tolerance(1e-3f));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TraversalChangesOnlyTheChosenLatentCoordinate()
     {
@@ -96,6 +97,7 @@ public class GenerationTests
         Assert.NotEqual(path.Decoded[0], path.Decoded[2], new Tolerance(1e-3f));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TheDecodeTransformReproducesTheFeaturizersReconstructionAndSurvivesSaveAndLoad()
     {
@@ -124,6 +126,23 @@ public class GenerationTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void AnImageGridPlacesEachImageInItsCellWithAOnePixelGapAndRefusesAWrongSize()
+    {
+        // Three 2×2 images, two to a row: image i's pixel p holds 10·i + p.
+        var images = Enumerable.Range(0, 3).Select(i => Enumerable.Range(0, 4).Select(p => 10f * i + p).ToArray()).ToArray();
+
+        var grid = ImageGrid.Tile(images, side: 2, columns: 2);
+
+        Assert.Equal(new[] { 5, 5 }, new[] { grid.GetLength(0), grid.GetLength(1) });
+        Assert.Equal(new double[] { 0, 1, 0, 10, 11 }, Enumerable.Range(0, 5).Select(x => grid[0, x]));
+        Assert.Equal(new double[] { 2, 3, 0, 12, 13 }, Enumerable.Range(0, 5).Select(x => grid[1, x]));
+        Assert.All(Enumerable.Range(0, 5), x => Assert.Equal(0, grid[2, x]));
+        Assert.Equal(new double[] { 20, 21, 0, 0, 0 }, Enumerable.Range(0, 5).Select(x => grid[3, x]));
+        var error = Assert.Throws<ArgumentException>(() => ImageGrid.Tile([new float[4], new float[3]], side: 2, columns: 2));
+        Assert.Contains("Image 1 has 3 pixels", error.Message);
     }
 
     private sealed class Tolerance(float tolerance) : IEqualityComparer<float>

@@ -60,6 +60,7 @@ public class PersistenceTests : IDisposable
         }
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -91,6 +92,7 @@ public class PersistenceTests : IDisposable
         Assert.Equal(((TransformerChain<VaeAnomalyDetectionTransformer>)model).LastTransformer.Calibration!.Values, detector.Calibration!.Values);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AChangedThresholdIsKeptAndPredictionEngineWorksOnTheLoadedModel()
     {
@@ -111,6 +113,7 @@ public class PersistenceTests : IDisposable
         Assert.Equal(detector.Transform(data).GetColumn<bool>("PredictedLabel"), loaded.Transform(data).GetColumn<bool>("PredictedLabel"));
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -152,6 +155,7 @@ public class PersistenceTests : IDisposable
         Assert.Contains("'Z'", error.Message);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TheOwnModelFileRoundTripsAndRejectsOtherFiles()
     {
@@ -180,6 +184,7 @@ public class PersistenceTests : IDisposable
         Assert.Contains("format version 7", Assert.Throws<InvalidDataException>(() => VaeModelFile.Load(path)).Message);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ACorruptedOrTruncatedZipFailsWithAnExceptionNotACrash()
     {
@@ -201,6 +206,7 @@ public class PersistenceTests : IDisposable
         Assert.ThrowsAny<Exception>(() => ml.Model.LoadWithBatchedScoring(path, out _).Transform(data).GetColumn<float>("Score").ToArray());
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void OnnxRuntimeMatchesTorchSharpOnRealData()
     {
@@ -240,6 +246,7 @@ public class PersistenceTests : IDisposable
             Assert.Equal(expected[i], actual[i], 1e-5 * Math.Max(1, Math.Abs(expected[i])));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ALoadedModelNamesBothSizesWhenTheFeaturesHaveAnotherWidth()
     {

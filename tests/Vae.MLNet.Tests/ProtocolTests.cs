@@ -7,6 +7,7 @@ namespace Vae.MLNet.Tests;
 /// The comparison protocol of the shared datasets (train on the normal rows of one half, score the other half,
 /// z-scored with the training statistics), on the exact splits copied into Fixtures/splits.
 /// </summary>
+[Trait("Category", "Slow")]
 public class ProtocolTests
 {
     [Theory]

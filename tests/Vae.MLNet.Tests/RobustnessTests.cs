@@ -15,6 +15,7 @@ public class RobustnessTests
         return TestData.Column(model.Transform(TestData.ToDataView(ml, test)), "Score");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AConstantColumnNeitherBreaksTrainingNorYieldsNonFiniteScores()
     {
@@ -25,6 +26,7 @@ public class RobustnessTests
         Assert.All(scores, s => Assert.True(float.IsFinite(s), $"score {s}"));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void HugeAndTinyFeatureScalesTrainToFiniteScores()
     {
@@ -37,6 +39,7 @@ public class RobustnessTests
         Assert.All(FitAndScore(rows, rows), s => Assert.True(float.IsFinite(s), $"score {s}"));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void DuplicatedRowsAndASingleRowTrain()
     {
@@ -46,6 +49,7 @@ public class RobustnessTests
         Assert.All(FitAndScore(one, TestData.Gaussian(10, 0, seed: 4), epochs: 10), s => Assert.True(float.IsFinite(s)));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void AFiniteButExtremeRowGetsAFiniteHighScore()
     {

@@ -35,6 +35,7 @@ public class ScoreKindTests
         }
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void EverySampledScoreIsDeterministicForItsSeed()
     {
@@ -154,6 +155,7 @@ public class ScoreKindTests
         public int GetHashCode(float value) => 0;
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TheImportanceWeightedEstimateTightensAsKGrows()
     {

@@ -1,10 +1,11 @@
 namespace Vae.MLNet.Tests;
 
 /// <summary>
-/// The CI profile of `vae-mlnet soak` (fit → score → save → load → dispose in a loop), in a child process with a
+/// The CI profile of `vae-mlnet-tools soak` (fit → score → save → load → dispose in a loop), in a child process with a
 /// temporary folder of its own so that its memory and files are its alone. The long profile is
-/// `vae-mlnet soak --cycles 1000` (docs/reliability.md).
+/// `vae-mlnet-tools soak --cycles 1000` (docs/reliability.md).
 /// </summary>
+[Trait("Category", "Slow")]
 public class SoakTests
 {
     [Fact]
@@ -14,7 +15,7 @@ public class SoakTests
         try
         {
             var figures = CliProcess.RunForJson(["soak", "--cycles", "80", "--warmup", "40", "--sample-every", "10"],
-                new Dictionary<string, string> { ["TMPDIR"] = temporary.FullName });
+                new Dictionary<string, string> { ["TMPDIR"] = temporary.FullName }, CliProcess.Tools);
 
             Assert.InRange(figures.GetProperty("resident_growth_mb").GetDouble(), double.MinValue, 50);
             Assert.InRange(figures.GetProperty("managed_growth_mb").GetDouble(), double.MinValue, 5);

@@ -15,6 +15,7 @@ public class TrainingTests
         Progress = progress,
     };
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TheLossFallsWhileTrainingAndEveryEpochIsReported()
     {
@@ -28,6 +29,7 @@ public class TrainingTests
         Assert.All(reports, r => Assert.Equal(r.TrainLoss, r.Reconstruction + r.KlDivergence, 3));
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(200, null, 1000)] // 180 training rows, 2 batches per epoch: 2,000 steps take 1,000 epochs
     [InlineData(20000, null, 100)] // 141 batches per epoch: 100 epochs are more than 2,000 steps
@@ -42,6 +44,7 @@ public class TrainingTests
         Assert.All(reports, report => Assert.Equal(expected, report.Epochs));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TheSameSeedGivesTheSameScoresAndAnotherSeedDoesNot()
     {
@@ -69,6 +72,7 @@ public class TrainingTests
         Assert.Equal(Scores(), Scores());
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void EarlyStoppingStopsBeforeTheLastEpochAndReportsValidationLoss()
     {
@@ -114,6 +118,7 @@ public class TrainingTests
         Progress = TestData.ModelEpochs(reports),
     };
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void ALossThatClimbsWithoutReachingNaNStopsAtItsBestEpochWithAWarning()
     {

@@ -76,6 +76,7 @@ public sealed class VaeOnnxGraphTests
         return data;
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [MemberData(nameof(SlicesOfEveryModelKind))]
     public void RunsOverSlicesWithAPartialLastBatchMatchOneRunOverAllRows(VaeActivation activation, VaeLikelihood likelihood, int capacity)

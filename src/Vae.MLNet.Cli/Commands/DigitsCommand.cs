@@ -61,14 +61,14 @@ internal sealed class DigitsCommand : Command<DigitsCommand.Settings>
         double elbo = -MeanScore(VaeScoreKind.MonteCarloElbo), iwae = -MeanScore(VaeScoreKind.ImportanceWeighted);
 
         var model = detector.Model;
-        ImageGrid.Save(Path.Combine(settings.Output, "digits-generated.png"), model.Sample(100, settings.Seed), Side, columns: 10);
+        GrayscaleGridPng.Save(Path.Combine(settings.Output, "digits-generated.png"), model.Sample(100, settings.Seed), Side, columns: 10);
         var steps = Enumerable.Range(0, 10);
         var interpolations = images.Take(4).Chunk(2)
             .SelectMany(pair => model.Interpolate(pair[0], pair[1], 10, spherical: true).Decoded).ToArray();
-        ImageGrid.Save(Path.Combine(settings.Output, "digits-interpolation.png"), interpolations, Side, columns: 10);
+        GrayscaleGridPng.Save(Path.Combine(settings.Output, "digits-interpolation.png"), interpolations, Side, columns: 10);
         var traversals = Enumerable.Range(0, model.LatentDimension)
             .SelectMany(axis => model.Traverse(images[0], axis, steps.Select(i => -2.5f + 5f * i / 9).ToArray()).Decoded).ToArray();
-        ImageGrid.Save(Path.Combine(settings.Output, "digits-traversal.png"), traversals, Side, columns: 10);
+        GrayscaleGridPng.Save(Path.Combine(settings.Output, "digits-traversal.png"), traversals, Side, columns: 10);
 
         AnsiConsole.MarkupLine($"Bernoulli VAE on {images.Length - testCount} digits ({trainSeconds:F1} s); on {testCount} held-out digits: " +
             $"ELBO {elbo:F2} nats, IWAE (K = 100) log p(x) ≥ {iwae:F2} nats.");
@@ -91,15 +91,5 @@ internal sealed class DigitsCommand : Command<DigitsCommand.Settings>
         return data.FeatureVector(ml).Fit(data.Data).Transform(data.Data).GetColumn<float[]>(CsvDataset.FeaturesColumn).Select(pixels => pixels.Select(p => p / 16f).ToArray()).ToArray();
     }
 
-    private static IDataView ToDataView(MLContext ml, float[][] images)
-    {
-        var schema = SchemaDefinition.Create(typeof(Image));
-        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Side * Side);
-        return ml.Data.LoadFromEnumerable(images.Select(pixels => new Image { Features = pixels }).ToArray(), schema);
-    }
-
-    private sealed class Image
-    {
-        public float[] Features { get; set; } = [];
-    }
+    private static IDataView ToDataView(MLContext ml, float[][] images) => VectorColumnView.Create(ml, "Features", Side * Side, images);
 }

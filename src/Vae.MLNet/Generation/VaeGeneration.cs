@@ -67,13 +67,7 @@ public static class VaeGeneration
     /// <see cref="VaeModel.InputDimension"/> Singles, laid out like the training features.
     /// </summary>
     public static IDataView Generate(this VaeModel model, int count, int seed, bool drawFromLikelihood = false, string columnName = "Features")
-    {
-        var rows = model.Sample(count, seed, drawFromLikelihood).Select(values => new GeneratedRow { Features = values });
-        var schema = SchemaDefinition.Create(typeof(GeneratedRow));
-        schema[0].ColumnName = columnName;
-        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, model.InputDimension);
-        return new MLContext().Data.LoadFromEnumerable(rows.ToArray(), schema);
-    }
+        => VectorColumnView.Create(new MLContext(), columnName, model.InputDimension, model.Sample(count, seed, drawFromLikelihood));
 
     /// <summary>
     /// <paramref name="steps"/> points (endpoints included) between the latent means of two rows, decoded. Linear
@@ -167,10 +161,5 @@ public static class VaeGeneration
             return Lerp(a, b, t);
         double wa = Math.Sin((1 - t) * omega) / Math.Sin(omega), wb = Math.Sin(t * omega) / Math.Sin(omega);
         return a.Zip(b, (x, y) => (float)(wa * x + wb * y)).ToArray();
-    }
-
-    private sealed class GeneratedRow
-    {
-        public float[] Features { get; set; } = [];
     }
 }

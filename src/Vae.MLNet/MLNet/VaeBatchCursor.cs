@@ -4,50 +4,48 @@ using Microsoft.ML.Data;
 namespace Vae.MLNet;
 
 /// <summary>
-/// Walks the source with two cursors in step: <c>_rows</c> serves the pass-through columns row by row, while
-/// <see cref="ScoredBlocks"/> reads ahead blocks of feature vectors, each scored in one ONNX Runtime call.
+/// A cursor over a VAE transformer's output, with one cursor over its source. When outputs are requested,
+/// <see cref="ScoredBlocks"/> reads the source a block of rows at a time, scores each block in one ONNX Runtime call and
+/// keeps the block's pass-through columns; otherwise the pass-through columns come straight from the source cursor.
 /// </summary>
 internal sealed class VaeBatchCursor : DataViewRowCursor
 {
-    private readonly DataViewRowCursor _rows;
+    private readonly DataViewRowCursor _source;
     private readonly ScoredBlocks? _blocks;
     private readonly RowWithOutputs _columns;
-    private readonly BatchPosition _position;
-    private VaeScoreBatch? _block;
-    private int _rowsInBlock;
+    private long _position = -1;
     private bool _disposed;
 
-    public VaeBatchCursor(VaeTransformerBase transformer, IDataView source, ColumnLayout layout,
-        DataViewRowCursor rows, IReadOnlyList<(int Index, VaeOutputColumn Column)> outputs)
+    public VaeBatchCursor(VaeTransformerBase transformer, IDataView source, ColumnLayout layout, IReadOnlyList<DataViewSchema.Column> columnsNeeded)
     {
-        _rows = rows;
         Schema = layout.Schema;
-        _position = new BatchPosition(this);
-        _columns = new RowWithOutputs(rows, layout);
-        if (outputs.Count > 0)
+        var passThrough = layout.InputColumns(columnsNeeded);
+        var outputs = layout.AddedColumns(columnsNeeded);
+        if (outputs.Length == 0)
         {
-            _blocks = new ScoredBlocks(transformer, source, VaeTransformerBase.Needs(outputs.Select(o => o.Column)));
-            _columns.AddOutputs(outputs, _position);
+            _source = source.GetRowCursor(passThrough);
+            _columns = new RowWithOutputs(_source, layout);
+            return;
         }
+        _source = source.GetRowCursor(passThrough.Append(source.Schema[transformer.FeatureColumnName]));
+        _blocks = new ScoredBlocks(transformer, _source, passThrough, VaeTransformerBase.Needs(outputs.Select(o => o.Column)));
+        _columns = new RowWithOutputs(_blocks.Rows, layout);
+        _columns.AddOutputs(outputs, _blocks);
     }
 
     public override DataViewSchema Schema { get; }
 
-    public override long Position => _rows.Position;
+    public override long Position => _position;
 
-    public override long Batch => _rows.Batch;
+    public override long Batch => _source.Batch;
 
     public override bool MoveNext()
     {
-        // The source cursors are disposed: reading on would reach whatever they do after their end of life.
+        // The source cursor is disposed: reading on would reach whatever it does after its end of life.
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_rows.MoveNext())
+        if (!(_blocks?.MoveNext() ?? _source.MoveNext()))
             return false;
-        if (_blocks != null && ++_position.Index >= _rowsInBlock)
-        {
-            _rowsInBlock = _blocks.Advance(out _block);
-            _position.Index = 0;
-        }
+        _position++;
         return true;
     }
 
@@ -55,29 +53,15 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
 
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _columns.GetGetter<TValue>(column);
 
-    public override ValueGetter<DataViewRowId> GetIdGetter() => _rows.GetIdGetter();
+    public override ValueGetter<DataViewRowId> GetIdGetter() => _blocks?.Rows.GetIdGetter() ?? _source.GetIdGetter();
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             _disposed = true;
-            _rows.Dispose();
-            _blocks?.Dispose();
+            _source.Dispose();
         }
         base.Dispose(disposing);
-    }
-
-    private sealed class BatchPosition(VaeBatchCursor cursor) : ScoredRow
-    {
-        public int Index = -1;
-
-        public override long Position => cursor.Position;
-
-        public override VaeScoreBatch Current(out int index)
-        {
-            index = Index;
-            return cursor._block!;
-        }
     }
 }

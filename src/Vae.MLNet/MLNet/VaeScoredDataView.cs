@@ -12,11 +12,8 @@ internal sealed class VaeScoredDataView(VaeTransformerBase transformer, IDataVie
 
     public long? GetRowCount() => source.GetRowCount();
 
-    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-    {
-        var needed = columnsNeeded.ToArray();
-        return new VaeBatchCursor(transformer, source, layout, source.GetRowCursor(layout.InputColumns(needed)), layout.AddedColumns(needed));
-    }
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
+        new VaeBatchCursor(transformer, source, layout, columnsNeeded.ToArray());
 
     // One cursor: batching already uses the cores through ONNX Runtime's intra-op threads.
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>

@@ -191,18 +191,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// <summary>No rows, one column: the features as the saved graph reads them, as <c>Fit</c> of ML.NET's glue components needs a schema.</summary>
     private protected IDataView EmptyInput(MLContext ml) => EmptyInput(ml, SavedInputName);
 
-    private IDataView EmptyInput(MLContext ml, string columnName)
-    {
-        var schema = SchemaDefinition.Create(typeof(FeatureRow));
-        schema[0].ColumnName = columnName;
-        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, InputWidth);
-        return ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), schema);
-    }
-
-    private sealed class FeatureRow
-    {
-        public float[] Features { get; set; } = [];
-    }
+    private IDataView EmptyInput(MLContext ml, string columnName) => VectorColumnView.Create(ml, columnName, InputWidth, []);
 
     /// <summary>
     /// Releases the ONNX Runtime session: at once, or when the last run in progress on another thread (a cursor's block,

@@ -8,6 +8,7 @@ namespace Vae.MLNet.Tests.Hostile;
 /// each must end in a model that scores, or in one of the loader's documented exceptions, within the time and
 /// allocation bounds. The figures go to the test output.
 /// </summary>
+[Trait("Category", "Slow")]
 [Collection(nameof(HostileFiles))]
 public sealed class LoaderFuzzTests(HostileFiles files, ITestOutputHelper output)
 {

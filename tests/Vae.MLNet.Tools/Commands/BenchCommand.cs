@@ -5,13 +5,15 @@ using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Vae.MLNet.Cli;
 using Vae.MLNet.Training;
 
-namespace Vae.MLNet.Cli;
+namespace Vae.MLNet.Tools;
 
 /// <summary>
-/// <c>vae-mlnet bench</c>: trains a detector on seeded synthetic rows, then scores them with each contender in turn,
-/// round after round, in one process. The last output line is one JSON object with the figures and ratios.
+/// <c>vae-mlnet-tools bench</c>: trains a detector (by default the product's default network) on seeded synthetic
+/// rows, then scores them with each contender in turn, round after round, in one process. The last output line is one
+/// JSON object with the figures and ratios.
 /// </summary>
 internal sealed class BenchCommand : Command<BenchCommand.Settings>
 {
@@ -30,11 +32,17 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         [CommandOption("--features <D>"), Description("Features per row (default 30).")]
         public int Features { get; init; } = 30;
 
-        [CommandOption("--hidden <SIZES>"), Description("Hidden layer sizes (default 64).")]
-        public string Hidden { get; init; } = "64";
+        [CommandOption("--hidden <SIZES>"), Description("Hidden layer sizes (default: the detector's, one layer of 256).")]
+        public string? Hidden { get; init; }
 
-        [CommandOption("--latent <K>"), Description("Latent dimension (default 8).")]
-        public int Latent { get; init; } = 8;
+        [CommandOption("--latent <K>"), Description("Latent dimension (default: the detector's, 8).")]
+        public int? Latent { get; init; }
+
+        /// <summary>The hidden layer sizes to measure: <see cref="Hidden"/>, or the detector's default network.</summary>
+        public int[] HiddenLayers => Hidden is string sizes ? TrainingSettings.ParseSizes(sizes) : [VaeTrainingOptions.DefaultHiddenUnits];
+
+        /// <summary>The latent dimension to measure: <see cref="Latent"/>, or the detector's default.</summary>
+        public int LatentDimension => Latent ?? new VaeAnomalyDetectionTrainer.Options().LatentDimension;
 
         [CommandOption("--train-rows <N>"), Description("Rows to train on (default 20,000).")]
         public int TrainRows { get; init; } = 20_000;
@@ -81,19 +89,20 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
     {
         if (settings.Scale != null)
             return RunScaleStudy(settings);
-        var hidden = TrainingSettings.ParseSizes(settings.Hidden);
+        var hidden = settings.HiddenLayers;
+        int latent = settings.LatentDimension;
         var ml = new MLContext(seed: settings.Seed);
         var data = SyntheticData.Matrix(settings.Rows, settings.Features, settings.Seed);
         var bench = new ScoringBenchmark(ml, data);
         var trainView = ml.Data.TakeRows(bench.View, Math.Min(settings.TrainRows, settings.Rows));
-        AnsiConsole.MarkupLine($"[bold]bench[/]: {settings.Rows:N0} rows × {settings.Features} features, hidden {settings.Hidden}, latent {settings.Latent}, {Environment.ProcessorCount} cores");
+        AnsiConsole.MarkupLine($"[bold]bench[/]: {settings.Rows:N0} rows × {settings.Features} features, hidden {string.Join(",", hidden)}, latent {latent}, {Environment.ProcessorCount} cores");
 
         var clock = Stopwatch.StartNew();
         var options = new VaeAnomalyDetectionTrainer.Options
         {
             FeatureColumnName = ScoringBenchmark.Column,
             HiddenLayerSizes = hidden,
-            LatentDimension = settings.Latent,
+            LatentDimension = latent,
             Epochs = settings.Epochs,
             ValidationFraction = 0,
             Seed = settings.Seed,
@@ -113,7 +122,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         using var session = new InferenceSession(onnxPath);
 
         var pca = ml.AnomalyDetection.Trainers.RandomizedPca(ScoringBenchmark.Column, rank: 1, seed: settings.Seed).Fit(trainView);
-        var training = CompareTraining(ml, data, hidden, settings.Latent,
+        var training = CompareTraining(ml, data, hidden, latent,
             Math.Min(settings.TrainRows, settings.Rows), settings.Epochs, settings.Seed);
         var mnist = settings.MnistRows > 0
             ? CompareTraining(ml, SyntheticData.Matrix(settings.MnistRows, 784, settings.Seed), [400], 20, settings.MnistRows, settings.Epochs, settings.Seed)
@@ -157,6 +166,8 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         {
             ["rows"] = settings.Rows,
             ["features"] = settings.Features,
+            ["hidden"] = hidden,
+            ["latent"] = latent,
             ["score"] = detector.ScoringChoice.Kind.ToString(),
             ["training_codes"] = detector.Model.TrainingCodes?.Count ?? 0,
             ["train_rows_per_second"] = Math.Round(training.RowsPerSecond),
@@ -194,7 +205,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
     private static int RunScaleStudy(Settings settings)
     {
         var sizes = settings.Scale!.Split(',').Select(int.Parse).ToArray();
-        var points = ScaleStudy.Run(sizes, settings.Features, TrainingSettings.ParseSizes(settings.Hidden), settings.Latent, settings.Seed);
+        var points = ScaleStudy.Run(sizes, settings.Features, settings.HiddenLayers, settings.LatentDimension, settings.Seed);
         var reference = points.FirstOrDefault(p => p.Rows == 1_000_000) ?? points[^1];
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {

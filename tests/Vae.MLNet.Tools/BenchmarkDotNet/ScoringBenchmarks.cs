@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
 
-namespace Vae.MLNet.Benchmarks;
+namespace Vae.MLNet.Tools;
 
 /// <summary>Scoring 100,000 rows through the batched transformer, and one row through a PredictionEngine.</summary>
 [MemoryDiagnoser]

@@ -3,7 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Vae.MLNet.Training;
 
-namespace Vae.MLNet.Cli;
+namespace Vae.MLNet.Tools;
 
 /// <summary>
 /// A service's lifetime in one process: cycle after cycle of fit (a small model) → score → save → load (both

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Vae.MLNet.Cli;
+namespace Vae.MLNet.Tools;
 
 /// <summary>
 /// <see cref="SyntheticData"/> as an IDataView of any length that stores only a pool of generated rows and serves

@@ -1,4 +1,4 @@
-namespace Vae.MLNet.Cli;
+namespace Vae.MLNet.Tools;
 
 /// <summary>
 /// Rows for benchmarks that anyone can regenerate: a mixture of three Gaussians on a random 4-dimensional subspace

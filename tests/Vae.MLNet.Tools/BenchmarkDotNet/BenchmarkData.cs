@@ -1,9 +1,10 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Vae.MLNet.Training;
 
-namespace Vae.MLNet.Benchmarks;
+namespace Vae.MLNet.Tools;
 
-/// <summary>Seeded rows and a VAE of the benchmark's shape (30 features, hidden 64, latent 8) with random weights.</summary>
+/// <summary>Seeded rows and a VAE of the default network's shape (30 features, one hidden layer of 256, latent 8) with random weights.</summary>
 internal static class BenchmarkData
 {
     public const int Features = 30;
@@ -28,7 +29,8 @@ internal static class BenchmarkData
         DenseLayer Layer(int inputs, int outputs) => new(inputs, outputs,
             Enumerable.Range(0, inputs * outputs).Select(_ => (float)((random.NextDouble() - 0.5) / Math.Sqrt(inputs))).ToArray(),
             new float[outputs]);
-        return new VaeModel(VaeActivation.Relu, VaeLikelihood.Gaussian, [Layer(Features, 64)], Layer(64, 8), Layer(64, 8),
-            [Layer(8, 64)], Layer(64, Features), new float[Features]);
+        const int hidden = VaeTrainingOptions.DefaultHiddenUnits;
+        return new VaeModel(VaeActivation.Relu, VaeLikelihood.Gaussian, [Layer(Features, hidden)], Layer(hidden, 8), Layer(hidden, 8),
+            [Layer(8, hidden)], Layer(hidden, Features), new float[Features]);
     }
 }

@@ -3,8 +3,9 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Spectre.Console;
 using Vae.MLNet.Training;
+using Vae.MLNet.Cli;
 
-namespace Vae.MLNet.Cli;
+namespace Vae.MLNet.Tools;
 
 /// <summary>
 /// How cost grows with the data: for each size, training epochs and scoring passes over rows streamed from

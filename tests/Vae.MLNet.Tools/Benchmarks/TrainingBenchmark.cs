@@ -4,7 +4,7 @@ using TorchSharp;
 using Vae.MLNet.Training;
 using static TorchSharp.torch;
 
-namespace Vae.MLNet.Cli;
+namespace Vae.MLNet.Tools;
 
 /// <summary>
 /// Training speed side by side: our trainer inside ML.NET (reading the column, the loop, the threshold) against a bare

@@ -2,11 +2,12 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
+using Vae.MLNet.Cli;
 
-namespace Vae.MLNet.Cli;
+namespace Vae.MLNet.Tools;
 
 /// <summary>
-/// The scoring contenders of <c>vae-mlnet bench</c>, all on the same rows and the same trained model: our batched
+/// The scoring contenders of <c>vae-mlnet-tools bench</c>, all on the same rows and the same trained model: our batched
 /// transformer (fresh, and reloaded from a saved zip), ML.NET's ApplyOnnxModel on the exported ONNX file, a bare
 /// ONNX Runtime session on 1,024-row blocks of a float array, and ML.NET's RandomizedPca.
 /// </summary>
@@ -72,8 +73,8 @@ internal sealed class ScoringBenchmark(MLContext ml, SyntheticMatrix data)
     /// <summary>Latency percentiles (µs) of single-row predictions through a PredictionEngine.</summary>
     public (double P50, double P99) PredictionEngineLatency(ITransformer model, int predictions)
     {
-        var engine = ml.Model.CreatePredictionEngine<FeatureRow, ScoreRow>(model, inputSchemaDefinition: SchemaFor(data.Dimension));
-        var rows = Rows(data, Math.Min(predictions, data.Rows));
+        var engine = ml.Model.CreatePredictionEngine<VectorColumnView.Row, ScoreRow>(model, inputSchemaDefinition: VectorColumnView.Schema(Column, data.Dimension));
+        var rows = Rows(data, Math.Min(predictions, data.Rows)).Select(values => new VectorColumnView.Row { Values = values }).ToArray();
         var times = new double[rows.Length];
         var clock = new Stopwatch();
         for (int i = 0; i < rows.Length; i++)
@@ -90,23 +91,10 @@ internal sealed class ScoringBenchmark(MLContext ml, SyntheticMatrix data)
 
     /// <summary>The first <paramref name="rows"/> rows of <paramref name="data"/> as an in-memory IDataView with column <see cref="Column"/>.</summary>
     public static IDataView ToDataView(MLContext ml, SyntheticMatrix data, int rows) =>
-        ml.Data.LoadFromEnumerable(Rows(data, rows), SchemaFor(data.Dimension));
+        VectorColumnView.Create(ml, Column, data.Dimension, Rows(data, rows));
 
-    private static FeatureRow[] Rows(SyntheticMatrix data, int rows) =>
-        Enumerable.Range(0, rows).Select(r => new FeatureRow { Features = data.Features[(r * data.Dimension)..((r + 1) * data.Dimension)] }).ToArray();
-
-    private static SchemaDefinition SchemaFor(int dimension)
-    {
-        var schema = SchemaDefinition.Create(typeof(FeatureRow));
-        schema[0].ColumnName = Column;
-        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dimension);
-        return schema;
-    }
-
-    internal sealed class FeatureRow
-    {
-        public float[] Features { get; set; } = [];
-    }
+    private static IEnumerable<float[]> Rows(SyntheticMatrix data, int rows) =>
+        Enumerable.Range(0, rows).Select(r => data.Features[(r * data.Dimension)..((r + 1) * data.Dimension)]);
 
     internal sealed class ScoreRow
     {

@@ -3,10 +3,10 @@ using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Vae.MLNet.Cli;
+namespace Vae.MLNet.Tools;
 
 /// <summary>
-/// <c>vae-mlnet soak</c>: runs <see cref="SoakTest"/> and reports the memory curve; the last output line is one JSON
+/// <c>vae-mlnet-tools soak</c>: runs <see cref="SoakTest"/> and reports the memory curve; the last output line is one JSON
 /// object with the growth after warm-up, the open files and the temporary files left behind.
 /// </summary>
 internal sealed class SoakCommand : Command<SoakCommand.Settings>

@@ -3,21 +3,12 @@ using ScottPlot;
 namespace Vae.MLNet.Cli;
 
 /// <summary>Renders square grayscale images (pixels in [0, 1]) side by side, rows of images, as one PNG.</summary>
-internal static class ImageGrid
+internal static class GrayscaleGridPng
 {
     /// <summary>Writes <paramref name="images"/>, <paramref name="columns"/> per row, each <paramref name="side"/>² pixels, to a PNG.</summary>
     public static void Save(string path, IReadOnlyList<float[]> images, int side, int columns, int pixelsPerCell = 12)
     {
-        int rows = (images.Count + columns - 1) / columns;
-        const int gap = 1;
-        var intensities = new double[rows * (side + gap) - gap, columns * (side + gap) - gap];
-        for (int i = 0; i < images.Count; i++)
-        {
-            int top = i / columns * (side + gap), left = i % columns * (side + gap);
-            for (int y = 0; y < side; y++)
-                for (int x = 0; x < side; x++)
-                    intensities[top + y, left + x] = images[i][y * side + x];
-        }
+        var intensities = ImageGrid.Tile(images, side, columns);
         var plot = new Plot();
         var heatmap = plot.Add.Heatmap(intensities);
         heatmap.Colormap = new ScottPlot.Colormaps.Grayscale();
