@@ -13,6 +13,7 @@ app.Configure(config =>
     config.AddCommand<ExplainCommand>("explain").WithDescription("Name the features behind each row a saved detector flags.");
     config.AddCommand<DigitsCommand>("digits").WithDescription("A Bernoulli VAE on 8x8 digits: held-out ELBO and IWAE, generated images as PNG.");
     config.AddCommand<SoakCommand>("soak").WithDescription("Fit, score, save, load and dispose in a loop; reports the memory curve, open files and temporary files left.");
+    config.AddCommand<ScoreCommand>("score").WithDescription("Stream a CSV of any size through a saved pipeline: key columns, score, label, p-value; the last line is JSON.");
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Train on one CSV, score a labelled CSV; the last line is JSON.");
     // One line per error, no stack trace: the message says what to fix.
     config.SetExceptionHandler((exception, _) =>
