@@ -11,6 +11,7 @@ app.Configure(config =>
     config.AddCommand<GenerateCommand>("generate").WithDescription("Generate rows from the VAE of a saved pipeline, to CSV.");
     config.AddCommand<ExplainCommand>("explain").WithDescription("Name the features behind each row a saved detector flags.");
     config.AddCommand<DigitsCommand>("digits").WithDescription("A Bernoulli VAE on 8x8 digits: held-out ELBO and IWAE, generated images as PNG.");
+    config.AddCommand<ScoreCommand>("score").WithDescription("Stream a CSV of any size through a saved pipeline: key columns, score, label, p-value; the last line is JSON.");
     config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Train on one CSV, score a labelled CSV; the last line is JSON.");
     // One line per error, no stack trace: the message says what to fix.
     config.SetExceptionHandler((exception, _) =>

@@ -145,43 +145,6 @@ public class BadInputTests
     }
 
     [Fact]
-    public void MoreFeatureValuesThanAnArrayHoldsAreRefusedBeforeAnyRowIsRead()
-    {
-        // 4,096 rows of 2²⁰ features: 2³² values, claimed by a view that holds none of them.
-        var data = new ClaimedSizeDataView(rows: 4096, size: 1 << 20);
-        var error = Assert.Throws<VaeDataException>(() => new MLContext(seed: 1).AnomalyDetection.Trainers.Vae(Quick).Fit(data));
-
-        Assert.Equal(FeatureColumn.MaximumValues, Array.MaxLength);
-        Assert.Contains("'Features' has 4096 rows of 1048576 features", error.Message);
-        Assert.Contains($"at most {Array.MaxLength} values", error.Message);
-        Assert.Contains("here 2047 rows", error.Message);
-        Assert.Contains("sample", error.Message);
-    }
-
-    /// <summary>A data view that claims a row count and a vector size, and refuses to be read.</summary>
-    private sealed class ClaimedSizeDataView(long rows, int size) : IDataView
-    {
-        public bool CanShuffle => false;
-
-        public DataViewSchema Schema { get; } = SchemaOf(size);
-
-        public long? GetRowCount() => rows;
-
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
-            throw new NotSupportedException("The size must be checked before any row is read.");
-
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-            [GetRowCursor(columnsNeeded, rand)];
-
-        private static DataViewSchema SchemaOf(int size)
-        {
-            var builder = new DataViewSchema.Builder();
-            builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, size));
-            return builder.ToSchema();
-        }
-    }
-
-    [Fact]
     public void BernoulliLikelihoodRejectsFeaturesOutsideTheUnitInterval()
     {
         var ml = new MLContext(seed: 1);
@@ -195,10 +158,16 @@ public class BadInputTests
     [InlineData(nameof(VaeTrainingOptions.LatentDimension))]
     [InlineData(nameof(VaeTrainingOptions.ValidationFraction))]
     [InlineData(nameof(VaeTrainingOptions.TrainingCodeCount))]
+    [InlineData(nameof(VaeTrainingOptions.MaxTrainingRows))]
     public void InvalidOptionsAreRejectedWhenTheEstimatorIsCreated(string field)
     {
         var options = new VaeAnomalyDetectionTrainer.Options();
-        typeof(VaeTrainingOptions).GetField(field)!.SetValue(options, field == nameof(VaeTrainingOptions.ValidationFraction) ? 1.5 : (object)0);
+        typeof(VaeTrainingOptions).GetField(field)!.SetValue(options, field switch
+        {
+            nameof(VaeTrainingOptions.ValidationFraction) => 1.5,
+            nameof(VaeTrainingOptions.MaxTrainingRows) => 0L,
+            _ => (object)0,
+        });
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().AnomalyDetection.Trainers.Vae(options));
         Assert.Equal(field, error.ParamName);
     }

@@ -46,6 +46,10 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         {
             var train = CsvDataset.Load(ml, settings.Train, settings.Label, requireLabel: false, progress: progress);
             var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.Columns, progress);
+            // What the trainer logs to mlContext.Log, where the CLI shows nothing.
+            long sample = settings.ToOptions(cancellationToken).MaxTrainingRowsFor(train.FeatureNames.Length);
+            if (train.RowCount > sample)
+                CsvDataset.Note(settings.Train, $"{train.RowCount:N0} rows, more than training holds ({sample:N0}, --max-training-rows): training on a uniform random sample of {sample:N0} rows, seeded by --seed.");
             return (train, DetectorEvaluation.Run(ml, "VAE", train, test, onEpoch => ml.AnomalyDetection.Trainers.Vae(settings.ToOptions(cancellationToken, report =>
             {
                 if (report.CalibrationFold == 0)

@@ -49,7 +49,7 @@ internal sealed class GenerateCommand : Command<GenerateCommand.Settings>
             OutputLocation.Write(settings.Output, file =>
             {
                 using var writer = new StreamWriter(file, leaveOpen: true);
-                writer.WriteLine(string.Join(",", pipeline.FeatureNames().Select(Quoted)));
+                writer.WriteLine(string.Join(",", pipeline.FeatureNames().Select(CsvCell.Quote)));
                 // long: the last batch may end past int.MaxValue.
                 for (long first = 0; first < settings.Count; first += BatchRows)
                 {
@@ -66,7 +66,4 @@ internal sealed class GenerateCommand : Command<GenerateCommand.Settings>
         AnsiConsole.MarkupLine($"Wrote {settings.Count} generated rows to [bold]{Markup.Escape(settings.Output)}[/].");
         return 0;
     }
-
-    /// <summary>A column name as a CSV cell: quoted, with its quotes doubled, when it holds a comma or a quote.</summary>
-    private static string Quoted(string name) => name.IndexOfAny([',', '"']) < 0 ? name : $"\"{name.Replace("\"", "\"\"")}\"";
 }

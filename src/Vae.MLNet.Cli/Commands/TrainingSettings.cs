@@ -12,8 +12,11 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--seed <N>"), Description("Training seed (default 0).")]
     public int Seed { get; init; }
 
-    [CommandOption("--epochs <N>"), Description("Maximum training epochs (default: 100, or enough for 2,000 mini-batch steps).")]
+    [CommandOption("--epochs <N>"), Description("Maximum training epochs (default: 100, or enough for 2,000 mini-batch steps, or as many as fit in 50,000 steps but at least 1).")]
     public int? Epochs { get; init; }
+
+    [CommandOption("--max-training-rows <N>"), Description("Train on a uniform random sample of N rows (seeded) when the file has more (default: as many as fit in 1 GiB).")]
+    public long? MaxTrainingRows { get; init; }
 
     [CommandOption("--latent <K>"), Description("Latent dimension.")]
     public int? Latent { get; init; }
@@ -94,6 +97,7 @@ internal class TrainingSettings : CommandSettings
         };
         if (CheckpointEvery is int interval) options.CheckpointInterval = interval;
         if (Epochs is int epochs) options.Epochs = epochs;
+        if (MaxTrainingRows is long maxRows) options.MaxTrainingRows = maxRows;
         if (Latent is int latent) options.LatentDimension = latent;
         if (Hidden is string hidden) options.HiddenLayerSizes = ParseSizes(hidden);
         if (BatchSize is int batchSize) options.BatchSize = batchSize;

@@ -17,7 +17,8 @@ namespace Vae.MLNet.Cli;
 /// <param name="Columns">The columns a pipeline reads from this file.</param>
 /// <param name="LabelName">The label column's name, when the label was required.</param>
 /// <param name="ConstantFeatures">The features that hold one value in every row of the file, with that value.</param>
-internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Columns, string? LabelName, IReadOnlyDictionary<string, float> ConstantFeatures)
+/// <param name="RowCount">The data rows of the file.</param>
+internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Columns, string? LabelName, IReadOnlyDictionary<string, float> ConstantFeatures, long RowCount)
 {
     public const string FeaturesColumn = "Features";
     public const string LabelColumn = "Label";
@@ -40,29 +41,12 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
         InputFile.CheckReadable(path);
         using var reading = progress?.Begin($"reading {System.IO.Path.GetFileName(path)}", "rows");
         using var rows = Rows(ml, path).GetEnumerator();
-        var header = (rows.MoveNext() ? rows.Current : throw new CliException($"{path}: the file is empty.")).Select(h => h.ToString().Trim()).ToArray();
-        if (header is [var only] && only.IndexOfAny([';', '\t', '|']) is int at and >= 0)
-            throw new CliException($"{path}: the header has a single column; the file must be comma-separated, and this one looks separated by '{(only[at] == '\t' ? "\\t" : only[at].ToString())}'.");
-        // A name given twice would make one of the two columns a feature or the label by position alone.
-        if (header.Where(name => name.Length > 0).GroupBy(name => name).FirstOrDefault(names => names.Count() > 1) is { Key: var twice })
-            throw new CliException($"{path}: the header names column '{twice}' more than once (columns {string.Join(" and ", header.Select((name, c) => (name, c)).Where(h => h.name == twice).Select(h => h.c + 1))}); rename or drop the copies.");
-
-        // A pipeline saved without names for its one input vector (as the CLI saved them before it recorded names):
-        // the file's numeric columns, in their order, as long as there are as many.
-        if (columns is [{ IsUnnamed: true } unnamedVector])
-        {
-            var inOrder = Load(ml, path, labelName, requireLabel).FeatureNames;
-            if (inOrder.Length != unnamedVector.Headers.Length)
-                throw new CliException($"{path}: {inOrder.Length} numeric columns ({string.Join(", ", inOrder)}), but the model reads {unnamedVector.Headers.Length} in its column '{unnamedVector.Name}', which records no names to match them by.");
-            Note(path, $"the model records no names for its input '{unnamedVector.Name}': the file's numeric columns are read in their order ({string.Join(", ", inOrder)}).");
-            columns = [unnamedVector with { Headers = inOrder }];
-        }
-
+        var header = Header(path, rows);
         int labelIndex = Array.IndexOf(header, labelName);
         if (labelIndex < 0 && requireLabel)
             throw new CliException($"{path}: no label column '{labelName}' (columns: {string.Join(", ", header)}).");
-        if (columns != null && columns.SelectMany(column => column.Headers).Where(name => !header.Contains(name)).ToArray() is [_, ..] missing)
-            throw new CliException($"{path}: no column {string.Join(", ", missing.Select(name => $"'{name}'"))}, which the model reads (the file's columns: {string.Join(", ", header)}).");
+        if (columns != null)
+            columns = Match(ml, path, header, labelName, columns);
 
         var roles = header.Select(name => columns == null ? RowCheck.Role.Candidate
             : columns.Any(column => column.Headers.Contains(name)) ? RowCheck.Role.Required : RowCheck.Role.Ignored).ToArray();
@@ -100,8 +84,7 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
         else if (Enumerable.Range(0, header.Length).Where(c => roles[c] == RowCheck.Role.Ignored && c != labelIndex).ToArray() is [_, ..] unused)
             Note(path, $"{Names(header, unused)} {(unused.Length == 1 ? "is" : "are")} not read: the model was not trained on {(unused.Length == 1 ? "it" : "them")}.");
 
-        var loaderColumns = columns.Select(column => new TextLoader.Column(column.Name, DataKind.Single,
-            column.Headers.Select(name => new TextLoader.Range(Array.IndexOf(header, name))).ToArray())).ToList();
+        var loaderColumns = LoaderColumns(columns, header).ToList();
         if (requireLabel)
             loaderColumns.Add(new TextLoader.Column(labelName, DataKind.Single, labelIndex));
         var loader = ml.Data.CreateTextLoader(new TextLoader.Options
@@ -114,7 +97,57 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
         var constants = columns.Where(column => !column.IsVector)
             .Select(column => (column.Name, Value: check.ConstantValue(Array.IndexOf(header, column.Name))))
             .Where(constant => constant.Value != null).ToDictionary(constant => constant.Name, constant => constant.Value!.Value);
-        return new CsvDataset(path, loader.Load(path), columns.ToArray(), requireLabel ? labelName : null, constants);
+        return new CsvDataset(path, loader.Load(path), columns.ToArray(), requireLabel ? labelName : null, constants, row);
+    }
+
+    /// <summary>The column names of <paramref name="path"/>'s header, checked as <see cref="Load"/> checks them.</summary>
+    public static string[] ReadHeader(MLContext ml, string path)
+    {
+        InputFile.CheckReadable(path);
+        using var rows = Rows(ml, path).GetEnumerator();
+        return Header(path, rows);
+    }
+
+    /// <summary>
+    /// <paramref name="columns"/>, the columns a saved pipeline reads, matched to the CSV columns of
+    /// <paramref name="header"/>; fails naming those the file lacks.
+    /// </summary>
+    public static InputColumn[] Match(MLContext ml, string path, string[] header, string labelName, IReadOnlyList<InputColumn> columns)
+    {
+        // A pipeline saved without names for its one input vector (as the CLI saved them before it recorded names):
+        // the file's numeric columns, in their order, as long as there are as many.
+        if (columns is [{ IsUnnamed: true } unnamedVector])
+        {
+            var inOrder = Load(ml, path, labelName, requireLabel: false).FeatureNames;
+            if (inOrder.Length != unnamedVector.Headers.Length)
+                throw new CliException($"{path}: {inOrder.Length} numeric columns ({string.Join(", ", inOrder)}), but the model reads {unnamedVector.Headers.Length} in its column '{unnamedVector.Name}', which records no names to match them by.");
+            Note(path, $"the model records no names for its input '{unnamedVector.Name}': the file's numeric columns are read in their order ({string.Join(", ", inOrder)}).");
+            columns = [unnamedVector with { Headers = inOrder }];
+        }
+        if (columns.SelectMany(column => column.Headers).Where(name => !header.Contains(name)).ToArray() is [_, ..] missing)
+            throw new CliException($"{path}: no column {string.Join(", ", missing.Select(name => $"'{name}'"))}, which the model reads (the file's columns: {string.Join(", ", header)}).");
+        return columns.ToArray();
+    }
+
+    /// <summary>TextLoader columns that read <paramref name="columns"/> as Singles from the CSV columns of <paramref name="header"/>.</summary>
+    public static TextLoader.Column[] LoaderColumns(IEnumerable<InputColumn> columns, string[] header) =>
+        columns.Select(column => new TextLoader.Column(column.Name, DataKind.Single,
+            column.Headers.Select(name => new TextLoader.Range(Array.IndexOf(header, name))).ToArray())).ToArray();
+
+    /// <summary>A TextLoader column holding every cell of a row as text, as TextLoader splits and unquotes them.</summary>
+    public static TextLoader.Column CellsLoaderColumn(string name) =>
+        new(name, DataKind.String, [new TextLoader.Range(0, null) { AutoEnd = false, VariableEnd = true }]);
+
+    /// <summary>The header, the first of <paramref name="rows"/>: fails on an empty file, one not separated by commas, or names given twice.</summary>
+    private static string[] Header(string path, IEnumerator<ReadOnlyMemory<char>[]> rows)
+    {
+        var header = (rows.MoveNext() ? rows.Current : throw new CliException($"{path}: the file is empty.")).Select(h => h.ToString().Trim()).ToArray();
+        if (header is [var only] && only.IndexOfAny([';', '\t', '|']) is int at and >= 0)
+            throw new CliException($"{path}: the header has a single column; the file must be comma-separated, and this one looks separated by '{(only[at] == '\t' ? "\\t" : only[at].ToString())}'.");
+        // A name given twice would make one of the two columns a feature or the label by position alone.
+        if (header.Where(name => name.Length > 0).GroupBy(name => name).FirstOrDefault(names => names.Count() > 1) is { Key: var twice })
+            throw new CliException($"{path}: the header names column '{twice}' more than once (columns {string.Join(" and ", header.Select((name, c) => (name, c)).Where(h => h.name == twice).Select(h => h.c + 1))}); rename or drop the copies.");
+        return header;
     }
 
     /// <summary>The features as one vector column, <see cref="FeaturesColumn"/>, in the order of <see cref="FeatureNames"/>.</summary>
@@ -125,7 +158,7 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
         (columns.Length == 1 ? "column " : "columns ") + string.Join(", ", columns.Select(c => header[c].Length > 0 ? $"'{header[c]}'" : $"{c + 1} (no name)"));
 
     // On the error stream, so that the last line of the output stays the JSON of the figures.
-    private static void Note(string path, string text) => Console.Error.WriteLine($"note: {path}: {text}");
+    public static void Note(string path, string text) => Console.Error.WriteLine($"note: {path}: {text}");
 
     /// <summary>
     /// The cells of every row, header first, as TextLoader splits and unquotes them: slices of the text it read, so
@@ -138,7 +171,7 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
             HasHeader = false,
             Separators = [','],
             AllowQuoting = true,
-            Columns = [new TextLoader.Column(CellsColumn, DataKind.String, [new TextLoader.Range(0, null) { AutoEnd = false, VariableEnd = true }])],
+            Columns = [CellsLoaderColumn(CellsColumn)],
         }).Load(path);
         using var cursor = data.GetRowCursor(data.Schema);
         var getter = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(data.Schema[CellsColumn]);

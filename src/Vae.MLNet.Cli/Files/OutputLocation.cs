@@ -41,7 +41,8 @@ internal static class OutputLocation
         {
             AtomicFile.Write(path, write);
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        // A CliException comes from what the writer read (a bad input row), not from the write: its message stands.
+        catch (Exception error) when (error is not (OperationCanceledException or CliException))
         {
             // Whatever failed (a full disk, a file size limit, a permission), the target was not touched.
             throw new CliException($"{path}: not written ({error.GetType().Name}: {error.Message}); " +

@@ -39,12 +39,22 @@ internal sealed class VaeEstimatorCore
     /// </summary>
     public static readonly DataViewType KnownSizeVector = new VectorDataViewType(NumberDataViewType.Single, 1);
 
-    /// <summary>Reads the feature column once into a contiguous buffer and trains on it.</summary>
+    /// <summary>
+    /// Reads the feature column once into a contiguous buffer, all of it or a uniform sample of
+    /// <see cref="VaeTrainingOptions.MaxTrainingRowsFor"/> rows, and trains on it.
+    /// </summary>
     public TrainedModel Train(IDataView data)
     {
         ArgumentNullException.ThrowIfNull(data);
         using var channel = _host.Start("Train");
-        var features = FeatureColumn.ReadAll(data, FeatureColumnName, out int rows, out int dimension);
+        int width = FeatureColumn.CheckSchema(data.Schema, FeatureColumnName);
+        // Another stream than the training's shuffle of the rows, so that the sample does not follow it.
+        var features = FeatureColumn.ReadSample(data, FeatureColumnName, _options.MaxTrainingRowsFor(width), unchecked(_seed * 31 + 7),
+            out int rows, out int dimension, out long dataRows);
+        if (dataRows > rows)
+            channel.Info(MessageSensitivity.None,
+                $"The data has {dataRows} rows of {dimension} features, more than the {rows} that MaxTrainingRows lets training hold: " +
+                $"training on a uniform random sample of {rows} rows (reservoir sampling, seed {_seed}).");
         channel.Info(MessageSensitivity.None, $"Training a VAE on {rows} rows of {dimension} features from '{FeatureColumnName}'.");
         var model = VaeTrainer.Train(features, rows, dimension, _options, _seed, FeatureColumnName, channel, out var heldOut);
         return new TrainedModel(model, features, rows, dimension, heldOut, _seed);

@@ -35,9 +35,29 @@ public abstract class VaeTrainingOptions
     /// <summary>
     /// Maximum number of passes over the training rows. Default (null): 100, or more when the rows are few, as many as
     /// <see cref="MinimumStepsByDefault"/> mini-batch steps take: a few hundred rows make two batches per epoch, and
-    /// 100 epochs of them leave the model undertrained (docs/quality.md).
+    /// 100 epochs of them leave the model undertrained (docs/quality.md); fewer when the rows are many, as many as
+    /// fit in <see cref="MaximumStepsByDefault"/> steps but at least one: 100 epochs of a million rows take hours, and
+    /// a few reach the same AUROC (docs/scaling.md).
     /// </summary>
     public int? Epochs;
+
+    /// <summary>
+    /// The most rows training holds in memory. Data with more rows is read once through its cursor and a uniform
+    /// random sample of this many rows is trained on (reservoir sampling, seeded by <see cref="Seed"/>); the log says
+    /// so. Default (null): as many rows as fit in <see cref="DefaultTrainingBytes"/>, e.g. 8,947,848 rows of 30
+    /// features. At most <see cref="Array.MaxLength"/> feature values are held whatever it says.
+    /// </summary>
+    public long? MaxTrainingRows;
+
+    /// <summary>The memory the training rows take at most when <see cref="MaxTrainingRows"/> is not set: 1 GiB (4 bytes a feature value).</summary>
+    public const long DefaultTrainingBytes = 1L << 30;
+
+    /// <summary>The most rows training holds for rows of <paramref name="features"/> features: <see cref="MaxTrainingRows"/>, or as many as fit in <see cref="DefaultTrainingBytes"/>.</summary>
+    public long MaxTrainingRowsFor(int features)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
+        return MaxTrainingRows ?? Math.Max(1, DefaultTrainingBytes / (sizeof(float) * (long)features));
+    }
 
     /// <summary>Rows per mini-batch. Default 128.</summary>
     public int BatchSize = 128;
@@ -119,6 +139,8 @@ public abstract class VaeTrainingOptions
         Check(LatentDimension >= 1, nameof(LatentDimension), LatentDimension, "must be at least 1");
         if (Epochs is int epochs)
             Check(epochs >= 1, nameof(Epochs), epochs, "must be at least 1");
+        if (MaxTrainingRows is long maxRows)
+            Check(maxRows >= 1, nameof(MaxTrainingRows), maxRows, "must be at least 1");
         Check(TrainingCodeCount is >= 1 and <= MaximumTrainingCodeCount, nameof(TrainingCodeCount), TrainingCodeCount, $"must be in [1, {MaximumTrainingCodeCount}]");
         Check(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
         Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
@@ -148,11 +170,19 @@ public abstract class VaeTrainingOptions
     /// <summary>The fewest mini-batch steps that training takes when <see cref="Epochs"/> is not set: 2,000.</summary>
     public const int MinimumStepsByDefault = 2000;
 
+    /// <summary>
+    /// The most mini-batch steps that training takes when <see cref="Epochs"/> is not set, unless one epoch takes more:
+    /// 50,000. It binds from 64,000 training rows (500 batches of 128 an epoch) on: ten times the largest of the
+    /// shared datasets, whose results it leaves as they were.
+    /// </summary>
+    public const int MaximumStepsByDefault = 50000;
+
     /// <summary>The epoch limit for <paramref name="trainingRows"/> rows: <see cref="Epochs"/>, or the default rule.</summary>
     internal int EpochsFor(long trainingRows)
     {
         long batchesPerEpoch = (trainingRows + BatchSize - 1) / BatchSize;
-        return Epochs ?? (int)Math.Max(100, (MinimumStepsByDefault + batchesPerEpoch - 1) / batchesPerEpoch);
+        long byRule = Math.Max(100, (MinimumStepsByDefault + batchesPerEpoch - 1) / batchesPerEpoch);
+        return Epochs ?? (int)Math.Max(1, Math.Min(byRule, MaximumStepsByDefault / batchesPerEpoch));
     }
 
     /// <summary>The hidden layer sizes to use.</summary>

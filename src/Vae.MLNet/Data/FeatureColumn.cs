@@ -42,48 +42,61 @@ internal static class FeatureColumn
     public const long MaximumValues = 0x7FFFFFC7;
 
     /// <summary>
-    /// Reads every row of the column into one contiguous row-major buffer, [rows × size], checking every value.
+    /// Reads the column into one contiguous row-major buffer, [rows × size], checking every value of every row: all
+    /// rows when there are at most <paramref name="maximumRows"/> (and at most <see cref="MaximumValues"/> values), in
+    /// their order; else a uniform random sample of that many, drawn by reservoir sampling over one pass of the
+    /// cursor (Algorithm R, seeded by <paramref name="seed"/>), so that data of any length is read in the memory of
+    /// the sample.
     /// </summary>
-    /// <exception cref="VaeDataException">The rows hold more than <see cref="MaximumValues"/> values: refused before they are read when the row count is known.</exception>
-    public static float[] ReadAll(IDataView data, string columnName, out int rows, out int size)
+    /// <param name="data">The data.</param>
+    /// <param name="columnName">Its feature column.</param>
+    /// <param name="maximumRows">The most rows to hold.</param>
+    /// <param name="seed">Seed of the sample.</param>
+    /// <param name="rows">The rows read into the buffer.</param>
+    /// <param name="size">The features of a row.</param>
+    /// <param name="dataRows">The rows of the data, sampled or not.</param>
+    public static float[] ReadSample(IDataView data, string columnName, long maximumRows, int seed, out int rows, out int size, out long dataRows)
     {
         size = CheckSchema(data.Schema, columnName);
         var column = data.Schema[columnName];
-        long maximumRows = MaximumValues / size;
+        long capacity = Math.Max(1, Math.Min(maximumRows, MaximumValues / size));
         // One contiguous buffer, grown by doubling when the row count is unknown (TextLoader does not know it).
         long? known = data.GetRowCount();
-        if (known > maximumRows)
-            throw TooMany(columnName, $"{known}", size);
-        var buffer = new float[Math.Min(Math.Max(1, known ?? 1024), maximumRows) * size];
+        var buffer = new float[Math.Min(Math.Max(1, known ?? 1024), capacity) * size];
         var values = default(VBuffer<float>);
+        var row = new float[size];
+        Random? sampler = null;
         using var cursor = data.GetRowCursor(new[] { column });
         var getter = cursor.GetGetter<VBuffer<float>>(column);
-        long row = 0;
+        long read = 0;
         while (cursor.MoveNext())
         {
-            if ((row + 1) * size > buffer.Length)
-            {
-                if (row == maximumRows)
-                    throw TooMany(columnName, $"more than {row}", size);
-                Array.Resize(ref buffer, (int)(Math.Min(2 * row, maximumRows) * size));
-            }
             getter(ref values);
-            CopyChecked(values, buffer.AsSpan((int)(row * size), size), columnName, row);
-            row++;
+            if (read < capacity)
+            {
+                if ((read + 1) * size > buffer.Length)
+                    Array.Resize(ref buffer, (int)(Math.Min(2 * read, capacity) * size));
+                CopyChecked(values, buffer.AsSpan((int)(read * size), size), columnName, read);
+            }
+            else
+            {
+                // Row n (from 0) replaces a random one of the sample with probability capacity / (n + 1): each row
+                // read so far is then in the sample with the same probability.
+                CopyChecked(values, row, columnName, read);
+                long slot = (sampler ??= new Random(seed)).NextInt64(read + 1);
+                if (slot < capacity)
+                    row.CopyTo(buffer.AsSpan((int)(slot * size), size));
+            }
+            read++;
         }
-        if (row == 0)
+        if (read == 0)
             throw new VaeDataException(columnName, null, $"The data has no rows: a VAE needs at least one row of '{columnName}' to train.");
-        if (row * size != buffer.Length)
-            Array.Resize(ref buffer, (int)(row * size));
-        rows = (int)row;
+        rows = (int)Math.Min(read, capacity);
+        if ((long)rows * size != buffer.Length)
+            Array.Resize(ref buffer, rows * size);
+        dataRows = read;
         return buffer;
     }
-
-    private static VaeDataException TooMany(string columnName, string rows, int size) =>
-        new(columnName, null,
-            $"Column '{columnName}' has {rows} rows of {size} features: a VAE trains on at most {MaximumValues} values " +
-            $"(rows × features; here {MaximumValues / size} rows), which it holds in memory at once. Train on a sample of the " +
-            "rows (e.g. mlContext.Data.ShuffleRows, then TakeRows) or on fewer features.");
 
     /// <summary>
     /// Copies one row's vector into <paramref name="destination"/>, densifying it and checking its size and values.

@@ -1,0 +1,148 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Vae.MLNet.Cli;
+
+/// <summary>
+/// <c>vae-mlnet score</c>: streams a CSV file of any size through a saved pipeline, a block of rows at a time, in the
+/// memory of one block, and writes each row's key columns with its score, predicted label, p-value (when the detector
+/// has calibration scores) and, on request, latent vector; the last output line is one JSON summary.
+/// </summary>
+internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
+{
+    /// <summary>Rows scored at a time: a few of the VAE's 1,024-row batches, and a few megabytes of memory.</summary>
+    internal const int BlockRows = 16384;
+
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("--model <ZIP>"), Description("A pipeline with the VAE, saved by mlContext.Model.Save (e.g. by evaluate --save-model).")]
+        public string Model { get; init; } = "";
+
+        [CommandOption("--input <CSV>"), Description("Rows to score, with the columns the model was trained on (found by name, in any order); read once, streamed.")]
+        public string Input { get; init; } = "";
+
+        [CommandOption("--output <CSV>"), Description("Where to write the scores, whole or not at all (default scored.csv).")]
+        public string Output { get; init; } = "scored.csv";
+
+        [CommandOption("--id <COLUMN>"), Description("Column of the input to copy to the output beside the scores (repeat it, or give a comma-separated list).")]
+        public string[] Id { get; init; } = [];
+
+        [CommandOption("--latent"), Description("Also write the latent mean μ(x), as latent_0, latent_1, ….")]
+        public bool Latent { get; init; }
+
+        [CommandOption("--skip-bad-rows"), Description("Write bad rows to the reject file and score the others, instead of stopping at the first.")]
+        public bool SkipBadRows { get; init; }
+
+        [CommandOption("--rejects <CSV>"), Description("The reject file of --skip-bad-rows (default: the output's name with .rejects.csv).")]
+        public string? Rejects { get; init; }
+
+        public override ValidationResult Validate() =>
+            Model.Length == 0 || Input.Length == 0 ? ValidationResult.Error("--model and --input are required.")
+            : Rejects != null && !SkipBadRows ? ValidationResult.Error("--rejects needs --skip-bad-rows.")
+            : ValidationResult.Success();
+
+        /// <summary>The reject file: <see cref="Rejects"/>, or beside the output.</summary>
+        public string RejectsPath => Rejects ?? Path.ChangeExtension(Output, null) + ".rejects.csv";
+
+        /// <summary>The key columns, each named once, in the order given.</summary>
+        public string[] IdColumns => Id.SelectMany(list => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct().ToArray();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        OutputLocation.CheckFile(settings.Output, "--output");
+        if (settings.SkipBadRows)
+            OutputLocation.CheckFile(settings.RejectsPath, "--rejects");
+        if (Path.GetFullPath(settings.Output) == Path.GetFullPath(settings.Input))
+            throw new CliException($"--output {settings.Output}: is the input file; write the scores elsewhere.");
+        var ml = new MLContext(seed: 0);
+        var pipeline = SavedPipeline.Load(ml, settings.Model);
+        var header = CsvDataset.ReadHeader(ml, settings.Input);
+        var columns = CsvDataset.Match(ml, settings.Input, header, CsvDataset.LabelColumn, pipeline.InputColumns());
+        var ids = settings.IdColumns.Select(name => Array.IndexOf(header, name) is int c and >= 0 ? c
+            : throw new CliException($"--id {name}: {settings.Input} has no such column (its columns: {string.Join(", ", header)}).")).ToArray();
+        var outputs = ScoredColumns.Of(pipeline, settings.Latent);
+
+        var clock = Stopwatch.StartNew();
+        var (rows, rejected) = CliProgress.Run(progress =>
+        {
+            using var scoring = progress.Begin($"scoring {Path.GetFileName(settings.Input)}", "rows");
+            (long Rows, long Rejected) counts = default;
+            OutputLocation.Write(settings.Output, output =>
+            {
+                if (settings.SkipBadRows)
+                    OutputLocation.Write(settings.RejectsPath, rejects => counts = Stream(ml, settings, header, columns, ids, outputs, output, rejects, scoring, cancellationToken));
+                else
+                    counts = Stream(ml, settings, header, columns, ids, outputs, output, null, scoring, cancellationToken);
+            });
+            scoring.Complete();
+            return counts;
+        });
+        double seconds = clock.Elapsed.TotalSeconds;
+
+        AnsiConsole.MarkupLine($"Scored {rows:N0} rows of {Markup.Escape(settings.Input)} into [bold]{Markup.Escape(settings.Output)}[/]" +
+            (settings.SkipBadRows ? $"; {rejected:N0} bad rows in {Markup.Escape(settings.RejectsPath)}." : "."));
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["rows"] = rows,
+            ["rejected"] = rejected,
+            ["seconds"] = Math.Round(seconds, 3),
+            ["rows_per_second"] = Math.Round(rows / Math.Max(seconds, 1e-9)),
+            ["output"] = settings.Output,
+            ["rejects"] = settings.SkipBadRows ? settings.RejectsPath : null,
+        }));
+        return 0;
+    }
+
+    /// <summary>Reads, scores and writes every row; returns the rows scored and the rows rejected.</summary>
+    private static (long Rows, long Rejected) Stream(MLContext ml, Settings settings, string[] header, InputColumn[] columns, int[] ids,
+        ScoredColumns outputs, Stream output, Stream? rejects, ProgressPhase progress, CancellationToken cancellation)
+    {
+        using var writer = new StreamWriter(output, leaveOpen: true);
+        using var rejectWriter = rejects is null ? null : new StreamWriter(rejects, leaveOpen: true);
+        writer.WriteLine(string.Join(",", ids.Select(c => header[c]).Concat(outputs.Names).Select(CsvCell.Quote)));
+        rejectWriter?.WriteLine(string.Join(",", new[] { "row", "error" }.Concat(header).Select(CsvCell.Quote)));
+
+        var block = new RowBlock(columns, BlockRows);
+        // Transformed once: each block is read through the same lazy view, by a new cursor.
+        var scored = outputs.Pipeline.Transform(block);
+        var keys = new string[BlockRows][];
+        long rows = 0, rejected = 0;
+        using var stream = new CsvRowStream(ml, settings.Input, header, columns);
+        while (stream.MoveNext())
+        {
+            if (stream.Problem is { } problem)
+            {
+                if (rejectWriter is null)
+                    throw problem;
+                rejectWriter.WriteLine(string.Join(",", new[] { stream.Row.ToString(CultureInfo.InvariantCulture), problem.Message }
+                    .Concat(stream.Cells.Select(cell => cell.ToString())).Select(CsvCell.Quote)));
+                rejected++;
+                continue;
+            }
+            keys[block.Count] = ids.Select(c => stream.Cells[c].ToString()).ToArray();
+            stream.CopyValues(block.Add());
+            if (block.Count == block.Capacity)
+                rows += Flush();
+        }
+        rows += Flush();
+        return (rows, rejected);
+
+        int Flush()
+        {
+            cancellation.ThrowIfCancellationRequested();
+            int count = block.Count;
+            if (count > 0)
+                outputs.Write(scored, keys, writer);
+            block.Clear();
+            progress.Report(rows + count, detail: $"{rows + count:N0} rows" + (rejects is null ? "" : $", {rejected:N0} rejected"));
+            return count;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Vae.MLNet.Cli;
+
+/// <summary>
+/// A CSV file read once, a row at a time, in the memory of one row: each data row's cells as text, checked as
+/// <see cref="CsvDataset.Load"/> checks a saved pipeline's input (<see cref="RowCheck"/>: as many cells as the header, a
+/// finite Single in every column the pipeline reads), and a good row's values of those columns, parsed by the same
+/// TextLoader as <see cref="CsvDataset"/> so that they are the same Singles.
+/// </summary>
+internal sealed class CsvRowStream : IDisposable
+{
+    private const string CellsColumn = "Cells";
+
+    private readonly RowCheck _check;
+    private readonly DataViewRowCursor _cursor;
+    private readonly ValueGetter<VBuffer<ReadOnlyMemory<char>>> _cellsGetter;
+    private readonly SlotsGetter[] _valueGetters;
+    private VBuffer<ReadOnlyMemory<char>> _cells;
+
+    /// <param name="header">The file's header, as <see cref="CsvDataset.ReadHeader"/> read it.</param>
+    /// <param name="columns">The pipeline's input columns, matched to the header (<see cref="CsvDataset.Match"/>).</param>
+    public CsvRowStream(MLContext ml, string path, string[] header, IReadOnlyList<InputColumn> columns)
+    {
+        var read = columns.SelectMany(column => column.Headers).ToHashSet();
+        _check = new RowCheck(path, header, header.Select(name => read.Contains(name) ? RowCheck.Role.Required : RowCheck.Role.Ignored).ToArray());
+        var data = ml.Data.CreateTextLoader(new TextLoader.Options
+        {
+            HasHeader = true,
+            Separators = [','],
+            AllowQuoting = true,
+            Columns = [CsvDataset.CellsLoaderColumn(CellsColumn), .. CsvDataset.LoaderColumns(columns, header)],
+        }).Load(path);
+        _cursor = data.GetRowCursor(data.Schema);
+        _cellsGetter = _cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(data.Schema[CellsColumn]);
+        _valueGetters = columns.Select(column => ValueGetter(_cursor, data.Schema[column.Name])).ToArray();
+        Cells = new ReadOnlyMemory<char>[header.Length];
+    }
+
+    /// <summary>The current row's number, counted from 1 after the header, as <see cref="CsvDataset"/>'s messages count.</summary>
+    public long Row { get; private set; }
+
+    /// <summary>The current row's cells, valid until the next <see cref="MoveNext"/>.</summary>
+    public ReadOnlyMemory<char>[] Cells { get; private set; }
+
+    /// <summary>What is wrong with the current row, in the words of <c>evaluate</c>'s message; null for a good row.</summary>
+    public CliException? Problem { get; private set; }
+
+    /// <summary>Moves to the next data row and checks it; false at the end of the file.</summary>
+    public bool MoveNext()
+    {
+        if (!_cursor.MoveNext())
+            return false;
+        Row++;
+        _cellsGetter(ref _cells);
+        var values = _cells.GetValues();
+        // One array for every row of the usual length; a row of another length fails the check.
+        if (values.Length != Cells.Length)
+            Cells = new ReadOnlyMemory<char>[values.Length];
+        values.CopyTo(Cells);
+        try
+        {
+            _check.Check(Row, Cells);
+            Problem = null;
+        }
+        catch (CliException problem)
+        {
+            Problem = problem;
+        }
+        return true;
+    }
+
+    /// <summary>Copies the current (good) row's values of the pipeline's input columns, one column after the other.</summary>
+    public void CopyValues(Span<float> destination)
+    {
+        int offset = 0;
+        foreach (var getter in _valueGetters)
+            offset += getter(destination[offset..]);
+    }
+
+    public void Dispose() => _cursor.Dispose();
+
+    /// <summary>Copies a row's value of one column to the start of a span; returns the slots it took.</summary>
+    private delegate int SlotsGetter(Span<float> destination);
+
+    private static SlotsGetter ValueGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        if (column.Type is VectorDataViewType vector)
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            var value = default(VBuffer<float>);
+            return destination =>
+            {
+                getter(ref value);
+                value.CopyTo(destination[..vector.Size]);
+                return vector.Size;
+            };
+        }
+        var scalar = cursor.GetGetter<float>(column);
+        return destination =>
+        {
+            float value = 0;
+            scalar(ref value);
+            destination[0] = value;
+            return 1;
+        };
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Vae.MLNet.Cli;
+
+/// <summary>
+/// A block of rows in memory, as a pipeline's input: the columns it reads (Singles and known-size vectors of them),
+/// filled row by row and then read through any number of cursors. Refilled for the next block, it lets one
+/// transformed view stream a file of any size through a pipeline a block at a time, in the memory of one block.
+/// </summary>
+internal sealed class RowBlock : IDataView
+{
+    private readonly int[] _offsets;
+    private readonly int _width;
+    private readonly float[] _values;
+
+    /// <param name="columns">The pipeline's input columns, in the order their values lie in a row.</param>
+    /// <param name="capacity">The most rows the block holds.</param>
+    public RowBlock(IReadOnlyList<InputColumn> columns, int capacity)
+    {
+        var builder = new DataViewSchema.Builder();
+        _offsets = new int[columns.Count];
+        foreach (var (column, index) in columns.Select((column, index) => (column, index)))
+        {
+            builder.AddColumn(column.Name, column.IsVector ? new VectorDataViewType(NumberDataViewType.Single, column.Headers.Length) : NumberDataViewType.Single);
+            _offsets[index] = _width;
+            _width += column.Headers.Length;
+        }
+        Schema = builder.ToSchema();
+        Capacity = capacity;
+        _values = new float[capacity * _width];
+    }
+
+    public DataViewSchema Schema { get; }
+
+    /// <summary>The most rows the block holds.</summary>
+    public int Capacity { get; }
+
+    /// <summary>The rows it holds now.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Room for one more row: its values, the columns' one after the other; <see cref="Count"/> counts it.</summary>
+    public Span<float> Add()
+    {
+        if (Count == Capacity)
+            throw new InvalidOperationException($"The block holds its {Capacity} rows already.");
+        return _values.AsSpan(Count++ * _width, _width);
+    }
+
+    /// <summary>Empties the block for the next rows.</summary>
+    public void Clear() => Count = 0;
+
+    public bool CanShuffle => false;
+
+    public long? GetRowCount() => Count;
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => new Cursor(this);
+
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [new Cursor(this)];
+
+    private sealed class Cursor(RowBlock block) : DataViewRowCursor
+    {
+        private readonly int _count = block.Count;
+        private long _position = -1;
+
+        public override DataViewSchema Schema => block.Schema;
+
+        public override long Position => _position;
+
+        public override long Batch => 0;
+
+        public override bool IsColumnActive(DataViewSchema.Column column) => true;
+
+        public override bool MoveNext() => ++_position < _count;
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            int offset = block._offsets[column.Index];
+            if (column.Type is VectorDataViewType vector)
+                return (ValueGetter<TValue>)(Delegate)(ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+                {
+                    var editor = VBufferEditor.Create(ref value, vector.Size);
+                    block._values.AsSpan((int)_position * block._width + offset, vector.Size).CopyTo(editor.Values);
+                    value = editor.Commit();
+                });
+            return (ValueGetter<TValue>)(Delegate)(ValueGetter<float>)((ref float value) => value = block._values[(int)_position * block._width + offset]);
+        }
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() =>
+            (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
+    }
+}
