@@ -9,7 +9,7 @@ namespace Vae.MLNet.Tests;
 /// </summary>
 public sealed class VaeOnnxGraphTests
 {
-    private const int D = 7;
+    internal const int D = 7;
     private const int K = 3;
     private const double Tolerance = 1e-5;
 
@@ -292,7 +292,7 @@ public sealed class VaeOnnxGraphTests
     }
 
     /// <summary>A D=7 → {5, 4} → k=3 → {4} → D=7 model with weights scaled like Kaiming-uniform initialisation.</summary>
-    private static VaeModel RandomModel(VaeActivation activation, VaeLikelihood likelihood, int seed)
+    internal static VaeModel RandomModel(VaeActivation activation, VaeLikelihood likelihood, int seed)
     {
         var random = new Random(seed);
         DenseLayer Layer(int inputs, int outputs)

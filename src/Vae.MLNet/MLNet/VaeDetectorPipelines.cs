@@ -50,18 +50,8 @@ public static class VaeDetectorPipelines
             return changed;
         // mlContext.Model.Load gives the detector back as the ML.NET components it was saved as; its settings and
         // calibration scores live in their graph's metadata, which the batched loader reads.
-        string path = Path.Combine(Path.GetTempPath(), $"vae-mlnet-{Guid.NewGuid():N}.zip");
-        try
-        {
-            mlContext.Model.Save(pipeline, null, path);
-            var batched = mlContext.Model.LoadWithBatchedScoring(path, out _);
-            return TryReplace(batched, change)
-                ?? throw new InvalidOperationException("The pipeline holds no VAE anomaly detector.");
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        return TryReplace(BatchedReload.Reload(mlContext.Model, pipeline, null), change)
+            ?? throw new InvalidOperationException("The pipeline holds no VAE anomaly detector.");
     }
 
     /// <summary>The pipeline with its last VAE anomaly detector (in nested chains too) changed, or null if it has none.</summary>

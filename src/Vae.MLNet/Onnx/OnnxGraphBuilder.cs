@@ -49,6 +49,48 @@ internal sealed class OnnxGraphBuilder
     public string AddInitializer(string name, float[] values, params long[] dimensions) =>
         AddTensor(name, TensorProto.Types.DataType.Float, dimensions, tensor => tensor.FloatData.AddRange(values));
 
+    /// <summary>Stores a double tensor in the graph, for arithmetic that must match a computation done in double.</summary>
+    public string AddDoubleInitializer(string name, double[] values, params long[] dimensions) =>
+        AddTensor(name, TensorProto.Types.DataType.Double, dimensions, tensor => tensor.DoubleData.AddRange(values));
+
+    /// <summary>
+    /// Copies the nodes and weights of another graph into this one, every name prefixed with <paramref name="prefix"/>
+    /// so that two copies of one network cannot collide, its inputs read from the values <paramref name="inputs"/> maps
+    /// them to. Returns each of its outputs: the value that now holds it, and its declaration (type and shape).
+    /// </summary>
+    public IReadOnlyDictionary<string, (string Value, ValueInfoProto Declaration)> AddSubgraph(
+        GraphProto subgraph, string prefix, IReadOnlyDictionary<string, string> inputs)
+    {
+        // An empty name is an omitted optional input, which stays omitted.
+        string Rename(string name) => name.Length == 0 ? name : inputs.TryGetValue(name, out var value) ? value : prefix + name;
+        foreach (var tensor in subgraph.Initializer)
+        {
+            var copy = tensor.Clone();
+            copy.Name = Rename(tensor.Name);
+            _graph.Initializer.Add(copy);
+        }
+        foreach (var node in subgraph.Node)
+        {
+            var copy = node.Clone();
+            copy.Name = prefix + node.Name;
+            copy.Input.Clear();
+            copy.Input.AddRange(node.Input.Select(Rename));
+            copy.Output.Clear();
+            copy.Output.AddRange(node.Output.Select(Rename));
+            _graph.Node.Add(copy);
+        }
+        return subgraph.Output.ToDictionary(o => o.Name, o => (Rename(o.Name), o));
+    }
+
+    /// <summary>Exposes <paramref name="value"/> as the graph output <paramref name="name"/>, of the type and shape <paramref name="declaration"/> gives.</summary>
+    public void AddOutput(string value, string name, ValueInfoProto declaration)
+    {
+        AddNode("Identity", [value], output: name);
+        var output = declaration.Clone();
+        output.Name = name;
+        _graph.Output.Add(output);
+    }
+
     /// <summary>A float scalar constant, stored once per value however often it is asked for.</summary>
     public string Scalar(float value) =>
         AddInitializer($"scalar_{value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", [value]);

@@ -34,10 +34,11 @@ internal static class VaeOnnxGraph
     /// <summary>The posterior log-variance is clamped to ±30 (σ² from 1e-13 to 1e13), so that exp(log σ²) stays finite.</summary>
     public const float LogVarianceBound = 30f;
 
-    private const long OpsetVersion = 17;
+    /// <summary>The ONNX opset of every graph this library writes.</summary>
+    internal const long OpsetVersion = 17;
 
     // IR 8 is the version that introduced opset 17; ONNX Runtime 1.31 loads it, and older runtimes that know opset 17 do too.
-    private const long IrVersion = 8;
+    internal const long IrVersion = 8;
 
     private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
 
