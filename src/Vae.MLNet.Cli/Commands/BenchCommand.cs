@@ -157,7 +157,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         {
             ["rows"] = settings.Rows,
             ["features"] = settings.Features,
-            ["score"] = detector.ScoringChoice.Kind.ToString(),
+            ["score"] = detector.Scoring.Kind.ToString(),
             ["training_codes"] = detector.Model.TrainingCodes?.Count ?? 0,
             ["train_rows_per_second"] = Math.Round(training.RowsPerSecond),
             ["train_ratio_vs_bare_torchsharp"] = Math.Round(training.Ratio, 3),

@@ -23,7 +23,7 @@ internal sealed class ScoredBlocks : IDisposable
     public ScoredBlocks(VaeTransformerBase transformer, IDataView source, VaeOutputs needs)
     {
         _transformer = transformer;
-        var column = source.Schema[transformer.FeatureColumnName];
+        var column = source.Schema[transformer.InputColumnName];
         _features = source.GetRowCursor([column]);
         _getter = _features.GetGetter<VBuffer<float>>(column);
         _block = transformer.CreateBatch(VaeTransformerBase.DefaultBatchSize, needs);
@@ -40,7 +40,7 @@ internal sealed class ScoredBlocks : IDisposable
         while (rows < _block.Capacity && _features.MoveNext())
         {
             _getter(ref _values);
-            FeatureColumn.CopyChecked(_values, _block.Features.AsSpan(rows * width, width), _transformer.FeatureColumnName, _features.Position);
+            FeatureColumn.CopyChecked(_values, _block.Features.AsSpan(rows * width, width), _transformer.InputColumnName, _features.Position);
             rows++;
         }
         _transformer.Run(_block, rows);
