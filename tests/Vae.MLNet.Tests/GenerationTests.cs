@@ -54,14 +54,28 @@ public class GenerationTests
     }
 
     [Fact]
+    public void EveryEncodeAndDecodeOfAModelRunsOnTheSameTwoSessions()
+    {
+        var (model, rows) = MixtureModel.Value;
+        var features = rows.Take(3).Select(r => r.Features).ToArray();
+        model.Decode(model.Encode(features));
+        var (encoder, decoder) = (VaeGeneration.SessionsFor(model).Encoder.Current, VaeGeneration.SessionsFor(model).Decoder.Current);
+        Parallel.For(0, 4, _ => model.Interpolate(features[0], features[1], steps: 3));
+        model.Sample(5, seed: 1);
+
+        Assert.Same(encoder, VaeGeneration.SessionsFor(model).Encoder.Current);
+        Assert.Same(decoder, VaeGeneration.SessionsFor(model).Decoder.Current);
+    }
+
+    [Fact]
     public void GenerateIsSeededAndLaidOutLikeTheFeatures()
     {
         var (model, _) = MixtureModel.Value;
-        var generated = model.Generate(50, seed: 4);
+        var generated = model.Generate(new MLContext(), 50, seed: 4);
 
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 4), generated.Schema["Features"].Type);
-        Assert.Equal(generated.GetColumn<float[]>("Features").ToArray(), model.Generate(50, seed: 4).GetColumn<float[]>("Features").ToArray());
-        Assert.NotEqual(generated.GetColumn<float[]>("Features").ToArray(), model.Generate(50, seed: 5).GetColumn<float[]>("Features").ToArray());
+        Assert.Equal(generated.GetColumn<float[]>("Features").ToArray(), model.Generate(new MLContext(), 50, seed: 4).GetColumn<float[]>("Features").ToArray());
+        Assert.NotEqual(generated.GetColumn<float[]>("Features").ToArray(), model.Generate(new MLContext(), 50, seed: 5).GetColumn<float[]>("Features").ToArray());
     }
 
     [Theory]

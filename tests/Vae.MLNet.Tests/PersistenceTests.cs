@@ -223,7 +223,7 @@ public class PersistenceTests : IDisposable
         network.eval();
         using var noGrad = no_grad();
         using var x = tensor(rows.SelectMany(r => r).ToArray(), new long[] { rows.Length, rows[0].Length });
-        var forward = network.Forward(x, sample: false);
+        var forward = network.forward(x);
         using var torchScores = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, VaeLikelihood.Gaussian)
             + VaeLoss.KlDivergence(forward.Mean, forward.LogVariance);
         AssertClose(torchScores.data<float>().ToArray(), onnxScores);

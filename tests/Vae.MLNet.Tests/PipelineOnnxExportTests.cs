@@ -95,7 +95,7 @@ public sealed class PipelineOnnxExportTests
         var pipeline = Concatenate(ml).Append(ml.Transforms.NormalizeMinMax("Features"))
             .Append(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 5, Seed = 1, AddPValueColumn = true }))
             .Fit(data);
-        Assert.Equal(VaeScoreKind.AggregatePosterior, pipeline.LastTransformer.ScoringChoice.Kind);
+        Assert.Equal(VaeScoreKind.AggregatePosterior, pipeline.LastTransformer.Scoring.Kind);
 
         AssertSameOutputs(pipeline, data, Export(ml, pipeline, data));
     }

@@ -1,5 +1,8 @@
+using System.ComponentModel;
+using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Vae.MLNet.Cli;
 using Vae.MLNet.Training;
 
 namespace Vae.MLNet.Tests;
@@ -17,14 +20,29 @@ public class ScoreKindTests
     private static float[] Scores(VaeScoring scoring, string? featureErrors = null)
     {
         var (_, data, detector) = Trained.Value;
-        var other = new VaeAnomalyDetectionTransformer(detector.Model, detector.FeatureColumnName, detector.Threshold, scoring: scoring, featureErrorColumnName: featureErrors);
+        var other = new VaeAnomalyDetectionTransformer(detector.Model, detector.InputColumnName, detector.Threshold, scoring: scoring, featureErrorColumnName: featureErrors);
         return TestData.Column(other.Transform(data), "Score");
+    }
+
+    [Fact]
+    public void TheCliHelpNamesEveryScoreKindAndStatesTheLibrarysDefaults()
+    {
+        static string Help(string property) =>
+            typeof(TrainingSettings).GetProperty(property)!.GetCustomAttribute<DescriptionAttribute>()!.Description;
+
+        Assert.All(Enum.GetNames<VaeScoreKind>(), kind => Assert.Contains(kind, Help(nameof(TrainingSettings.Score))));
+        Assert.Contains($"{VaeScoring.Defaults.Kind} (default)", Help(nameof(TrainingSettings.Score)));
+        Assert.Contains(FormattableString.Invariant($"(default {VaeScoring.Defaults.Samples})"), Help(nameof(TrainingSettings.ScoreSamples)));
+        Assert.Contains(FormattableString.Invariant($"(default {VaeScoring.Defaults.LatentDensityWeight})"), Help(nameof(TrainingSettings.LatentDensityWeight)));
+        Assert.Contains(FormattableString.Invariant($"(default {VaeTrainingOptions.Defaults.TrainingCodeCount})"), Help(nameof(TrainingSettings.TrainingCodes)));
+        Assert.Contains(FormattableString.Invariant($"(default {VaeTrainingOptions.Defaults.CheckpointInterval})"), Help(nameof(TrainingSettings.CheckpointEvery)));
+        Assert.Contains(FormattableString.Invariant($"(default {VaeAnomalyDetectionTrainer.Options.Defaults.Contamination})"), Help(nameof(TrainingSettings.Contamination)));
     }
 
     [Fact]
     public void TheScoreKindsRelateAsTheirDefinitionsSay()
     {
-        var elbo = Scores(VaeScoring.Default);
+        var elbo = Scores(VaeScoring.NegativeElboAtMean);
         var reconstruction = Scores(new VaeScoring(VaeScoreKind.Reconstruction));
         var kl = Scores(new VaeScoring(VaeScoreKind.KlDivergence));
 
@@ -135,17 +153,17 @@ public class ScoreKindTests
         var means = sampled.Model.Encode(data.GetColumn<float[]>("Features").ToArray());
         var codes = sampled.Model.TrainingCodes;
         for (int i = 0; i < codes.Count; i++)
-            Assert.Contains(means, m => m.SequenceEqual(codes.Means.AsSpan(i * 3, 3).ToArray(), new ToleranceComparer(1e-5f)));
+            Assert.Contains(means, m => m.SequenceEqual(codes.Means.Skip(i * 3).Take(3).ToArray(), new ToleranceComparer(1e-5f)));
     }
 
     [Fact]
     public void TheDefaultDetectorScoresAgainstTheAggregatePosteriorWithWeightTwo()
     {
         var (_, data, detector) = Trained.Value;
-        Assert.Equal(new VaeScoring(VaeScoreKind.AggregatePosterior, LatentDensityWeight: 2), detector.ScoringChoice);
+        Assert.Equal(new VaeScoring(VaeScoreKind.AggregatePosterior, LatentDensityWeight: 2), detector.Scoring);
         Assert.Equal(Scores(new VaeScoring(VaeScoreKind.AggregatePosterior)), TestData.Column(detector.Transform(data), "Score"));
         // A detector built on the trained model without a choice scores as the trainer's did.
-        Assert.Equal(detector.ScoringChoice, new VaeAnomalyDetectionTransformer(detector.Model, "Features", detector.Threshold).ScoringChoice);
+        Assert.Equal(detector.Scoring, new VaeAnomalyDetectionTransformer(detector.Model, "Features", detector.Threshold).Scoring);
     }
 
     private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>

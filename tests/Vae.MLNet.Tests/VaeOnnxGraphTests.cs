@@ -48,6 +48,19 @@ public sealed class VaeOnnxGraphTests
     }
 
     [Fact]
+    public void AWeightNameReusedWithOtherValuesIsRefusedAndWithTheSameValuesKeptOnce()
+    {
+        var graph = new OnnxGraphBuilder("g", "N");
+        Assert.Equal("w", graph.AddInitializer("w", [1f, 2f], 2));
+        Assert.Equal("w", graph.AddInitializer("w", [1f, 2f], 2));
+
+        var error = Assert.Throws<InvalidOperationException>(() => graph.AddInitializer("w", [1f, 3f], 2));
+        Assert.Contains("'w'", error.Message);
+        Assert.Throws<InvalidOperationException>(() => graph.AddInitializer("w", [1f, 2f], 1, 2));
+        Assert.Throws<InvalidOperationException>(() => graph.AddInt64Initializer("w", [1, 2], 2));
+    }
+
+    [Fact]
     public void BernoulliFeatureErrorStaysFiniteForLogitsBeyondFloatExpRange()
     {
         var model = RandomModel(VaeActivation.Tanh, VaeLikelihood.Bernoulli, seed: 3);

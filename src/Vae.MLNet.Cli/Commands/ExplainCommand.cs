@@ -44,8 +44,8 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
 
         // The same detector, asked for its per-feature errors as well.
         var steps = (ITransformer[])pipeline.Steps.Clone();
-        steps[pipeline.VaeIndex] = new VaeAnomalyDetectionTransformer(detector.Model, detector.FeatureColumnName, detector.Threshold,
-            detector.Calibration, detector.ScoringChoice, FeatureErrors, detector.HasPValueColumn);
+        steps[pipeline.VaeIndex] = new VaeAnomalyDetectionTransformer(detector.Model, detector.InputColumnName, detector.Threshold,
+            detector.Calibration, detector.Scoring, FeatureErrors, detector.HasPValueColumn);
         var scored = new TransformerChain<ITransformer>(steps).Transform(data.Data);
 
         var flagged = new List<Dictionary<string, object>>();

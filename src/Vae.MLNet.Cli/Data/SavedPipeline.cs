@@ -64,7 +64,7 @@ internal sealed class SavedPipeline
 
     /// <summary>The names of the VAE's input slots, as the steps before it name them; else f0, f1, ….</summary>
     public string[] FeatureNames() =>
-        SlotNames(SchemaBeforeVae()[Vae.FeatureColumnName], Vae.Model.InputDimension)
+        SlotNames(SchemaBeforeVae()[Vae.InputColumnName], Vae.Model.InputDimension)
         ?? Enumerable.Range(0, Vae.Model.InputDimension).Select(j => $"f{j}").ToArray();
 
     /// <summary>
@@ -90,7 +90,7 @@ internal sealed class SavedPipeline
                         case NormalizingTransformer.AffineNormalizerModelParameters<float> one when Array.IndexOf(names, column.Name) is int j and >= 0:
                             (scale[j], offset[j]) = (one.Scale, one.Offset);
                             break;
-                        case NormalizingTransformer.AffineNormalizerModelParameters<ImmutableArray<float>> many when column.Name == Vae.FeatureColumnName:
+                        case NormalizingTransformer.AffineNormalizerModelParameters<ImmutableArray<float>> many when column.Name == Vae.InputColumnName:
                             scale = many.Scale.ToArray();
                             offset = many.Offset.IsDefaultOrEmpty ? new float[names.Length] : many.Offset.ToArray();
                             break;

@@ -40,8 +40,8 @@ internal sealed class ScoredColumns
         {
             bool pValue = detector.Calibration != null;
             // The same detector, asked for its p-values as well when its calibration scores can give them.
-            steps[pipeline.VaeIndex] = new VaeAnomalyDetectionTransformer(detector.Model, detector.FeatureColumnName, detector.Threshold,
-                detector.Calibration, detector.ScoringChoice, addPValueColumn: pValue);
+            steps[pipeline.VaeIndex] = new VaeAnomalyDetectionTransformer(detector.Model, detector.InputColumnName, detector.Threshold,
+                detector.Calibration, detector.Scoring, addPValueColumn: pValue);
             names.AddRange(["score", "predicted_label"]);
             columns.AddRange([VaeAnomalyDetectionTransformer.ScoreColumnName, VaeAnomalyDetectionTransformer.PredictedLabelColumnName]);
             if (pValue)
@@ -51,7 +51,7 @@ internal sealed class ScoredColumns
             }
             if (latent)
             {
-                steps = [.. steps, new VaeEncodeTransformer(detector.Model, LatentColumn, detector.FeatureColumnName)];
+                steps = [.. steps, new VaeEncodeTransformer(detector.Model, LatentColumn, detector.InputColumnName)];
                 latentColumn = LatentColumn;
             }
         }

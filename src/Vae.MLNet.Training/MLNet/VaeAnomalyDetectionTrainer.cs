@@ -7,7 +7,7 @@ namespace Vae.MLNet.Training;
 /// <summary>
 /// Trains a VAE anomaly detector: the model learns the training rows (assumed mostly normal; labels are not used)
 /// and scores each row by its reconstruction error plus how rare its code is among the training codes (see
-/// <see cref="Options.Score"/> for the negative ELBO and the other choices). The threshold is calibrated on scores of
+/// <see cref="Options.Score"/> for the other choices, the negative ELBO among them). The threshold is calibrated on scores of
 /// rows the model did not learn from (<see cref="Options.Calibration"/>), so that <c>PredictedLabel</c> flags new
 /// normal rows at the rate <see cref="Options.Contamination"/> promises; or it is given. Create it with
 /// <c>mlContext.AnomalyDetection.Trainers.Vae</c>; its output works with <c>mlContext.AnomalyDetection.Evaluate</c>.
@@ -17,8 +17,32 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
     /// <summary>Options of the VAE anomaly detector.</summary>
     public sealed class Options : VaeTrainingOptions
     {
-        /// <summary>The features: a known-size vector of Single, standardized (e.g. NormalizeMeanVariance). Default "Features".</summary>
-        public string FeatureColumnName = "Features";
+        /// <summary>
+        /// The detector's defaults, with the training defaults they extend (<see cref="VaeTrainingOptions.Defaults"/>)
+        /// and the scoring defaults (<see cref="VaeScoring.Defaults"/>): the fields below and the catalog's parameters
+        /// start from these.
+        /// </summary>
+        public new sealed class Defaults : VaeTrainingOptions.Defaults
+        {
+            private Defaults()
+            {
+            }
+
+            /// <summary>The false-alarm rate the threshold promises: 0.1, PyOD's default.</summary>
+            public const double Contamination = 0.1;
+
+            /// <summary>Calibration models for <see cref="VaeCalibration.CrossFit"/>: 5.</summary>
+            public const int CalibrationFolds = 5;
+
+            /// <summary>
+            /// The fewest held-out rows <see cref="VaeCalibration.Automatic"/> calibrates on: 200, since conformal
+            /// thresholds move in steps of 1 / (n + 1), and 200 rows resolve a 1% rate.
+            /// </summary>
+            public const int MinimumHeldOutCalibrationRows = 200;
+        }
+
+        /// <summary>The features: a known-size vector of Single, standardized (e.g. NormalizeMeanVariance). Default <see cref="VaeTrainingOptions.Defaults.FeatureColumnName"/>.</summary>
+        public string FeatureColumnName = Defaults.FeatureColumnName;
 
         /// <summary>
         /// The false-alarm rate α the threshold promises: a new row drawn like the training rows is flagged with
@@ -26,21 +50,21 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
         /// <see cref="CalibrationScores.ThresholdFor"/>). With clean training rows that is the share of new normal rows
         /// flagged; with training rows that hold anomalies, the share of new rows flagged, and normal rows are flagged
         /// less. Below 1 / (n + 1) for n calibration scores no finite threshold keeps the promise, and none is flagged
-        /// (a warning says so). Ignored when <see cref="Threshold"/> is set. Default 0.1, PyOD's default.
+        /// (a warning says so). Ignored when <see cref="Threshold"/> is set. Default <see cref="Defaults.Contamination"/>.
         /// </summary>
-        public double Contamination = 0.1;
+        public double Contamination = Defaults.Contamination;
 
         /// <summary>Where the calibration scores come from (see <see cref="VaeCalibration"/>). Default <see cref="VaeCalibration.Automatic"/>.</summary>
         public VaeCalibration Calibration = VaeCalibration.Automatic;
 
-        /// <summary>Models trained for <see cref="VaeCalibration.CrossFit"/>, each without a 1/K share of the rows. Default 5.</summary>
-        public int CalibrationFolds = 5;
+        /// <summary>Models trained for <see cref="VaeCalibration.CrossFit"/>, each without a 1/K share of the rows. Default <see cref="Defaults.CalibrationFolds"/>.</summary>
+        public int CalibrationFolds = Defaults.CalibrationFolds;
 
         /// <summary>
         /// The fewest held-out rows that <see cref="VaeCalibration.Automatic"/> calibrates on; with fewer it cross-fits.
-        /// Default 200: conformal thresholds move in steps of 1 / (n + 1), and 200 rows resolve a 1% rate.
+        /// Default <see cref="Defaults.MinimumHeldOutCalibrationRows"/>.
         /// </summary>
-        public int MinimumHeldOutCalibrationRows = 200;
+        public int MinimumHeldOutCalibrationRows = Defaults.MinimumHeldOutCalibrationRows;
 
         /// <summary>
         /// Add a <c>PValue</c> column: the conformal p-value of the row's score, the share of calibration scores at or
@@ -53,22 +77,23 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
         public float? Threshold;
 
         /// <summary>
-        /// How rows are scored (see <see cref="VaeScoreKind"/>). Default <see cref="VaeScoreKind.AggregatePosterior"/>:
-        /// the reconstruction error plus how rare the row's code is among the training rows' codes.
+        /// How rows are scored (see <see cref="VaeScoreKind"/>). Default <see cref="VaeScoring.Defaults.Kind"/>
+        /// (<see cref="VaeScoreKind.AggregatePosterior"/>): the reconstruction error plus how rare the row's code is
+        /// among the training rows' codes.
         /// </summary>
-        public VaeScoreKind Score = VaeScoreKind.AggregatePosterior;
+        public VaeScoreKind Score = VaeScoring.Defaults.Kind;
 
         /// <summary>
-        /// Weight of the code's rarity, −log q(μ), in the <see cref="VaeScoreKind.AggregatePosterior"/> score. Default 2
-        /// (<see cref="VaeScoring.DefaultLatentDensityWeight"/>).
+        /// Weight of the code's rarity, −log q(μ), in the <see cref="VaeScoreKind.AggregatePosterior"/> score. Default
+        /// <see cref="VaeScoring.Defaults.LatentDensityWeight"/>.
         /// </summary>
-        public double LatentDensityWeight = VaeScoring.DefaultLatentDensityWeight;
+        public double LatentDensityWeight = VaeScoring.Defaults.LatentDensityWeight;
 
-        /// <summary>Draws per row (L or K) for <see cref="VaeScoreKind.MonteCarloElbo"/> and <see cref="VaeScoreKind.ImportanceWeighted"/>. Default 10.</summary>
-        public int ScoreSamples = 10;
+        /// <summary>Draws per row (L or K) for <see cref="VaeScoreKind.MonteCarloElbo"/> and <see cref="VaeScoreKind.ImportanceWeighted"/>. Default <see cref="VaeScoring.Defaults.Samples"/>.</summary>
+        public int ScoreSamples = VaeScoring.Defaults.Samples;
 
-        /// <summary>Seed of the scoring draws (the same ε for every row, so scores are deterministic). Default 0.</summary>
-        public int ScoreSeed;
+        /// <summary>Seed of the scoring draws (the same ε for every row, so scores are deterministic). Default <see cref="VaeScoring.Defaults.Seed"/>.</summary>
+        public int ScoreSeed = VaeScoring.Defaults.Seed;
 
         /// <summary>
         /// If set, a column for the per-feature reconstruction error −log p(xⱼ|z = μ), a vector of D Singles that sums
@@ -84,6 +109,8 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
     internal VaeAnomalyDetectionTrainer(IHostEnvironment env, Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // A copy, as ML.NET's trainers take their options: changing the caller's object later changes nothing here.
+        options = options.Copy<Options>();
         if (!(options.Contamination is >= 0 and <= 1))
             throw new ArgumentOutOfRangeException(nameof(options.Contamination), options.Contamination, "Contamination must be in [0, 1].");
         if (options.Threshold is float t && float.IsNaN(t))

@@ -17,7 +17,7 @@ public static class VaeCatalog
     /// <param name="epochs">Maximum number of training epochs; null for the default rule (<see cref="VaeTrainingOptions.Epochs"/>).</param>
     /// <param name="seed">Seed of the training; null draws one from the <c>MLContext</c>'s seed.</param>
     public static VaeEncodeEstimator VaeEncode(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,
-        int latentDimension = 8, int? epochs = null, int? seed = null)
+        int latentDimension = VaeTrainingOptions.Defaults.LatentDimension, int? epochs = null, int? seed = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         return catalog.VaeEncode(new VaeEncodeEstimator.Options
@@ -46,7 +46,9 @@ public static class VaeCatalog
     /// <param name="epochs">Maximum number of training epochs; null for the default rule (<see cref="VaeTrainingOptions.Epochs"/>).</param>
     /// <param name="seed">Seed of the training; null draws one from the <c>MLContext</c>'s seed.</param>
     public static VaeAnomalyDetectionTrainer Vae(this AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog,
-        string featureColumnName = "Features", int latentDimension = 8, double contamination = 0.1, int? epochs = null, int? seed = null) =>
+        string featureColumnName = VaeAnomalyDetectionTrainer.Options.Defaults.FeatureColumnName,
+        int latentDimension = VaeAnomalyDetectionTrainer.Options.Defaults.LatentDimension,
+        double contamination = VaeAnomalyDetectionTrainer.Options.Defaults.Contamination, int? epochs = null, int? seed = null) =>
         catalog.Vae(new VaeAnomalyDetectionTrainer.Options
         {
             FeatureColumnName = featureColumnName,

@@ -13,8 +13,8 @@ public sealed class VaeEncodeEstimator : IEstimator<VaeEncodeTransformer>
     /// <summary>Options of the VAE featurizer.</summary>
     public sealed class Options : VaeTrainingOptions
     {
-        /// <summary>The input: a known-size vector of Single (standardized features work best). Default "Features".</summary>
-        public string InputColumnName = "Features";
+        /// <summary>The input: a known-size vector of Single (standardized features work best). Default <see cref="VaeTrainingOptions.Defaults.FeatureColumnName"/>.</summary>
+        public string InputColumnName = Defaults.FeatureColumnName;
 
         /// <summary>The output: the latent mean μ(x), a vector of Single of size <see cref="VaeTrainingOptions.LatentDimension"/>. Default "Latent".</summary>
         public string OutputColumnName = "Latent";
@@ -38,6 +38,8 @@ public sealed class VaeEncodeEstimator : IEstimator<VaeEncodeTransformer>
     internal VaeEncodeEstimator(IHostEnvironment env, Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // A copy, as ML.NET's estimators take their options: changing the caller's object later changes nothing here.
+        options = options.Copy<Options>();
         ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, nameof(options.OutputColumnName));
         _options = options;
         _core = new VaeEstimatorCore(env, nameof(VaeEncodeEstimator), options.InputColumnName, options);

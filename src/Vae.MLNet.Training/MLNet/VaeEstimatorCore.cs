@@ -4,7 +4,10 @@ using Microsoft.ML.Runtime;
 
 namespace Vae.MLNet.Training;
 
-/// <summary>What both VAE estimators do before and during <c>Fit</c>: check the input, seed, read and train.</summary>
+/// <summary>
+/// What both VAE estimators do before and during <c>Fit</c>: check the input, seed, read and train. It keeps the
+/// options it is given, which each estimator copied at construction.
+/// </summary>
 internal sealed class VaeEstimatorCore
 {
     private readonly IHost _host;

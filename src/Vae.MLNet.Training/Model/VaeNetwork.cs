@@ -6,6 +6,8 @@ namespace Vae.MLNet.Training;
 
 /// <summary>
 /// The TorchSharp VAE: an MLP encoder to (μ, log σ²), the reparameterized draw z = μ + σ ⊙ ε, and an MLP decoder.
+/// Every random draw (initial weights, ε) comes from a generator the caller passes, never from TorchSharp's global
+/// one, so that runs in one process neither serialize nor disturb each other.
 /// </summary>
 internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
 {
@@ -18,24 +20,28 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
     private readonly Linear _output;
     private readonly Parameter? _outputLogVariance;
 
-    /// <summary>A new network with random weights; the decoder mirrors the encoder's hidden layers.</summary>
+    /// <summary>
+    /// A new network with random weights drawn from <paramref name="generator"/>; the decoder mirrors the encoder's
+    /// hidden layers.
+    /// </summary>
     public VaeNetwork(int inputDimension, IReadOnlyList<int> hiddenLayerSizes, int latentDimension,
-        VaeActivation activation, VaeLikelihood likelihood, bool learnOutputVariance)
-        : this(inputDimension, hiddenLayerSizes, latentDimension, hiddenLayerSizes.Reverse().ToArray(), activation, likelihood, learnOutputVariance)
+        VaeActivation activation, VaeLikelihood likelihood, bool learnOutputVariance, Generator generator)
+        : this(inputDimension, hiddenLayerSizes, latentDimension, hiddenLayerSizes.Reverse().ToArray(), activation, likelihood, learnOutputVariance, generator)
     {
     }
 
     private VaeNetwork(int inputDimension, IReadOnlyList<int> encoderSizes, int latentDimension, IReadOnlyList<int> decoderSizes,
-        VaeActivation activation, VaeLikelihood likelihood, bool learnOutputVariance)
+        VaeActivation activation, VaeLikelihood likelihood, bool learnOutputVariance, Generator generator)
         : base(nameof(VaeNetwork))
     {
         _activation = activation;
         _likelihood = likelihood;
-        _encoder = Mlp(inputDimension, encoderSizes, activation, out int encoded);
-        _mean = nn.Linear(encoded, latentDimension);
-        _logVariance = nn.Linear(encoded, latentDimension);
-        _decoder = Mlp(latentDimension, decoderSizes, activation, out int decoded);
-        _output = nn.Linear(decoded, inputDimension);
+        // Layers are created, and their weights drawn, in the order they always were: the same seed gives the same model.
+        _encoder = Mlp(inputDimension, encoderSizes, activation, generator, out int encoded);
+        _mean = SeededLinear.Create(encoded, latentDimension, generator);
+        _logVariance = SeededLinear.Create(encoded, latentDimension, generator);
+        _decoder = Mlp(latentDimension, decoderSizes, activation, generator, out int decoded);
+        _output = SeededLinear.Create(decoded, inputDimension, generator);
         if (likelihood == VaeLikelihood.Gaussian && learnOutputVariance)
             _outputLogVariance = nn.Parameter(zeros(inputDimension));
         RegisterComponents();
@@ -44,15 +50,19 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
 
     public int InputDimension { get; }
 
-    /// <summary>Encodes, draws z with the reparameterization trick (or takes z = μ), and decodes.</summary>
-    public override VaeForward forward(Tensor x) => Forward(x, sample: true);
+    /// <summary>Encodes and decodes z = μ: the deterministic pass that scores and encodes.</summary>
+    public override VaeForward forward(Tensor x) => Forward(x, noise: null);
 
-    public VaeForward Forward(Tensor x, bool sample)
+    /// <summary>
+    /// Encodes, draws z = μ + σ ⊙ ε with ε from <paramref name="noise"/> (the reparameterization trick), or takes
+    /// z = μ when <paramref name="noise"/> is null, and decodes.
+    /// </summary>
+    public VaeForward Forward(Tensor x, Generator? noise)
     {
         var hidden = _encoder.forward(x);
         var mean = _mean.forward(hidden);
         var logVariance = _logVariance.forward(hidden);
-        var z = sample ? mean + exp(0.5 * logVariance) * randn_like(mean) : mean;
+        var z = noise is null ? mean : mean + exp(0.5 * logVariance) * randn(mean.shape, generator: noise);
         return new VaeForward(mean, logVariance, _output.forward(_decoder.forward(z)));
     }
 
@@ -62,20 +72,19 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
     /// <summary>A network holding the weights of <paramref name="model"/>, e.g. to check or continue its training.</summary>
     public static VaeNetwork FromModel(VaeModel model)
     {
-        VaeNetwork network;
-        // Building a network initializes weights from the global generator, which a concurrent training run owns.
-        lock (VaeTrainer.GlobalGeneratorLock)
-            network = new VaeNetwork(model.InputDimension, model.EncoderLayers.Select(l => l.OutputSize).ToArray(), model.LatentDimension,
-                model.DecoderLayers.Select(l => l.OutputSize).ToArray(), model.Activation, model.Likelihood,
-                learnOutputVariance: model.Likelihood == VaeLikelihood.Gaussian);
+        // The initial weights are overwritten below: any generator will do.
+        using var generator = new Generator();
+        var network = new VaeNetwork(model.InputDimension, model.EncoderLayers.Select(l => l.OutputSize).ToArray(), model.LatentDimension,
+            model.DecoderLayers.Select(l => l.OutputSize).ToArray(), model.Activation, model.Likelihood,
+            learnOutputVariance: model.Likelihood == VaeLikelihood.Gaussian, generator);
         using var noGrad = no_grad();
         var layers = model.EncoderLayers.Append(model.MeanLayer).Append(model.LogVarianceLayer).Concat(model.DecoderLayers).Append(model.OutputLayer);
         foreach (var (linear, layer) in network.Linears().Zip(layers))
         {
-            linear.weight!.copy_(tensor(layer.Weight, new long[] { layer.OutputSize, layer.InputSize }));
-            linear.bias!.copy_(tensor(layer.Bias));
+            linear.weight!.copy_(tensor(layer.Weight.ToArray(), new long[] { layer.OutputSize, layer.InputSize }));
+            linear.bias!.copy_(tensor(layer.Bias.ToArray()));
         }
-        network._outputLogVariance?.copy_(tensor(model.OutputLogVariance));
+        network._outputLogVariance?.copy_(tensor(model.OutputLogVariance.ToArray()));
         return network;
     }
 
@@ -107,13 +116,13 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
         linear.weight!.detach().data<float>().ToArray(),
         linear.bias!.detach().data<float>().ToArray());
 
-    private static Sequential Mlp(int inputSize, IReadOnlyList<int> sizes, VaeActivation activation, out int outputSize)
+    private static Sequential Mlp(int inputSize, IReadOnlyList<int> sizes, VaeActivation activation, Generator generator, out int outputSize)
     {
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         outputSize = inputSize;
         for (int i = 0; i < sizes.Count; i++)
         {
-            layers.Add(($"linear{i}", nn.Linear(outputSize, sizes[i])));
+            layers.Add(($"linear{i}", SeededLinear.Create(outputSize, sizes[i], generator)));
             layers.Add(($"activation{i}", Activation(activation)));
             outputSize = sizes[i];
         }

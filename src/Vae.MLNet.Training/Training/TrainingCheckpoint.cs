@@ -69,7 +69,7 @@ internal sealed class TrainingCheckpoint
             TensorFile.Write(writer, state.Network.parameters().ToArray());
             state.Best.Write(writer);
             state.Optimizer.save_state_dict(writer);
-            using var generator = torch.random.get_rng_state();
+            using var generator = state.Generator.get_state();
             var generatorState = generator.data<byte>().ToArray();
             writer.Write(generatorState.Length);
             writer.Write(generatorState);
@@ -108,7 +108,7 @@ internal sealed class TrainingCheckpoint
         state.Optimizer.load_state_dict(reader);
         var generatorState = reader.ReadBytes(reader.ReadInt32());
         using var generator = torch.tensor(generatorState);
-        torch.random.set_rng_state(generator);
+        state.Generator.set_state(generator);
         return true;
     }
 

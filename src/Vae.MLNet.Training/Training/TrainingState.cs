@@ -1,11 +1,15 @@
+using TorchSharp;
 using TorchSharp.Modules;
 
 namespace Vae.MLNet.Training;
 
 /// <summary>Everything a training run carries from one epoch to the next, which a checkpoint saves and restores.</summary>
-internal sealed class TrainingState(VaeNetwork network, OptimizerHelper optimizer) : IDisposable
+internal sealed class TrainingState(VaeNetwork network, OptimizerHelper optimizer, torch.Generator generator) : IDisposable
 {
     public VaeNetwork Network { get; } = network;
+
+    /// <summary>The run's random generator, whose state a resumed run must continue from.</summary>
+    public torch.Generator Generator { get; } = generator;
 
     public OptimizerHelper Optimizer { get; } = optimizer;
 

@@ -6,7 +6,7 @@ namespace Vae.MLNet.Training;
 /// <param name="TrainLoss">Mean training loss: reconstruction + β·KL (β after warm-up).</param>
 /// <param name="Reconstruction">Mean reconstruction term −log p(x|z) on the training rows.</param>
 /// <param name="KlDivergence">Mean KL(q(z|x) ‖ N(0, I)) on the training rows.</param>
-/// <param name="ValidationLoss">Mean negative ELBO at z = μ (the anomaly score) on the held-out rows; null without validation.</param>
+/// <param name="ValidationLoss">Mean negative ELBO at z = μ on the held-out rows, the loss early stopping watches (not the detector's score, <see cref="VaeScoring.Defaults.Kind"/>); null without validation.</param>
 /// <param name="Elapsed">Time since training started.</param>
 public sealed record VaeEpochReport(
     int Epoch,

@@ -14,12 +14,6 @@ namespace Vae.MLNet.Training;
 internal static class VaeTrainer
 {
     /// <summary>
-    /// Held by whatever draws from TorchSharp's one global generator (weight initialization, randperm, randn_like):
-    /// training runs one at a time, and no network is built while one trains, so that a seed alone fixes the result.
-    /// </summary>
-    internal static readonly object GlobalGeneratorLock = new();
-
-    /// <summary>
     /// Trains on <paramref name="rows"/> rows of <paramref name="dimension"/> features, row-major in <paramref name="data"/>.
     /// <paramref name="heldOut"/> lists the rows held out for early stopping, in a seeded random order (empty when
     /// none are): no gradient step and no kept code comes from them, so they score as new rows do.
@@ -32,38 +26,37 @@ internal static class VaeTrainer
             CheckUnitInterval(data, dimension, columnName);
         var checkpoint = TrainingCheckpoint.For(options, seed, data, rows, dimension);
 
-        lock (GlobalGeneratorLock)
-        {
-            if (options.Threads > 0)
-                torch.set_num_threads(options.Threads);
-            torch.manual_seed(seed);
-            using var network = new VaeNetwork(dimension, options.HiddenLayers, options.LatentDimension,
-                options.Activation, options.Likelihood, options.LearnOutputVariance);
-            // from_array shares the buffer the column was read into (pinned while the tensor lives) rather than
-            // copying it: the rows are in memory once, whatever their number.
-            using var flat = from_array(data);
-            using var all = flat.view(rows, dimension);
-            // One seeded order of the rows serves both the held-out split and the sample of codes.
-            var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
-            new Random(seed).Shuffle(order);
-            int held = HeldOutCount(rows, options.ValidationFraction);
-            heldOut = order[..held];
-            using (var train = held == 0 ? null : tensor(order[held..]))
-            using (var validation = held == 0 ? null : tensor(heldOut))
-                Fit(network, all, train, validation, options, checkpoint, channel);
-            return network.ToModel(TrainingCodes(network, all, order[held..], options.TrainingCodeCount));
-        }
+        using var threads = TorchThreads.Use(options.Threads);
+        // The run's own generator draws everything random (initial weights, mini-batch orders, ε), so the seed alone
+        // fixes the result and runs in one process may overlap. Seeded as torch.manual_seed seeds the global one.
+        using var generator = new Generator();
+        generator.manual_seed(seed);
+        using var network = new VaeNetwork(dimension, options.HiddenLayers, options.LatentDimension,
+            options.Activation, options.Likelihood, options.LearnOutputVariance, generator);
+        // from_array shares the buffer the column was read into (pinned while the tensor lives) rather than
+        // copying it: the rows are in memory once, whatever their number.
+        using var flat = from_array(data);
+        using var all = flat.view(rows, dimension);
+        // One seeded order of the rows serves both the held-out split and the sample of codes.
+        var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
+        new Random(seed).Shuffle(order);
+        int held = HeldOutCount(rows, options.ValidationFraction);
+        heldOut = order[..held];
+        using (var train = held == 0 ? null : tensor(order[held..]))
+        using (var validation = held == 0 ? null : tensor(heldOut))
+            Fit(network, generator, all, train, validation, options, checkpoint, channel);
+        return network.ToModel(TrainingCodes(network, all, order[held..], options.TrainingCodeCount));
     }
 
     /// <summary>
     /// Trains on the rows of <paramref name="all"/> listed in <paramref name="train"/> (every row when null), from
     /// the checkpoint if the options say so, until the epoch limit, early stopping or divergence.
     /// </summary>
-    private static void Fit(VaeNetwork network, Tensor all, Tensor? train, Tensor? validation, VaeTrainingOptions options,
+    private static void Fit(VaeNetwork network, Generator generator, Tensor all, Tensor? train, Tensor? validation, VaeTrainingOptions options,
         TrainingCheckpoint? checkpoint, IChannel? channel)
     {
         using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
-        using var state = new TrainingState(network, optimizer);
+        using var state = new TrainingState(network, optimizer, generator);
         if (options.ResumeFromCheckpoint && checkpoint!.TryResume(state))
             channel?.Info(MessageSensitivity.None, $"VAE training resumes after epoch {state.Epoch} from '{options.CheckpointPath}'.");
         var clock = Stopwatch.StartNew();
@@ -74,7 +67,7 @@ internal static class VaeTrainer
         {
             int epoch = ++state.Epoch;
             double beta = options.KlWarmupEpochs == 0 ? options.Beta : options.Beta * Math.Min(1.0, epoch / (double)options.KlWarmupEpochs);
-            var (reconstructionSum, klSum) = RunEpoch(network, optimizer, all, train, n, beta, options, reclaimer);
+            var (reconstructionSum, klSum) = RunEpoch(network, optimizer, generator, all, train, n, beta, options, reclaimer);
             double trainLoss = (reconstructionSum + beta * klSum) / n;
             // Once an epoch: a diverged step leaves weights that poison every later loss, and only climbs further.
             if (TrainingDivergence.IsDiverged(trainLoss, state.LowestTrainingLoss, all.shape[1]))
@@ -133,8 +126,8 @@ internal static class VaeTrainer
     }
 
     /// <summary>One pass over the training rows in a fresh random order; returns the summed reconstruction and KL terms.</summary>
-    private static (double Reconstruction, double Kl) RunEpoch(VaeNetwork network, OptimizerHelper optimizer, Tensor all, Tensor? train,
-        long n, double beta, VaeTrainingOptions options, ScalarReclaimer reclaimer)
+    private static (double Reconstruction, double Kl) RunEpoch(VaeNetwork network, OptimizerHelper optimizer, Generator generator, Tensor all,
+        Tensor? train, long n, double beta, VaeTrainingOptions options, ScalarReclaimer reclaimer)
     {
         network.train();
         // Each batch's two terms are kept (detaching costs no kernel) and summed once the epoch ends: reading a
@@ -142,14 +135,14 @@ internal static class VaeTrainer
         var terms = new List<Tensor>();
         try
         {
-            using var permutation = randperm(n);
+            using var permutation = randperm(n, generator: generator);
             using var order = train is null ? permutation.alias() : train.index_select(0, permutation);
             for (long start = 0; start < n; start += options.BatchSize)
             {
                 options.CancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var x = all.index_select(0, order.narrow(0, start, Math.Min(options.BatchSize, n - start)));
-                var forward = network.forward(x);
+                var forward = network.Forward(x, noise: generator);
                 var reconstruction = VaeLoss.ReconstructionSum(x, forward.Decoded, network.OutputLogVariance, options.Likelihood);
                 var kl = VaeLoss.KlDivergenceSum(forward.Mean, forward.LogVariance);
                 var loss = beta == 1 ? reconstruction + kl : reconstruction + beta * kl;
@@ -171,7 +164,7 @@ internal static class VaeTrainer
         }
     }
 
-    /// <summary>The mean anomaly score (negative ELBO at z = μ) of the rows of <paramref name="all"/> listed in <paramref name="rows"/>.</summary>
+    /// <summary>The mean negative ELBO at z = μ (the held-out loss) of the rows of <paramref name="all"/> listed in <paramref name="rows"/>.</summary>
     private static double MeanScore(VaeNetwork network, Tensor all, Tensor rows, VaeLikelihood likelihood)
     {
         // In blocks, so that a large held-out set never needs its activations in memory all at once.
@@ -184,7 +177,7 @@ internal static class VaeTrainer
         {
             using var scope = NewDisposeScope();
             var x = all.index_select(0, rows.narrow(0, start, Math.Min(block, count - start)));
-            var forward = network.Forward(x, sample: false);
+            var forward = network.forward(x);
             var score = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, likelihood)
                 + VaeLoss.KlDivergence(forward.Mean, forward.LogVariance);
             sum += score.sum().item<float>();
@@ -203,7 +196,7 @@ internal static class VaeTrainer
         using var scope = NewDisposeScope();
         network.eval();
         var rows = all.index_select(0, tensor(trainingOrder[..Math.Min(count, trainingOrder.Length)]));
-        var forward = network.Forward(rows, sample: false);
+        var forward = network.forward(rows);
         return new LatentCodes((int)forward.Mean.shape[1], forward.Mean.data<float>().ToArray(), forward.LogVariance.data<float>().ToArray());
     }
 

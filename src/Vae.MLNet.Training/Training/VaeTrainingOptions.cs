@@ -7,14 +7,70 @@ namespace Vae.MLNet.Training;
 public abstract class VaeTrainingOptions
 {
     /// <summary>
+    /// The default of every training option, in one place: the fields below and the catalog's parameters start from
+    /// these. The anomaly detector's own defaults extend them (<see cref="VaeAnomalyDetectionTrainer.Options.Defaults"/>).
+    /// </summary>
+    public class Defaults
+    {
+        private protected Defaults()
+        {
+        }
+
+        /// <summary>The feature column: "Features", as ML.NET's trainers name it.</summary>
+        public const string FeatureColumnName = "Features";
+
+        /// <summary>Latent dimensions k: 8.</summary>
+        public const int LatentDimension = 8;
+
+        /// <summary>Units of the one hidden layer when <see cref="HiddenLayerSizes"/> is not set: 256.</summary>
+        public const int HiddenUnits = 256;
+
+        /// <summary>Rows per mini-batch: 128.</summary>
+        public const int BatchSize = 128;
+
+        /// <summary>Adam's learning rate: 1e-3.</summary>
+        public const double LearningRate = 1e-3;
+
+        /// <summary>Weight β of the KL term: 1, the ELBO.</summary>
+        public const double Beta = 1;
+
+        /// <summary>Fraction of the rows held out for early stopping: 0.1.</summary>
+        public const double ValidationFraction = 0.1;
+
+        /// <summary>Epochs without improvement before training stops: 20.</summary>
+        public const int EarlyStoppingPatience = 20;
+
+        /// <summary>The fewest epochs when <see cref="Epochs"/> is not set: 100.</summary>
+        public const int MinimumEpochs = 100;
+
+        /// <summary>The fewest mini-batch steps when <see cref="Epochs"/> is not set: 2,000.</summary>
+        public const int MinimumSteps = 2000;
+
+        /// <summary>
+        /// The most mini-batch steps when <see cref="Epochs"/> is not set, unless one epoch takes more: 50,000. It binds
+        /// from 64,000 training rows (500 batches of 128 an epoch) on: ten times the largest of the shared datasets,
+        /// whose results it leaves as they were.
+        /// </summary>
+        public const int MaximumSteps = 50000;
+
+        /// <summary>The memory the training rows take at most when <see cref="MaxTrainingRows"/> is not set: 1 GiB (4 bytes a feature value).</summary>
+        public const long TrainingBytes = 1L << 30;
+
+        /// <summary>Training codes the model keeps: 1,024.</summary>
+        public const int TrainingCodeCount = 1024;
+
+        /// <summary>Epochs between two checkpoints: 5.</summary>
+        public const int CheckpointInterval = 5;
+    }
+
+    /// <summary>
     /// Sizes of the encoder's hidden layers, input side first; the decoder mirrors them. Default (null): one layer of
-    /// <see cref="DefaultHiddenUnits"/> units, whatever the number of features: wider layers detected better on every
-    /// size of the shared datasets, from 6 to 166 features (docs/quality.md).
+    /// <see cref="Defaults.HiddenUnits"/> units, whatever the number of features (docs/quality.md says why).
     /// </summary>
     public int[]? HiddenLayerSizes;
 
-    /// <summary>Number of latent dimensions k. Default 8.</summary>
-    public int LatentDimension = 8;
+    /// <summary>Number of latent dimensions k. Default <see cref="Defaults.LatentDimension"/>.</summary>
+    public int LatentDimension = Defaults.LatentDimension;
 
     /// <summary>The non-linearity after each hidden layer. Default <see cref="VaeActivation.Relu"/>.</summary>
     public VaeActivation Activation = VaeActivation.Relu;
@@ -27,46 +83,42 @@ public abstract class VaeTrainingOptions
 
     /// <summary>
     /// Learn a per-feature variance σ²ⱼ of the Gaussian likelihood instead of fixing it at 1. Default true: features
-    /// that the model reconstructs precisely then weigh more in the score, which lifted the mean AUROC on the shared
-    /// datasets from 0.948 to 0.961 (docs/quality.md).
+    /// that the model reconstructs precisely then weigh more in the score (docs/quality.md measures the effect).
     /// </summary>
     public bool LearnOutputVariance = true;
 
     /// <summary>
-    /// Maximum number of passes over the training rows. Default (null): 100, or more when the rows are few, as many as
-    /// <see cref="MinimumStepsByDefault"/> mini-batch steps take: a few hundred rows make two batches per epoch, and
-    /// 100 epochs of them leave the model undertrained (docs/quality.md); fewer when the rows are many, as many as
-    /// fit in <see cref="MaximumStepsByDefault"/> steps but at least one: 100 epochs of a million rows take hours, and
-    /// a few reach the same AUROC (docs/scaling.md).
+    /// Maximum number of passes over the training rows. Default (null): <see cref="Defaults.MinimumEpochs"/>, or more
+    /// when the rows are few, as many as <see cref="Defaults.MinimumSteps"/> mini-batch steps take: a few hundred rows
+    /// make two batches per epoch, too few steps to train the model (docs/quality.md); fewer when the rows are many, as
+    /// many as fit in <see cref="Defaults.MaximumSteps"/> steps but at least one: 100 epochs of a million rows take
+    /// hours (docs/scaling.md).
     /// </summary>
     public int? Epochs;
 
     /// <summary>
     /// The most rows training holds in memory. Data with more rows is read once through its cursor and a uniform
     /// random sample of this many rows is trained on (reservoir sampling, seeded by <see cref="Seed"/>); the log says
-    /// so. Default (null): as many rows as fit in <see cref="DefaultTrainingBytes"/>, e.g. 8,947,848 rows of 30
+    /// so. Default (null): as many rows as fit in <see cref="Defaults.TrainingBytes"/>, e.g. 8,947,848 rows of 30
     /// features. At most <see cref="Array.MaxLength"/> feature values are held whatever it says.
     /// </summary>
     public long? MaxTrainingRows;
 
-    /// <summary>The memory the training rows take at most when <see cref="MaxTrainingRows"/> is not set: 1 GiB (4 bytes a feature value).</summary>
-    public const long DefaultTrainingBytes = 1L << 30;
-
-    /// <summary>The most rows training holds for rows of <paramref name="features"/> features: <see cref="MaxTrainingRows"/>, or as many as fit in <see cref="DefaultTrainingBytes"/>.</summary>
+    /// <summary>The most rows training holds for rows of <paramref name="features"/> features: <see cref="MaxTrainingRows"/>, or as many as fit in <see cref="Defaults.TrainingBytes"/>.</summary>
     public long MaxTrainingRowsFor(int features)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
-        return MaxTrainingRows ?? Math.Max(1, DefaultTrainingBytes / (sizeof(float) * (long)features));
+        return MaxTrainingRows ?? Math.Max(1, Defaults.TrainingBytes / (sizeof(float) * (long)features));
     }
 
-    /// <summary>Rows per mini-batch. Default 128.</summary>
-    public int BatchSize = 128;
+    /// <summary>Rows per mini-batch. Default <see cref="Defaults.BatchSize"/>.</summary>
+    public int BatchSize = Defaults.BatchSize;
 
-    /// <summary>Adam's learning rate. Default 1e-3.</summary>
-    public double LearningRate = 1e-3;
+    /// <summary>Adam's learning rate. Default <see cref="Defaults.LearningRate"/>.</summary>
+    public double LearningRate = Defaults.LearningRate;
 
-    /// <summary>Weight β of the KL term in the training loss (β-VAE); 1 is the ELBO. Default 1.</summary>
-    public double Beta = 1;
+    /// <summary>Weight β of the KL term in the training loss (β-VAE); 1 is the ELBO. Default <see cref="Defaults.Beta"/>.</summary>
+    public double Beta = Defaults.Beta;
 
     /// <summary>Epochs over which the KL weight rises linearly from 0 to <see cref="Beta"/>; 0 turns warm-up off. Default 0.</summary>
     public int KlWarmupEpochs;
@@ -74,22 +126,21 @@ public abstract class VaeTrainingOptions
     /// <summary>
     /// Fraction of the training rows held out to choose the epoch: training stops when the held-out loss has not
     /// improved for <see cref="EarlyStoppingPatience"/> epochs, and the best weights are restored. 0 turns it off.
-    /// Default 0.1.
+    /// Default <see cref="Defaults.ValidationFraction"/>.
     /// </summary>
-    public double ValidationFraction = 0.1;
+    public double ValidationFraction = Defaults.ValidationFraction;
 
-    /// <summary>Epochs without improvement of the held-out loss before training stops. Default 20.</summary>
-    public int EarlyStoppingPatience = 20;
+    /// <summary>Epochs without improvement of the held-out loss before training stops. Default <see cref="Defaults.EarlyStoppingPatience"/>.</summary>
+    public int EarlyStoppingPatience = Defaults.EarlyStoppingPatience;
 
     /// <summary>
     /// How many training rows' posteriors q(z|x) the model keeps (<see cref="VaeModel.TrainingCodes"/>), drawn at random
     /// when there are more: the aggregate posterior that <see cref="VaeScoreKind.AggregatePosterior"/> scores against.
     /// Scoring compares every row with each code, so its cost grows with this number, and more codes estimate the
-    /// density more finely. Default 1024: 4,096 gained 0.0017 mean AUROC on the shared datasets (0.019 on the largest,
-    /// magic.gamma) at an eighth of the scoring speed (docs/quality.md, docs/performance.md). At most
-    /// <see cref="MaximumTrainingCodeCount"/>.
+    /// density more finely (docs/quality.md and docs/performance.md measure the trade). Default
+    /// <see cref="Defaults.TrainingCodeCount"/>; at most <see cref="MaximumTrainingCodeCount"/>.
     /// </summary>
-    public int TrainingCodeCount = 1024;
+    public int TrainingCodeCount = Defaults.TrainingCodeCount;
 
     /// <summary>
     /// The most codes a model keeps: 65,536, whose encoding fits in memory at once and whose scoring is already
@@ -122,8 +173,8 @@ public abstract class VaeTrainingOptions
     /// </summary>
     public string? CheckpointPath;
 
-    /// <summary>Epochs between two checkpoints: an interrupted run loses at most this many epochs. Default 5.</summary>
-    public int CheckpointInterval = 5;
+    /// <summary>Epochs between two checkpoints: an interrupted run loses at most this many epochs. Default <see cref="Defaults.CheckpointInterval"/>.</summary>
+    public int CheckpointInterval = Defaults.CheckpointInterval;
 
     /// <summary>
     /// Continue from <see cref="CheckpointPath"/> if that file exists, to the model an uninterrupted run with the same
@@ -155,41 +206,39 @@ public abstract class VaeTrainingOptions
     }
 
     /// <summary>
+    /// A copy that later changes to these options do not reach (nor to their hidden layer sizes), as an estimator
+    /// takes them: what it was constructed with is what it trains with.
+    /// </summary>
+    internal T Copy<T>() where T : VaeTrainingOptions
+    {
+        var copy = (T)MemberwiseClone();
+        copy.HiddenLayerSizes = (int[]?)HiddenLayerSizes?.Clone();
+        return copy;
+    }
+
+    /// <summary>
     /// A copy that trains one of the anomaly detector's calibration models: no checkpoints (they belong to the model
     /// itself), and progress reported with the fold's number.
     /// </summary>
     internal VaeTrainingOptions ForCalibrationFold(int fold)
     {
-        var copy = (VaeTrainingOptions)MemberwiseClone();
+        var copy = Copy<VaeTrainingOptions>();
         copy.CheckpointPath = null;
         copy.ResumeFromCheckpoint = false;
         copy.Progress = Progress is { } progress ? report => progress(report with { CalibrationFold = fold }) : null;
         return copy;
     }
 
-    /// <summary>The fewest mini-batch steps that training takes when <see cref="Epochs"/> is not set: 2,000.</summary>
-    public const int MinimumStepsByDefault = 2000;
-
-    /// <summary>
-    /// The most mini-batch steps that training takes when <see cref="Epochs"/> is not set, unless one epoch takes more:
-    /// 50,000. It binds from 64,000 training rows (500 batches of 128 an epoch) on: ten times the largest of the
-    /// shared datasets, whose results it leaves as they were.
-    /// </summary>
-    public const int MaximumStepsByDefault = 50000;
-
     /// <summary>The epoch limit for <paramref name="trainingRows"/> rows: <see cref="Epochs"/>, or the default rule.</summary>
     internal int EpochsFor(long trainingRows)
     {
         long batchesPerEpoch = (trainingRows + BatchSize - 1) / BatchSize;
-        long byRule = Math.Max(100, (MinimumStepsByDefault + batchesPerEpoch - 1) / batchesPerEpoch);
-        return Epochs ?? (int)Math.Max(1, Math.Min(byRule, MaximumStepsByDefault / batchesPerEpoch));
+        long byRule = Math.Max(Defaults.MinimumEpochs, (Defaults.MinimumSteps + batchesPerEpoch - 1) / batchesPerEpoch);
+        return Epochs ?? (int)Math.Max(1, Math.Min(byRule, Defaults.MaximumSteps / batchesPerEpoch));
     }
 
     /// <summary>The hidden layer sizes to use.</summary>
-    internal int[] HiddenLayers => HiddenLayerSizes ?? [DefaultHiddenUnits];
-
-    /// <summary>Units of the default hidden layer: 256.</summary>
-    public const int DefaultHiddenUnits = 256;
+    internal int[] HiddenLayers => HiddenLayerSizes ?? [Defaults.HiddenUnits];
 
     private static void Check(bool valid, string name, object value, string rule)
     {

@@ -169,7 +169,7 @@ internal sealed class PipelineOnnxGraph
                 .. detector.FeatureErrorColumnName != null ? [(VaeOnnxGraph.FeatureError, VaeOnnxGraph.FeatureError)] : Array.Empty<(string, string)>()],
             Label = (VaeOnnxGraph.PredictedLabel, detector.Threshold),
             PValue = detector.HasPValueColumn ? (VaeOnnxGraph.PValueOutput, detector.Calibration!) : null,
-            Scoring = detector.ScoringChoice,
+            Scoring = detector.Scoring,
         };
         // The latent mean is no column of the pipeline, and always exposed.
         AddVae(detector, options, [.. outputs, (VaeOnnxGraph.LatentMean, null, LatentMeanOutput)]);
@@ -181,7 +181,7 @@ internal sealed class PipelineOnnxGraph
     /// </summary>
     private void AddVae(VaeTransformerBase component, VaeGraphOptions options, IReadOnlyList<(string Value, string? Column, string Output)> columns)
     {
-        var features = Read(component.FeatureColumnName, component);
+        var features = Read(component.InputColumnName, component);
         var vae = ModelProto.Parser.ParseFrom(VaeOnnxGraph.Build(component.Model, options with { InputName = VaeOnnxGraph.Features }));
         var outputs = _graph.AddSubgraph(vae.Graph, $"vae{_vaeCount++}/", new Dictionary<string, string> { [VaeOnnxGraph.Features] = features.Value });
         foreach (var (value, column, output) in columns)

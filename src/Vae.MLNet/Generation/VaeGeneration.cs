@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -5,7 +6,9 @@ namespace Vae.MLNet;
 
 /// <summary>
 /// The VAE as a generative model: encode rows, decode latent vectors, sample new rows from the prior, and walk the
-/// latent space (interpolation, traversal). All of it runs through ONNX Runtime; none of it needs TorchSharp.
+/// latent space (interpolation, traversal). All of it runs through ONNX Runtime; none of it needs TorchSharp. Each
+/// model's encoder and decoder sessions are created on first use and shared by every later call, on any thread,
+/// for as long as the model lives.
 /// </summary>
 /// <remarks>
 /// The model works in the units it was trained on. When a pipeline standardized the features first (e.g.
@@ -15,20 +18,21 @@ namespace Vae.MLNet;
 /// </remarks>
 public static class VaeGeneration
 {
+    // Keyed by the model and gone with it: a model is immutable, so its sessions never go stale.
+    private static readonly ConditionalWeakTable<VaeModel, Sessions> SessionsOf = new();
+
     /// <summary>The posterior means μ(x) of <paramref name="rows"/> (each of <see cref="VaeModel.InputDimension"/> values).</summary>
     public static float[][] Encode(this VaeModel model, IReadOnlyList<float[]> rows)
     {
         ArgumentNullException.ThrowIfNull(model);
-        using var scorer = new VaeOnnxScorer(model);
-        return Run(scorer, rows, model.InputDimension, VaeOutputs.LatentMean, model.LatentDimension);
+        return Run(SessionsFor(model).Encoder, rows, model.InputDimension, VaeOutputs.LatentMean, model.LatentDimension);
     }
 
     /// <summary>The decoder's output for each latent vector (each of <see cref="VaeModel.LatentDimension"/> values).</summary>
     public static float[][] Decode(this VaeModel model, IReadOnlyList<float[]> latents)
     {
         ArgumentNullException.ThrowIfNull(model);
-        using var decoder = VaeOnnxScorer.ForDecoder(model);
-        return Run(decoder, latents, model.LatentDimension, VaeOutputs.Reconstruction, model.InputDimension);
+        return Run(SessionsFor(model).Decoder, latents, model.LatentDimension, VaeOutputs.Reconstruction, model.InputDimension);
     }
 
     /// <summary>
@@ -66,8 +70,12 @@ public static class VaeGeneration
     /// <see cref="Sample"/> as an <see cref="IDataView"/> with one column, <paramref name="columnName"/>: a vector of
     /// <see cref="VaeModel.InputDimension"/> Singles, laid out like the training features.
     /// </summary>
-    public static IDataView Generate(this VaeModel model, int count, int seed, bool drawFromLikelihood = false, string columnName = "Features")
-        => VectorColumnView.Create(new MLContext(), columnName, model.InputDimension, model.Sample(count, seed, drawFromLikelihood));
+    public static IDataView Generate(this VaeModel model, MLContext mlContext, int count, int seed, bool drawFromLikelihood = false,
+        string columnName = "Features")
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        return VectorColumnView.Create(mlContext, columnName, model.InputDimension, model.Sample(count, seed, drawFromLikelihood));
+    }
 
     /// <summary>
     /// <paramref name="steps"/> points (endpoints included) between the latent means of two rows, decoded. Linear
@@ -102,12 +110,12 @@ public static class VaeGeneration
         return new LatentPath(latents, model.Decode(latents));
     }
 
-    private static float[][] Run(VaeOnnxScorer scorer, IReadOnlyList<float[]> inputs, int width, VaeOutputs output, int outputWidth)
+    private static float[][] Run(SharedScorer scorer, IReadOnlyList<float[]> inputs, int width, VaeOutputs output, int outputWidth)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var results = new float[inputs.Count][];
         // A batch no larger than the input: encoding one row should not allocate a thousand.
-        var batch = scorer.CreateBatch(Math.Clamp(inputs.Count, 1, VaeTransformerBase.DefaultBatchSize), output);
+        var batch = scorer.Current.CreateBatch(Math.Clamp(inputs.Count, 1, VaeTransformerBase.DefaultBatchSize), output);
         for (int start = 0; start < inputs.Count; start += batch.Capacity)
         {
             int rows = Math.Min(batch.Capacity, inputs.Count - start);
@@ -162,4 +170,21 @@ public static class VaeGeneration
         double wa = Math.Sin((1 - t) * omega) / Math.Sin(omega), wb = Math.Sin(t * omega) / Math.Sin(omega);
         return a.Zip(b, (x, y) => (float)(wa * x + wb * y)).ToArray();
     }
+
+    /// <summary>The sessions of <paramref name="model"/>, created with the first call that needs them.</summary>
+    internal static Sessions SessionsFor(VaeModel model) => SessionsOf.GetValue(model, Sessions.For);
+
+    /// <summary>
+    /// A model's encoder (the scoring graph with the score that needs no codes) and decoder. The sessions are freed with
+    /// them, when the model is collected: ONNX Runtime's sessions release their native memory when finalized.
+    /// </summary>
+    internal sealed class Sessions(VaeModel model)
+    {
+        public SharedScorer Encoder { get; } = new(() => new VaeOnnxScorer(model, VaeScoring.NegativeElboAtMean));
+
+        public SharedScorer Decoder { get; } = new(() => VaeOnnxScorer.ForDecoder(model));
+
+        public static Sessions For(VaeModel model) => new(model);
+    }
+
 }

@@ -31,7 +31,7 @@ internal sealed class ScoredBlocks : ScoredRow
     {
         _transformer = transformer;
         _source = source;
-        _features = source.GetGetter<VBuffer<float>>(source.Schema[transformer.FeatureColumnName]);
+        _features = source.GetGetter<VBuffer<float>>(source.Schema[transformer.InputColumnName]);
         _block = transformer.CreateBatch(VaeTransformerBase.DefaultBatchSize, needs);
         Rows = new RowBlock(source, passThrough, _block.Capacity) { Index = -1 };
     }
@@ -77,7 +77,7 @@ internal sealed class ScoredBlocks : ScoredRow
                 break;
             }
             _features(ref _values);
-            FeatureColumn.CopyChecked(_values, _block.Features.AsSpan(rows * width, width), _transformer.FeatureColumnName, _source.Position);
+            FeatureColumn.CopyChecked(_values, _block.Features.AsSpan(rows * width, width), _transformer.InputColumnName, _source.Position);
             Rows.Keep(rows);
             rows++;
         }

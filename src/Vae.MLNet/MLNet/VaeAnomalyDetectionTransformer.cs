@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 namespace Vae.MLNet;
 
 /// <summary>
-/// The VAE anomaly detector: adds <c>Score</c> (Single, higher = more anomalous; computed as <see cref="ScoringChoice"/>
+/// The VAE anomaly detector: adds <c>Score</c> (Single, higher = more anomalous; computed as <see cref="Scoring"/>
 /// says), <c>PredictedLabel</c> (Boolean, score above <see cref="Threshold"/>) — the columns
 /// <c>mlContext.AnomalyDetection.Evaluate</c> reads — and, on request, <c>PValue</c> and per-feature errors.
 /// </summary>
@@ -46,7 +46,7 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
         scoring.Validate();
         Threshold = threshold;
         Calibration = calibration;
-        ScoringChoice = scoring;
+        Scoring = scoring;
         FeatureErrorColumnName = featureErrorColumnName;
         HasPValueColumn = addPValueColumn;
         var columns = new List<VaeOutputColumn>
@@ -71,7 +71,7 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     public CalibrationScores? Calibration { get; }
 
     /// <summary>How the score is computed.</summary>
-    public VaeScoring ScoringChoice { get; }
+    public VaeScoring Scoring { get; }
 
     /// <summary>The per-feature reconstruction-error column, if requested.</summary>
     public string? FeatureErrorColumnName { get; }
@@ -81,7 +81,7 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
 
     internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
 
-    internal override VaeScoring Scoring => ScoringChoice;
+    internal override VaeScoring GraphScoring => Scoring;
 
     internal override (byte[] Graph, string[] Columns) SavedGraph()
     {
@@ -94,7 +94,7 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
             metadata[VaeOnnxMetadata.CalibrationScores] = VaeOnnxMetadata.FormatFloats(Calibration.Values);
         if (HasPValueColumn)
             metadata[VaeOnnxMetadata.PValueColumn] = PValueColumnName;
-        VaeOnnxMetadata.DescribeScoring(ScoringChoice, metadata);
+        VaeOnnxMetadata.DescribeScoring(Scoring, metadata);
         var outputs = new List<(string, string)> { (VaeOnnxGraph.Score, ScoreColumnName) };
         if (FeatureErrorColumnName != null)
         {
@@ -130,14 +130,14 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
         ArgumentException.ThrowIfNullOrEmpty(path);
         var bytes = VaeOnnxGraph.Build(Model, new VaeGraphOptions
         {
-            Label = (VaeOnnxGraph.PredictedLabel, Threshold), PValue = PValueOutput(VaeOnnxGraph.PValueOutput), Scoring = ScoringChoice,
+            Label = (VaeOnnxGraph.PredictedLabel, Threshold), PValue = PValueOutput(VaeOnnxGraph.PValueOutput), Scoring = Scoring,
         });
         AtomicFile.Write(path, file => file.Write(bytes));
     }
 
     /// <summary>The same model with another threshold; no retraining.</summary>
     public VaeAnomalyDetectionTransformer WithThreshold(float threshold) =>
-        new(Model, FeatureColumnName, threshold, Calibration, ScoringChoice, FeatureErrorColumnName, HasPValueColumn);
+        new(Model, InputColumnName, threshold, Calibration, Scoring, FeatureErrorColumnName, HasPValueColumn);
 
     /// <summary>
     /// The same model with the calibrated threshold for a false-alarm rate <paramref name="contamination"/>

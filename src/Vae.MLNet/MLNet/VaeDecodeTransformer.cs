@@ -36,7 +36,7 @@ public sealed class VaeDecodeTransformer : VaeTransformerBase
         var metadata = new Dictionary<string, string>
         {
             [VaeOnnxMetadata.Kind] = VaeOnnxMetadata.DecodeKind,
-            [VaeOnnxMetadata.FeatureColumn] = FeatureColumnName,
+            [VaeOnnxMetadata.FeatureColumn] = InputColumnName,
             [VaeOnnxMetadata.ReconstructionColumn] = OutputColumnName,
         };
         return (VaeOnnxGraph.BuildDecoder(Model, SavedInputName, OutputColumnName, perRow: true, metadata), [OutputColumnName]);

@@ -18,7 +18,7 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, ColumnLa
         var columns = dependingColumns.ToArray();
         IEnumerable<DataViewSchema.Column> inputs = layout.InputColumns(columns);
         if (layout.AddedColumns(columns).Length > 0)
-            inputs = inputs.Append(layout.Input[transformer.FeatureColumnName]);
+            inputs = inputs.Append(layout.Input[transformer.InputColumnName]);
         return inputs.Distinct().ToArray();
     }
 
@@ -68,7 +68,7 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, ColumnLa
                 if (needs == VaeOutputs.None)
                     return;
                 _batch = row._transformer.CreateBatch(1, needs);
-                _features = row._input.GetGetter<VBuffer<float>>(row._input.Schema[row._transformer.FeatureColumnName]);
+                _features = row._input.GetGetter<VBuffer<float>>(row._input.Schema[row._transformer.InputColumnName]);
             }
 
             public override long Position => _row.Position;
@@ -80,7 +80,7 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, ColumnLa
                 {
                     _features!(ref _values);
                     var transformer = _row._transformer;
-                    FeatureColumn.CopyChecked(_values, _batch!.Features, transformer.FeatureColumnName, row: null);
+                    FeatureColumn.CopyChecked(_values, _batch!.Features, transformer.InputColumnName, row: null);
                     transformer.Run(_batch, 1);
                     _scoredPosition = _row.Position;
                 }

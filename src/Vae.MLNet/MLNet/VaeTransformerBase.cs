@@ -16,40 +16,39 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// <summary>Rows scored per ONNX Runtime call: large enough to amortize the call, small enough for the cache.</summary>
     internal const int DefaultBatchSize = 1024;
 
-    // The scoring path's only shared mutable state: the scorer, created on first use by whichever thread comes first
-    // and released by Dispose, hence the lock. Scoring itself needs none: ONNX Runtime's Run is safe for concurrent
-    // calls, every cursor and mapped row owns its buffers, and the scorer frees its session after its last run.
-    private readonly object _scorerLock = new();
-    private VaeOnnxScorer? _scorer;
+    // The scoring path's only shared mutable state; every cursor and mapped row owns its buffers.
+    private readonly SharedScorer _scorer;
 
     // Any use of a VAE transformer prepares a later mlContext.Model.Load of its saved form (see AssemblyResolution).
     static VaeTransformerBase() => AssemblyResolution.EnsureRegistered();
 
-    private protected VaeTransformerBase(VaeModel model, string featureColumnName)
+    private protected VaeTransformerBase(VaeModel model, string inputColumnName)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentException.ThrowIfNullOrWhiteSpace(featureColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
         Model = model;
-        FeatureColumnName = featureColumnName;
+        InputColumnName = inputColumnName;
+        _scorer = new SharedScorer(CreateScorer);
     }
 
     /// <summary>The trained network.</summary>
     public VaeModel Model { get; }
 
     /// <summary>
-    /// The input column: a known-size vector of Single, with <see cref="VaeModel.InputDimension"/> slots (the
-    /// features) or, for <see cref="VaeDecodeTransformer"/>, <see cref="VaeModel.LatentDimension"/> slots.
+    /// The column the transformer reads, a known-size vector of Single: the features, with
+    /// <see cref="VaeModel.InputDimension"/> slots, for the featurizer and the detector; the latent codes, with
+    /// <see cref="VaeModel.LatentDimension"/> slots, for <see cref="VaeDecodeTransformer"/>.
     /// </summary>
-    public string FeatureColumnName { get; }
+    public string InputColumnName { get; }
 
     /// <summary>Values per row of the input column.</summary>
     internal virtual int InputWidth => Model.InputDimension;
 
-    /// <summary>How the score output is computed; only the detector offers a choice.</summary>
-    internal virtual VaeScoring Scoring => VaeScoring.Default;
+    /// <summary>How the graph computes its score output; only the detector offers a choice.</summary>
+    internal virtual VaeScoring GraphScoring => VaeScoring.NegativeElboAtMean;
 
     /// <summary>The ONNX Runtime scorer for this transformer's graph.</summary>
-    private protected virtual VaeOnnxScorer CreateScorer() => new(Model, Scoring);
+    private protected virtual VaeOnnxScorer CreateScorer() => new(Model, GraphScoring);
 
     /// <summary>Buffers for <paramref name="capacity"/> rows of this transformer's input and the outputs it <paramref name="needs"/>.</summary>
     internal VaeScoreBatch CreateBatch(int capacity, VaeOutputs needs) =>
@@ -66,19 +65,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// on first use. <see cref="Dispose"/> releases the scorer and a later use creates it again, so disposing a
     /// <c>PredictionEngine</c> that owns this transformer does not break other users.
     /// </summary>
-    internal void Run(VaeScoreBatch batch, int rows)
-    {
-        // A scorer disposed by another thread after it was read here refuses the run: score with its successor.
-        while (!Scorer().TryRun(batch, rows))
-        {
-        }
-    }
-
-    private VaeOnnxScorer Scorer()
-    {
-        lock (_scorerLock)
-            return _scorer ??= CreateScorer();
-    }
+    internal void Run(VaeScoreBatch batch, int rows) => _scorer.Run(batch, rows);
 
     /// <inheritdoc />
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Layout(inputSchema).Schema;
@@ -96,7 +83,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     private ColumnLayout Layout(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        FeatureColumn.CheckSchema(inputSchema, FeatureColumnName, InputWidth);
+        FeatureColumn.CheckSchema(inputSchema, InputColumnName, InputWidth);
         return new ColumnLayout(inputSchema, OutputColumns);
     }
 
@@ -134,7 +121,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     private protected virtual ITransformer ToSaveable(MLContext ml) => ToOnnxTransformer(ml);
 
     /// <summary>
-    /// The column the saved graph reads: <see cref="FeatureColumnName"/>, unless an output replaces it (an in-place
+    /// The column the saved graph reads: <see cref="InputColumnName"/>, unless an output replaces it (an in-place
     /// transform, as <c>VaeEncode("Features")</c> is), since an ONNX graph cannot have an input and an output of one name.
     /// </summary>
     /// <remarks>
@@ -142,7 +129,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// picks, but one that starts with the column's, which ML.NET's messages about the copy then name.
     /// </remarks>
     internal string SavedInputName =>
-        OutputColumns.Any(c => c.Name == FeatureColumnName) ? $"{FeatureColumnName}.VaeInput" : FeatureColumnName;
+        OutputColumns.Any(c => c.Name == InputColumnName) ? $"{InputColumnName}.VaeInput" : InputColumnName;
 
     /// <summary>
     /// <see cref="ToSaveable"/>, preceded for an in-place transform by a copy of the features under
@@ -151,9 +138,9 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     private ITransformer ToSaveableInPlace(MLContext ml)
     {
         var saveable = ToSaveable(ml);
-        if (SavedInputName == FeatureColumnName)
+        if (SavedInputName == InputColumnName)
             return saveable;
-        var copy = ml.Transforms.CopyColumns(SavedInputName, FeatureColumnName).Fit(EmptyInput(ml, FeatureColumnName));
+        var copy = ml.Transforms.CopyColumns(SavedInputName, InputColumnName).Fit(EmptyInput(ml, InputColumnName));
         var drop = ml.Transforms.DropColumns(SavedInputName).Fit(EmptyInput(ml));
         return new TransformerChain<ITransformer>(copy, saveable, drop);
     }
@@ -172,10 +159,10 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     private protected (byte[] Graph, string[] Columns) ScoringGraph(IReadOnlyList<(string Output, string Name)> outputs,
         (string Name, float Threshold)? label, Dictionary<string, string> metadata, (string Name, CalibrationScores Calibration)? pValue = null)
     {
-        metadata[VaeOnnxMetadata.FeatureColumn] = FeatureColumnName;
+        metadata[VaeOnnxMetadata.FeatureColumn] = InputColumnName;
         var graph = VaeOnnxGraph.Build(Model, new VaeGraphOptions
         {
-            InputName = SavedInputName, Outputs = outputs, Label = label, PValue = pValue, Metadata = metadata, PerRow = true, Scoring = Scoring,
+            InputName = SavedInputName, Outputs = outputs, Label = label, PValue = pValue, Metadata = metadata, PerRow = true, Scoring = GraphScoring,
         });
         return (graph, [.. outputs.Select(o => o.Name), .. label is var (labelName, _) ? [labelName] : Array.Empty<string>(),
             .. pValue is var (pValueName, _) ? [pValueName] : Array.Empty<string>()]);
@@ -199,11 +186,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// </summary>
     public void Dispose()
     {
-        lock (_scorerLock)
-        {
-            _scorer?.Dispose();
-            _scorer = null;
-        }
+        _scorer.Dispose();
         GC.SuppressFinalize(this);
     }
 

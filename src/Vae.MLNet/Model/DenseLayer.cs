@@ -2,25 +2,26 @@ namespace Vae.MLNet;
 
 /// <summary>
 /// A trained fully connected layer y = W·x + b, stored as TorchSharp's <c>Linear</c> stores it: the weight is
-/// [<see cref="OutputSize"/>, <see cref="InputSize"/>] in row-major order.
+/// [<see cref="OutputSize"/>, <see cref="InputSize"/>] in row-major order. Immutable: it keeps copies of the values
+/// it is given and hands out read-only views, so no caller changes the weights under a scorer that uses them.
 /// </summary>
 public sealed class DenseLayer
 {
     /// <summary>Creates a layer from its weight ([outputSize, inputSize], row-major) and bias ([outputSize]).</summary>
-    public DenseLayer(int inputSize, int outputSize, float[] weight, float[] bias)
+    public DenseLayer(int inputSize, int outputSize, IReadOnlyList<float> weight, IReadOnlyList<float> bias)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outputSize, 1);
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(bias);
-        if (weight.Length != inputSize * outputSize)
-            throw new ArgumentException($"A {outputSize}x{inputSize} layer needs {inputSize * outputSize} weights, got {weight.Length}.", nameof(weight));
-        if (bias.Length != outputSize)
-            throw new ArgumentException($"A layer with {outputSize} outputs needs {outputSize} biases, got {bias.Length}.", nameof(bias));
+        if (weight.Count != inputSize * outputSize)
+            throw new ArgumentException($"A {outputSize}x{inputSize} layer needs {inputSize * outputSize} weights, got {weight.Count}.", nameof(weight));
+        if (bias.Count != outputSize)
+            throw new ArgumentException($"A layer with {outputSize} outputs needs {outputSize} biases, got {bias.Count}.", nameof(bias));
         InputSize = inputSize;
         OutputSize = outputSize;
-        Weight = weight;
-        Bias = bias;
+        Weight = Array.AsReadOnly(weight.ToArray());
+        Bias = Array.AsReadOnly(bias.ToArray());
     }
 
     /// <summary>Number of inputs.</summary>
@@ -30,8 +31,8 @@ public sealed class DenseLayer
     public int OutputSize { get; }
 
     /// <summary>The weight matrix, [<see cref="OutputSize"/>, <see cref="InputSize"/>] row-major.</summary>
-    public float[] Weight { get; }
+    public IReadOnlyList<float> Weight { get; }
 
     /// <summary>The bias vector, [<see cref="OutputSize"/>].</summary>
-    public float[] Bias { get; }
+    public IReadOnlyList<float> Bias { get; }
 }

@@ -3,7 +3,8 @@ namespace Vae.MLNet;
 /// <summary>
 /// A trained variational autoencoder: the encoder q(z|x) = N(μ(x), diag σ²(x)) and the decoder p(x|z), as plain
 /// weights. It needs no TorchSharp: scoring runs through ONNX Runtime on the graph that <see cref="VaeOnnxGraph"/>
-/// builds from these weights.
+/// builds from these weights. Immutable, as its layers and codes are: it keeps a copy of the output log-variances
+/// and hands out read-only views.
 /// </summary>
 /// <remarks>
 /// Encoder: x → [hidden layer → activation]* → (<see cref="MeanLayer"/>, <see cref="LogVarianceLayer"/>).
@@ -21,7 +22,7 @@ public sealed class VaeModel
         DenseLayer logVarianceLayer,
         IReadOnlyList<DenseLayer> decoderLayers,
         DenseLayer outputLayer,
-        float[] outputLogVariance,
+        IReadOnlyList<float> outputLogVariance,
         LatentCodes? trainingCodes = null)
     {
         ArgumentNullException.ThrowIfNull(encoderLayers);
@@ -41,19 +42,19 @@ public sealed class VaeModel
         if (outputLayer.OutputSize != inputDimension)
             throw new ArgumentException($"The decoder reconstructs {outputLayer.OutputSize} features but the encoder reads {inputDimension}.");
         int expectedVariances = likelihood == VaeLikelihood.Gaussian ? inputDimension : 0;
-        if (outputLogVariance.Length != expectedVariances)
-            throw new ArgumentException($"A {likelihood} likelihood needs {expectedVariances} output log-variances, got {outputLogVariance.Length}.", nameof(outputLogVariance));
+        if (outputLogVariance.Count != expectedVariances)
+            throw new ArgumentException($"A {likelihood} likelihood needs {expectedVariances} output log-variances, got {outputLogVariance.Count}.", nameof(outputLogVariance));
         if (trainingCodes != null && trainingCodes.LatentDimension != latentDimension)
             throw new ArgumentException($"The training codes have {trainingCodes.LatentDimension} dimensions but the latent space has {latentDimension}.", nameof(trainingCodes));
 
         Activation = activation;
         Likelihood = likelihood;
-        EncoderLayers = encoderLayers.ToArray();
+        EncoderLayers = Array.AsReadOnly(encoderLayers.ToArray());
         MeanLayer = meanLayer;
         LogVarianceLayer = logVarianceLayer;
-        DecoderLayers = decoderLayers.ToArray();
+        DecoderLayers = Array.AsReadOnly(decoderLayers.ToArray());
         OutputLayer = outputLayer;
-        OutputLogVariance = outputLogVariance;
+        OutputLogVariance = Array.AsReadOnly(outputLogVariance.ToArray());
         TrainingCodes = trainingCodes;
         InputDimension = inputDimension;
         LatentDimension = latentDimension;
@@ -89,7 +90,7 @@ public sealed class VaeModel
     /// <summary>
     /// Per-feature log σ²ⱼ of the Gaussian likelihood (zeros when the variance is fixed at 1); empty for Bernoulli.
     /// </summary>
-    public float[] OutputLogVariance { get; }
+    public IReadOnlyList<float> OutputLogVariance { get; }
 
     /// <summary>
     /// The posteriors of a sample of training rows, which <see cref="VaeScoreKind.AggregatePosterior"/> scores against;

@@ -42,11 +42,11 @@ internal sealed class OnnxGraphBuilder
     public void SetMetadata(string key, string value) => _metadata[key] = value;
 
     /// <summary>Stores an int64 tensor in the graph, e.g. a shape for Reshape.</summary>
-    public string AddInt64Initializer(string name, long[] values, params long[] dimensions) =>
+    public string AddInt64Initializer(string name, IReadOnlyList<long> values, params long[] dimensions) =>
         AddTensor(name, TensorProto.Types.DataType.Int64, dimensions, tensor => tensor.Int64Data.AddRange(values));
 
     /// <summary>Stores a float weight tensor in the graph; pass no dimensions for a scalar.</summary>
-    public string AddInitializer(string name, float[] values, params long[] dimensions) =>
+    public string AddInitializer(string name, IReadOnlyList<float> values, params long[] dimensions) =>
         AddTensor(name, TensorProto.Types.DataType.Float, dimensions, tensor => tensor.FloatData.AddRange(values));
 
     /// <summary>Stores a double tensor in the graph, for arithmetic that must match a computation done in double.</summary>
@@ -140,15 +140,24 @@ internal sealed class OnnxGraphBuilder
         return model.ToByteArray();
     }
 
-    // A name already stored is the same weight used again (the decoder, run at z = μ and at sampled z), kept once.
+    /// <summary>
+    /// Stores a tensor under <paramref name="name"/>. A name already stored with the same type, shape and values is
+    /// the same weight used again (the decoder, run at z = μ and at sampled z) and is kept once; with anything else it
+    /// is refused, since the graph would silently read the first tensor where the second was meant.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The name is stored with other values.</exception>
     private string AddTensor(string name, TensorProto.Types.DataType type, long[] dimensions, Action<TensorProto> fill)
     {
-        if (_graph.Initializer.Any(existing => existing.Name == name))
-            return name;
         var tensor = new TensorProto { Name = name, DataType = (int)type };
         tensor.Dims.AddRange(dimensions);
         fill(tensor);
-        _graph.Initializer.Add(tensor);
+        var existing = _graph.Initializer.FirstOrDefault(stored => stored.Name == name);
+        if (existing is null)
+            _graph.Initializer.Add(tensor);
+        else if (!existing.Equals(tensor))
+            throw new InvalidOperationException(
+                $"The graph already stores a tensor named '{name}' ([{string.Join(", ", existing.Dims)}]) with other values than " +
+                $"the one added now ([{string.Join(", ", dimensions)}]): two different weights need two names.");
         return name;
     }
 

@@ -25,5 +25,5 @@ internal sealed record VaeGraphOptions
     public bool PerRow { get; init; }
 
     /// <summary>How the <c>score</c> output is computed.</summary>
-    public VaeScoring Scoring { get; init; } = VaeScoring.Default;
+    public VaeScoring Scoring { get; init; } = VaeScoring.NegativeElboAtMean;
 }

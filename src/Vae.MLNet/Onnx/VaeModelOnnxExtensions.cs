@@ -27,16 +27,13 @@ namespace Vae.MLNet;
 public static class VaeModelOnnxExtensions
 {
     /// <summary>Writes the model as an ONNX file at <paramref name="path"/>, replacing any existing file
-    /// only once the new one is complete.</summary>
+    /// only once the new one is complete: the file <see cref="VaeModelFile.Save"/> writes.</summary>
     /// <param name="model">The trained model.</param>
     /// <param name="path">The file to write, conventionally with the extension <c>.onnx</c>.</param>
     /// <remarks>See <see cref="VaeModelOnnxExtensions"/> for the input and output names and shapes.</remarks>
     public static void ExportOnnx(this VaeModel model, string path)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = VaeOnnxGraph.Build(model, new VaeGraphOptions { Scoring = VaeScoring.For(model) });
-        AtomicFile.Write(path, file => file.Write(bytes));
+        model.Save(path);
     }
 
     /// <summary>Writes the model in ONNX format to <paramref name="stream"/>, leaving the stream open.</summary>
@@ -47,6 +44,6 @@ public static class VaeModelOnnxExtensions
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
-        stream.Write(VaeOnnxGraph.Build(model, new VaeGraphOptions { Scoring = VaeScoring.For(model) }));
+        stream.Write(VaeModelFile.Bytes(model));
     }
 }

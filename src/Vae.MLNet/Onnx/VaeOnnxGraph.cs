@@ -69,13 +69,7 @@ internal static class VaeOnnxGraph
         string featureError = DecodeAndCompare(graph, model, mean, x, Reconstruction, FeatureError).FeatureError!;
         string reconstructionError = SumOverColumns(graph, featureError, d, ReconstructionError);
         string klDivergence = KlDivergenceToPrior(graph, mean, logVariance, k);
-        // ONNX Runtime runs every node of a graph, whichever outputs are fetched, and warns about stored values that no
-        // node reads: the codes, and the density that compares each row with every one of them, are only in graphs
-        // that score with it.
-        string? codeLogDensity = options.Scoring.Kind == VaeScoreKind.AggregatePosterior && model.TrainingCodes is { } codes
-            ? AggregatePosteriorDensity.Add(graph, mean, codes)
-            : null;
-        VaeScores.Add(graph, model, options.Scoring, x, mean, logVariance, reconstructionError, klDivergence, codeLogDensity, Score);
+        VaeScoreGraph.Add(graph, model, options.Scoring, x, mean, logVariance, reconstructionError, klDivergence, Score);
 
         var widths = new Dictionary<string, long[]>
         {
@@ -179,10 +173,10 @@ internal static class VaeOnnxGraph
     };
 
     /// <summary>½[(xⱼ − x̂ⱼ)²·exp(−sⱼ) + sⱼ + log 2π] per feature, with sⱼ the learned output log-variance.</summary>
-    private static string GaussianFeatureError(OnnxGraphBuilder graph, string x, string reconstruction, float[] logVariance, string? output)
+    private static string GaussianFeatureError(OnnxGraphBuilder graph, string x, string reconstruction, IReadOnlyList<float> logVariance, string? output)
     {
         // sⱼ is fixed after training, so both per-feature factors are folded here, in double, rather than in the graph.
-        int d = logVariance.Length;
+        int d = logVariance.Count;
         var halfInverseVariance = new float[d];
         var halfLogNormalizer = new float[d];
         for (int j = 0; j < d; j++)
@@ -259,9 +253,9 @@ internal static class VaeOnnxGraph
     }
 
     /// <summary>The [columns, rows] transpose of a row-major [rows, columns] matrix.</summary>
-    internal static float[] Transpose(float[] matrix, int rows, int columns)
+    internal static float[] Transpose(IReadOnlyList<float> matrix, int rows, int columns)
     {
-        var transposed = new float[matrix.Length];
+        var transposed = new float[matrix.Count];
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < columns; c++)
                 transposed[c * rows + r] = matrix[r * columns + c];

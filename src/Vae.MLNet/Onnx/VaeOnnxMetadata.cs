@@ -66,7 +66,7 @@ internal static class VaeOnnxMetadata
     public static VaeScoring ReadScoring(IReadOnlyDictionary<string, string> metadata)
     {
         if (!metadata.TryGetValue(ScoreKind, out var kind))
-            return VaeScoring.Default;
+            return VaeScoring.NegativeElboAtMean;
         var scoring = new VaeScoring(ParseName<VaeScoreKind>(kind),
             int.Parse(Required(metadata, ScoreSamples), CultureInfo.InvariantCulture), int.Parse(Required(metadata, ScoreSeed), CultureInfo.InvariantCulture),
             double.Parse(Required(metadata, ScoreLatentDensityWeight), NumberStyles.Float, CultureInfo.InvariantCulture));

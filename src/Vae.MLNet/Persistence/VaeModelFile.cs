@@ -3,6 +3,7 @@ namespace Vae.MLNet;
 /// <summary>
 /// Vae.MLNet's own model file, for the VAE alone (to inspect it, generate from it, export it or train on): an ONNX
 /// file that any ONNX runtime can score, whose metadata carries the format version and what the weights do not say.
+/// <see cref="VaeModelOnnxExtensions.ExportOnnx(VaeModel, string)"/> writes the same file.
 /// </summary>
 public static class VaeModelFile
 {
@@ -12,13 +13,16 @@ public static class VaeModelFile
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = VaeOnnxGraph.Build(model, new VaeGraphOptions
-        {
-            Scoring = VaeScoring.For(model),
-            Metadata = new Dictionary<string, string> { [VaeOnnxMetadata.Kind] = VaeOnnxMetadata.ModelKind },
-        });
+        var bytes = Bytes(model);
         AtomicFile.Write(path, file => file.Write(bytes));
     }
+
+    /// <summary>The file's content: the one writer behind <see cref="Save"/> and every <c>ExportOnnx</c>.</summary>
+    internal static byte[] Bytes(VaeModel model) => VaeOnnxGraph.Build(model, new VaeGraphOptions
+    {
+        Scoring = VaeScoring.For(model),
+        Metadata = new Dictionary<string, string> { [VaeOnnxMetadata.Kind] = VaeOnnxMetadata.ModelKind },
+    });
 
     /// <summary>Reads a model written by <see cref="Save"/> (or by <see cref="VaeModelOnnxExtensions.ExportOnnx(VaeModel, string)"/>).</summary>
     /// <remarks>

@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Text.RegularExpressions;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -10,10 +8,8 @@ namespace Vae.MLNet;
 /// Loads a saved ML.NET pipeline and puts the batched VAE transformers back in place of the ML.NET components they
 /// were saved as, so that a reloaded model scores as fast as a freshly trained one.
 /// </summary>
-public static partial class VaeModelLoader
+public static class VaeModelLoader
 {
-    private const string OnnxEntry = "OnnxModel";
-
     // An ONNX graph is mostly float weights, which deflate hardly at all (trained weights: about 1.1 to 1), while a zip
     // bomb's zeros inflate about 1,000-fold. A graph entry is read whole, so what it may inflate to is bounded before
     // anything is allocated for it: 100 times its compressed size, plus room for small graphs that are mostly text.
@@ -77,7 +73,7 @@ public static partial class VaeModelLoader
             foreach (var entry in zip.Entries)
             {
                 using var stream = target.CreateEntry(entry.FullName).Open();
-                if (entry.Name != OnnxEntry)
+                if (entry.Name != MLNetZipLayout.OnnxEntryName)
                 {
                     using var source = entry.Open();
                     source.CopyTo(stream);
@@ -87,7 +83,7 @@ public static partial class VaeModelLoader
                 if (ReadComponent(path, entry.FullName, content) is var (position, transformer, graph))
                 {
                     components.Add((position, transformer));
-                    content = WithLength(graph);
+                    content = MLNetZipLayout.WithLengthPrefix(graph);
                 }
                 stream.Write(content);
             }
@@ -103,7 +99,7 @@ public static partial class VaeModelLoader
     private static (int[] Position, VaeTransformerBase Transformer, byte[] Graph)? ReadComponent(string path, string entryName, byte[] content)
     {
         string source = $"{path}:{entryName}";
-        var (proto, metadata) = VaeOnnxReader.Parse(WithoutLength(content, source), source);
+        var (proto, metadata) = VaeOnnxReader.Parse(MLNetZipLayout.WithoutLengthPrefix(content, source), source);
         // Another library's ONNX model in the same pipeline stays as it is.
         if (!VaeOnnxReader.IsOurs(metadata))
             return null;
@@ -115,7 +111,7 @@ public static partial class VaeModelLoader
         var model = VaeOnnxReader.ToModel(proto, metadata, source);
         var (position, transformer) = VaeOnnxReader.Guard<(int[], VaeTransformerBase)>(source, () =>
         {
-            var position = TransformIndex().Matches(entryName).Select(m => int.Parse(m.Groups[1].Value)).ToArray();
+            var position = MLNetZipLayout.PipelinePosition(entryName);
             string feature = VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.FeatureColumn);
             return kind switch
             {
@@ -138,7 +134,7 @@ public static partial class VaeModelLoader
             throw new InvalidDataException($"{source} is damaged: its graph reads or writes other columns than its metadata says.");
         // An in-place transform was saved inside a chain that copies the features to the column its graph reads and
         // drops the copy afterwards: the component is that chain.
-        if (transformer.SavedInputName != transformer.FeatureColumnName)
+        if (transformer.SavedInputName != transformer.InputColumnName)
             position = position[..^1];
         return (position, transformer, graph);
     }
@@ -184,23 +180,4 @@ public static partial class VaeModelLoader
             throw new InvalidDataException($"{source} is damaged: its data does not inflate to the {entry.Length} bytes its header declares.");
         return content;
     }
-
-    /// <summary>ML.NET stores a byte array as its int32 length, then the bytes.</summary>
-    private static byte[] WithoutLength(byte[] content, string source)
-    {
-        if (content.Length < sizeof(int) || BinaryPrimitives.ReadInt32LittleEndian(content) != content.Length - sizeof(int))
-            throw new InvalidDataException($"{source} is damaged: its length prefix does not match the {content.Length} bytes it holds.");
-        return content[sizeof(int)..];
-    }
-
-    private static byte[] WithLength(byte[] bytes)
-    {
-        var content = new byte[sizeof(int) + bytes.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(content, bytes.Length);
-        bytes.CopyTo(content, sizeof(int));
-        return content;
-    }
-
-    [GeneratedRegex(@"Transform_(\d+)")]
-    private static partial Regex TransformIndex();
 }

@@ -31,7 +31,7 @@ internal sealed class VaeOnnxScorer : IDisposable
     /// <param name="scoring">How the score is computed; default the negative ELBO at z = μ.</param>
     /// <param name="intraOpThreads">ONNX Runtime's threads per run; 0 lets ONNX Runtime choose.</param>
     public VaeOnnxScorer(VaeModel model, VaeScoring? scoring = null, int intraOpThreads = 0)
-        : this(model, VaeOnnxGraph.Build(model ?? throw new ArgumentNullException(nameof(model)), new VaeGraphOptions { Scoring = scoring ?? VaeScoring.Default }),
+        : this(model, VaeOnnxGraph.Build(model ?? throw new ArgumentNullException(nameof(model)), new VaeGraphOptions { Scoring = scoring ?? VaeScoring.NegativeElboAtMean }),
             VaeOnnxGraph.Features, model.InputDimension, intraOpThreads)
     {
     }

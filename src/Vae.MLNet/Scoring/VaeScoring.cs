@@ -1,38 +1,50 @@
 namespace Vae.MLNet;
 
 /// <summary>How the anomaly score is computed: the kind and its parameters.</summary>
-/// <param name="Kind">The score.</param>
+/// <param name="Kind">The score; the detector's default is <see cref="Defaults.Kind"/>.</param>
 /// <param name="Samples">Draws per row for <see cref="VaeScoreKind.MonteCarloElbo"/> and <see cref="VaeScoreKind.ImportanceWeighted"/>.</param>
 /// <param name="Seed">Seed of the draws. The same ε is used for every row (common random numbers), so a row's score
 /// depends only on the row and the seed, not on its position, batch or thread.</param>
 /// <param name="LatentDensityWeight">Weight w of −log q(μ) in the <see cref="VaeScoreKind.AggregatePosterior"/> score.</param>
-public sealed record VaeScoring(VaeScoreKind Kind = VaeScoreKind.NegativeElbo, int Samples = 10, int Seed = 0,
-    double LatentDensityWeight = VaeScoring.DefaultLatentDensityWeight)
+public sealed record VaeScoring(VaeScoreKind Kind, int Samples = VaeScoring.Defaults.Samples, int Seed = VaeScoring.Defaults.Seed,
+    double LatentDensityWeight = VaeScoring.Defaults.LatentDensityWeight)
 {
-    /// <summary>
-    /// The default weight of the latent density: 2, the best of 1, 2 and 3 over the shared datasets (docs/quality.md).
-    /// </summary>
-    public const double DefaultLatentDensityWeight = 2;
+    /// <summary>The anomaly detector's default scoring, in one place: its options and this record start from these.</summary>
+    public static class Defaults
+    {
+        /// <summary>The score: <see cref="VaeScoreKind.AggregatePosterior"/> (docs/quality.md compares the kinds).</summary>
+        public const VaeScoreKind Kind = VaeScoreKind.AggregatePosterior;
+
+        /// <summary>Draws per row of a sampled score: 10.</summary>
+        public const int Samples = 10;
+
+        /// <summary>Seed of the draws: 0.</summary>
+        public const int Seed = 0;
+
+        /// <summary>Weight of the latent density: 2 (docs/quality.md compares 1, 2 and 3).</summary>
+        public const double LatentDensityWeight = 2;
+    }
 
     /// <summary>The largest <see cref="LatentDensityWeight"/>: beyond it the reconstruction term no longer counts.</summary>
     public const double MaximumLatentDensityWeight = 1000;
 
     /// <summary>
-    /// The negative ELBO at z = μ, which every model can compute; the detector's own default is
-    /// <see cref="VaeScoreKind.AggregatePosterior"/>, which needs the codes that training stores.
+    /// The negative ELBO at z = μ, which every model can compute, even one without training codes: the score of a
+    /// file that does not say how it scores, and of the graphs that compute no score worth the codes' cost (the
+    /// featurizer's, the decoder's). Not the detector's default, <see cref="Defaults.Kind"/>.
     /// </summary>
-    public static VaeScoring Default { get; } = new();
+    public static VaeScoring NegativeElboAtMean { get; } = new(VaeScoreKind.NegativeElbo);
 
     /// <summary>
     /// The score of a detector built on <paramref name="model"/> without a choice, and of the model's own file and
-    /// export: the trainer's default, <see cref="VaeScoreKind.AggregatePosterior"/>, for a model with training codes
-    /// (every trained one), so that its file keeps them; the negative ELBO otherwise.
+    /// export: the detector's default (<see cref="Defaults.Kind"/>) for a model with training codes (every trained
+    /// one), so that its file keeps them; <see cref="NegativeElboAtMean"/> otherwise.
     /// </summary>
     internal static VaeScoring For(VaeModel model) =>
-        model.TrainingCodes is null ? Default : new VaeScoring(VaeScoreKind.AggregatePosterior);
+        model.TrainingCodes is null ? NegativeElboAtMean : new VaeScoring(Defaults.Kind);
 
     /// <summary>Whether the score draws latent samples.</summary>
-    public bool IsSampled => Kind is VaeScoreKind.MonteCarloElbo or VaeScoreKind.ImportanceWeighted;
+    public bool IsSampled => VaeScoreGraph.IsSampled(Kind);
 
     internal void Validate()
     {

@@ -29,7 +29,7 @@ internal static class BenchmarkData
         DenseLayer Layer(int inputs, int outputs) => new(inputs, outputs,
             Enumerable.Range(0, inputs * outputs).Select(_ => (float)((random.NextDouble() - 0.5) / Math.Sqrt(inputs))).ToArray(),
             new float[outputs]);
-        const int hidden = VaeTrainingOptions.DefaultHiddenUnits;
+        const int hidden = VaeTrainingOptions.Defaults.HiddenUnits;
         return new VaeModel(VaeActivation.Relu, VaeLikelihood.Gaussian, [Layer(Features, hidden)], Layer(hidden, 8), Layer(hidden, 8),
             [Layer(8, hidden)], Layer(hidden, Features), new float[Features]);
     }

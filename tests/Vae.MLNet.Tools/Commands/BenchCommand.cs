@@ -39,10 +39,10 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         public int? Latent { get; init; }
 
         /// <summary>The hidden layer sizes to measure: <see cref="Hidden"/>, or the detector's default network.</summary>
-        public int[] HiddenLayers => Hidden is string sizes ? TrainingSettings.ParseSizes(sizes) : [VaeTrainingOptions.DefaultHiddenUnits];
+        public int[] HiddenLayers => Hidden is string sizes ? TrainingSettings.ParseSizes(sizes) : [VaeTrainingOptions.Defaults.HiddenUnits];
 
         /// <summary>The latent dimension to measure: <see cref="Latent"/>, or the detector's default.</summary>
-        public int LatentDimension => Latent ?? new VaeAnomalyDetectionTrainer.Options().LatentDimension;
+        public int LatentDimension => Latent ?? VaeTrainingOptions.Defaults.LatentDimension;
 
         [CommandOption("--train-rows <N>"), Description("Rows to train on (default 20,000).")]
         public int TrainRows { get; init; } = 20_000;
@@ -168,7 +168,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
             ["features"] = settings.Features,
             ["hidden"] = hidden,
             ["latent"] = latent,
-            ["score"] = detector.ScoringChoice.Kind.ToString(),
+            ["score"] = detector.Scoring.Kind.ToString(),
             ["training_codes"] = detector.Model.TrainingCodes?.Count ?? 0,
             ["train_rows_per_second"] = Math.Round(training.RowsPerSecond),
             ["train_ratio_vs_bare_torchsharp"] = Math.Round(training.Ratio, 3),

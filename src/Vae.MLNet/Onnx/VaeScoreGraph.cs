@@ -1,11 +1,22 @@
 namespace Vae.MLNet;
 
-/// <summary>The <c>score</c> part of a VAE graph, for each <see cref="VaeScoreKind"/>.</summary>
-internal static class VaeScores
+/// <summary>
+/// The <c>score</c> part of a VAE graph, for each <see cref="VaeScoreKind"/>: the one place that branches on the kind
+/// (what each computes, which draw samples, which need the training codes). <see cref="VaeScoring"/> is the choice;
+/// this is its graph.
+/// </summary>
+internal static class VaeScoreGraph
 {
-    /// <summary>Adds the nodes that compute the score of <paramref name="scoring"/> as <paramref name="output"/>.</summary>
+    /// <summary>Whether a score of <paramref name="kind"/> draws latent samples (and so needs at least one draw).</summary>
+    public static bool IsSampled(VaeScoreKind kind) => kind is VaeScoreKind.MonteCarloElbo or VaeScoreKind.ImportanceWeighted;
+
+    /// <summary>
+    /// Adds the nodes that compute the score of <paramref name="scoring"/> as <paramref name="output"/>. ONNX Runtime
+    /// runs every node of a graph, whichever outputs are fetched, and warns about stored values that no node reads: the
+    /// codes, and the density that compares each row with every one of them, are only in graphs that score with them.
+    /// </summary>
     public static void Add(OnnxGraphBuilder graph, VaeModel model, VaeScoring scoring, string x, string mean, string logVariance,
-        string reconstructionError, string klDivergence, string? codeLogDensity, string output)
+        string reconstructionError, string klDivergence, string output)
     {
         scoring.Validate();
         switch (scoring.Kind)
@@ -21,9 +32,10 @@ internal static class VaeScores
                 break;
             case VaeScoreKind.AggregatePosterior:
             {
-                if (codeLogDensity is null)
+                if (model.TrainingCodes is not { } codes)
                     throw new InvalidOperationException(
                         $"The {nameof(VaeScoreKind.AggregatePosterior)} score needs the training codes that training stores in the model; this model has none.");
+                string codeLogDensity = AggregatePosteriorDensity.Add(graph, mean, codes);
                 string weight = graph.AddInitializer("code_density_weight", [(float)scoring.LatentDensityWeight]);
                 graph.AddNode("Sub", [reconstructionError, graph.AddNode("Mul", [codeLogDensity, weight])], output: output);
                 break;
