@@ -9,8 +9,9 @@ namespace Vae.MLNet;
 /// The two things a third-party estimator needs from ML.NET that ML.NET 5 keeps internal: the environment behind a
 /// catalog (for logging to <c>mlContext.Log</c> and seeding from the <c>MLContext</c>) and the construction of
 /// <see cref="SchemaShape.Column"/>. Both are reached by reflection here and nowhere else. This folder holds every
-/// dependency on ML.NET's internals (with <see cref="MLNetZipLayout"/> and <see cref="AssemblyResolution"/>), and
-/// MLNetInternalsTests checks each one, so an ML.NET upgrade that changes them fails there, loudly.
+/// dependency on ML.NET's internals (with <see cref="MLNetZipLayout"/>, <see cref="AssemblyResolution"/> and, for the
+/// pipeline export, <see cref="TransformInternals"/>, which PipelineOnnxExportTests exercise), and MLNetInternalsTests
+/// checks each one, so an ML.NET upgrade that changes them fails there, loudly.
 /// </summary>
 internal static class MLNetInternals
 {
