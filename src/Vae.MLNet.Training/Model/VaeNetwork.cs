@@ -72,7 +72,8 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
     /// <summary>A network holding the weights of <paramref name="model"/>, e.g. to check or continue its training.</summary>
     public static VaeNetwork FromModel(VaeModel model)
     {
-        // The initial weights are overwritten below: any generator will do.
+        // The initial weights are overwritten below: any generator will do. torch first, as in VaeTrainer.Train.
+        torch.InitializeDeviceType(DeviceType.CPU);
         using var generator = new Generator();
         var network = new VaeNetwork(model.InputDimension, model.EncoderLayers.Select(l => l.OutputSize).ToArray(), model.LatentDimension,
             model.DecoderLayers.Select(l => l.OutputSize).ToArray(), model.Activation, model.Likelihood,

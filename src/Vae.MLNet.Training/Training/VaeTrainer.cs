@@ -29,6 +29,9 @@ internal static class VaeTrainer
         using var threads = TorchThreads.Use(options.Threads);
         // The run's own generator draws everything random (initial weights, mini-batch orders, ε), so the seed alone
         // fixes the result and runs in one process may overlap. Seeded as torch.manual_seed seeds the global one.
+        // TorchSharp finds libtorch (in the application's folder or, in a notebook kernel, in the libtorch package)
+        // when its torch class is first used; a Generator calls the native library directly, so torch goes first.
+        torch.InitializeDeviceType(DeviceType.CPU);
         using var generator = new Generator();
         generator.manual_seed(seed);
         using var network = new VaeNetwork(dimension, options.HiddenLayers, options.LatentDimension,
