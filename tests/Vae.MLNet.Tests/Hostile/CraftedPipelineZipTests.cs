@@ -48,7 +48,7 @@ public sealed class CraftedPipelineZipTests(HostileFiles pipeline) : CraftedFile
     [InlineData(VaeOnnxMetadata.ScoreKind, "7", "'7' is not a VaeScoreKind")]
     [InlineData(VaeOnnxMetadata.CalibrationScores, "1 Infinity 3", "'Infinity' is not a finite number")]
     [InlineData(VaeOnnxMetadata.CalibrationScores, "", "Between 1 and 10000 calibration scores are needed; got 0")]
-    [InlineData(VaeOnnxMetadata.FeatureColumn, " ", "featureColumnName")]
+    [InlineData(VaeOnnxMetadata.FeatureColumn, " ", "inputColumnName")]
     public void ADetectorWhoseSettingsAreDamagedIsRefusedNamingTheEntry(string key, string? value, string expected)
     {
         File.WriteAllBytes(CraftedPath, ZipEntries.EditComponent(pipeline.Zip, VaeOnnxMetadata.AnomalyKind, model =>
