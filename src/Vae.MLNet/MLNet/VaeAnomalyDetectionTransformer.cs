@@ -23,7 +23,7 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
 
     /// <summary>Creates the detector from a trained model and a threshold.</summary>
     /// <param name="model">The trained VAE.</param>
-    /// <param name="featureColumnName">The features: a known-size vector of Single with <see cref="VaeModel.InputDimension"/> slots.</param>
+    /// <param name="inputColumnName">The features: a known-size vector of Single with <see cref="VaeModel.InputDimension"/> slots.</param>
     /// <param name="threshold">Rows whose score is above it are labelled anomalous; +∞ labels none, −∞ every row; not NaN.</param>
     /// <param name="calibration">Scores of normal rows the model did not learn from, which let <see cref="WithContamination"/>
     /// pick a calibrated threshold and the <c>PValue</c> column be computed.</param>
@@ -34,9 +34,9 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     /// a vector of <see cref="VaeModel.InputDimension"/> slots that sums to the reconstruction term: which features made a row anomalous.</param>
     /// <param name="addPValueColumn">Add <see cref="PValueColumnName"/>, the conformal p-value of each row's score
     /// (<see cref="CalibrationScores.PValue"/>); needs <paramref name="calibration"/>.</param>
-    public VaeAnomalyDetectionTransformer(VaeModel model, string featureColumnName, float threshold, CalibrationScores? calibration = null,
+    public VaeAnomalyDetectionTransformer(VaeModel model, string inputColumnName, float threshold, CalibrationScores? calibration = null,
         VaeScoring? scoring = null, string? featureErrorColumnName = null, bool addPValueColumn = false)
-        : base(model, featureColumnName)
+        : base(model, inputColumnName)
     {
         if (float.IsNaN(threshold))
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be a number.");
