@@ -94,11 +94,13 @@ public class TrainingSampleTests
     }
 
     [Fact]
-    public void TheDefaultLimitHoldsAGibibyteOfFeatures()
+    public void TheDefaultLimitHoldsAMillionRowsOrAGibibyteOfFeatures()
     {
         var options = new VaeAnomalyDetectionTrainer.Options();
 
-        Assert.Equal(8_947_848, options.MaxTrainingRowsFor(30));
+        Assert.Equal(1_000_000, options.MaxTrainingRowsFor(30));
+        Assert.Equal(342_392, options.MaxTrainingRowsFor(784));
+        Assert.Equal(1, options.MaxTrainingRowsFor(int.MaxValue));
         Assert.Equal(12_345, new VaeAnomalyDetectionTrainer.Options { MaxTrainingRows = 12_345 }.MaxTrainingRowsFor(30));
     }
 

@@ -15,7 +15,7 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--epochs <N>"), Description("Maximum training epochs (default: 100, or enough for 2,000 mini-batch steps, or as many as fit in 50,000 steps but at least 1).")]
     public int? Epochs { get; init; }
 
-    [CommandOption("--max-training-rows <N>"), Description("Train on a uniform random sample of N rows (seeded) when the file has more (default: as many as fit in 1 GiB).")]
+    [CommandOption("--max-training-rows <N>"), Description("Train on a uniform random sample of N rows (seeded) when the file has more (default: 1,000,000, fewer if they exceed 1 GiB).")]
     public long? MaxTrainingRows { get; init; }
 
     [CommandOption("--latent <K>"), Description("Latent dimension.")]

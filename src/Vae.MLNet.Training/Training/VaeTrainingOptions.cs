@@ -53,6 +53,14 @@ public abstract class VaeTrainingOptions
         /// </summary>
         public const int MaximumSteps = 50000;
 
+        /// <summary>
+        /// The most rows training holds when <see cref="MaxTrainingRows"/> is not set: 1,000,000. The step limit
+        /// (<see cref="MaximumSteps"/> of <see cref="BatchSize"/> rows) visits a million rows about seven times, enough
+        /// epochs for early stopping to choose among; a larger sample would be seen once, with no choice, for no gain
+        /// (docs/scaling.md measures it on 10M rows).
+        /// </summary>
+        public const long TrainingRows = 1_000_000;
+
         /// <summary>The memory the training rows take at most when <see cref="MaxTrainingRows"/> is not set: 1 GiB (4 bytes a feature value).</summary>
         public const long TrainingBytes = 1L << 30;
 
@@ -99,16 +107,19 @@ public abstract class VaeTrainingOptions
     /// <summary>
     /// The most rows training holds in memory. Data with more rows is read once through its cursor and a uniform
     /// random sample of this many rows is trained on (reservoir sampling, seeded by <see cref="Seed"/>); the log says
-    /// so. Default (null): as many rows as fit in <see cref="Defaults.TrainingBytes"/>, e.g. 8,947,848 rows of 30
-    /// features. At most <see cref="Array.MaxLength"/> feature values are held whatever it says.
+    /// so. Default (null): <see cref="Defaults.TrainingRows"/>, or fewer wide rows: as many as fit in
+    /// <see cref="Defaults.TrainingBytes"/>, e.g. 342,392 rows of 784 features. At most <see cref="Array.MaxLength"/> feature values are held whatever it says.
     /// </summary>
     public long? MaxTrainingRows;
 
-    /// <summary>The most rows training holds for rows of <paramref name="features"/> features: <see cref="MaxTrainingRows"/>, or as many as fit in <see cref="Defaults.TrainingBytes"/>.</summary>
+    /// <summary>
+    /// The most rows training holds for rows of <paramref name="features"/> features: <see cref="MaxTrainingRows"/>, or
+    /// <see cref="Defaults.TrainingRows"/> but no more than fit in <see cref="Defaults.TrainingBytes"/>.
+    /// </summary>
     public long MaxTrainingRowsFor(int features)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
-        return MaxTrainingRows ?? Math.Max(1, Defaults.TrainingBytes / (sizeof(float) * (long)features));
+        return MaxTrainingRows ?? Math.Clamp(Defaults.TrainingBytes / (sizeof(float) * (long)features), 1, Defaults.TrainingRows);
     }
 
     /// <summary>Rows per mini-batch. Default <see cref="Defaults.BatchSize"/>.</summary>
