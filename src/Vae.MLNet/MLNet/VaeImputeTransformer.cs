@@ -9,8 +9,8 @@ namespace Vae.MLNet;
 public sealed class VaeImputeTransformer : VaeTransformerBase
 {
     /// <summary>
-    /// Latent draws per row by default: 50. The estimate's error falls little beyond a few dozen draws on the shared data
-    /// sets (docs/quality.md), while the cost grows with their number: every draw is one decoder pass per row.
+    /// Latent draws per row by default: 50, MIWAE's order of magnitude: enough draws that the self-normalized weights are
+    /// not dominated by one, while the cost, one decoder pass per draw and row, stays that of a small batch.
     /// </summary>
     public const int DefaultSamples = 50;
 
