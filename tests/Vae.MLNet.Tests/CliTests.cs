@@ -150,6 +150,31 @@ public class CliTests
         { ",f0,f1,Label\n0,1,2,0\n1,3,4,0\n", GoodTest, false, "column 1 holds numbers but has no name in the header" },
     };
 
+    /// <summary>Empty and NaN feature cells are missing cells with --missing-values Model, and an error that names the switch without it.</summary>
+    [Fact]
+    public void EvaluateReadsEmptyCellsAsMissingWithMissingValuesModel()
+    {
+        static string Csv(LabelledRow[] rows) => "f0,f1,f2,f3,Label\n" + string.Concat(rows.Select((row, i) =>
+            string.Join(",", row.Features.Select((v, j) => (i + j) % 7 == 0 ? "" : (i + j) % 11 == 0 ? "NaN" : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))
+            + $",{row.Label}\n"));
+        string trainPath = WriteCsv(Csv(TestData.Gaussian(300, 0, dimension: 4))), testPath = WriteCsv(Csv(TestData.Gaussian(100, 20, dimension: 4, seed: 1)));
+        try
+        {
+            var (code, output, error) = Run("evaluate", "--train", trainPath, "--test", testPath, "--epochs", "20", "--missing-values", "Model");
+            Assert.True(code == 0, error);
+            Assert.Contains("\"auc\"", output.TrimEnd().Split('\n')[^1]);
+
+            var refused = Run("evaluate", "--train", trainPath, "--test", testPath, "--epochs", "2");
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Contains("the cell is empty; with --missing-values Model", refused.Error);
+        }
+        finally
+        {
+            File.Delete(trainPath);
+            File.Delete(testPath);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(BadFiles))]
     public void ABadFileGetsOneClearErrorLineNamingItAndANonZeroExitCode(string train, string test, bool testIsBad, string expected)

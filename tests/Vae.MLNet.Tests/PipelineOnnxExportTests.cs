@@ -87,6 +87,25 @@ public sealed class PipelineOnnxExportTests
         AssertSameOutputs(pipeline, data, onnx);
     }
 
+    /// <summary>
+    /// ML.NET's mean–variance normalizer fits on the observed values and maps NaN to NaN, so a model of missing values
+    /// behind it sees the missing cells, in ML.NET and in the exported graph alike.
+    /// </summary>
+    [Fact]
+    public void APipelineOfMissingValuesCarriesNaNThroughTheNormalizerToTheModel()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = TestData.Gaussian(300, 10);
+        TestData.HideCells(rows, 0.2, seed: 2);
+        var data = TestData.ToDataView(ml, rows);
+        var pipeline = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false)
+            .Append(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 5, Seed = 1, AddPValueColumn = true, MissingValues = VaeMissingValues.Model }))
+            .Fit(data);
+
+        Assert.All(TestData.Column(pipeline.Transform(data), "Score"), s => Assert.True(float.IsFinite(s)));
+        AssertSameOutputs(pipeline, data, Export(ml, pipeline, data));
+    }
+
     [Fact]
     public void ATrainedPipelineExportsWithItsCalibratedThresholdAndPValues()
     {

@@ -36,6 +36,29 @@ internal static class TestData
         return rows.ToArray();
     }
 
+    /// <summary>
+    /// Hides each cell of <paramref name="rows"/> with probability <paramref name="rate"/> (sets it to NaN), seeded,
+    /// keeping one cell of any row that would lose all of them; returns how many cells it hid.
+    /// </summary>
+    public static int HideCells(IReadOnlyList<LabelledRow> rows, double rate, int seed)
+    {
+        var random = new Random(seed);
+        int hidden = 0;
+        foreach (var row in rows)
+        {
+            var kept = random.Next(row.Features.Length);
+            for (int j = 0; j < row.Features.Length; j++)
+            {
+                if (random.NextDouble() < rate && j != kept)
+                {
+                    row.Features[j] = float.NaN;
+                    hidden++;
+                }
+            }
+        }
+        return hidden;
+    }
+
     /// <summary>The rows as an IDataView whose Features column is a known-size vector.</summary>
     public static IDataView ToDataView(MLContext ml, IReadOnlyList<LabelledRow> rows) =>
         ml.Data.LoadFromEnumerable(rows, SchemaFor(rows[0].Features.Length));

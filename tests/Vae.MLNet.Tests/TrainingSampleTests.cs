@@ -23,7 +23,7 @@ public class TrainingSampleTests
         var counts = new int[rows];
         for (int seed = 0; seed < seeds; seed++)
         {
-            var values = FeatureColumn.ReadSample(data, "Features", sample, seed, out int kept, out _, out long dataRows);
+            var values = FeatureColumn.ReadSample(data, "Features", sample, seed, VaeMissingValues.Error, out int kept, out _, out long dataRows);
             Assert.Equal((sample, rows), (kept, dataRows));
             Assert.Equal(sample, values.Distinct().Count());
             foreach (float value in values)
@@ -42,9 +42,9 @@ public class TrainingSampleTests
     {
         var data = Numbered(new MLContext(seed: 0), 1000);
 
-        var first = FeatureColumn.ReadSample(data, "Features", 50, seed: 3, out _, out _, out _);
-        var again = FeatureColumn.ReadSample(data, "Features", 50, seed: 3, out _, out _, out _);
-        var other = FeatureColumn.ReadSample(data, "Features", 50, seed: 4, out _, out _, out _);
+        var first = FeatureColumn.ReadSample(data, "Features", 50, seed: 3, VaeMissingValues.Error, out _, out _, out _);
+        var again = FeatureColumn.ReadSample(data, "Features", 50, seed: 3, VaeMissingValues.Error, out _, out _, out _);
+        var other = FeatureColumn.ReadSample(data, "Features", 50, seed: 4, VaeMissingValues.Error, out _, out _, out _);
 
         Assert.Equal(first, again);
         Assert.NotEqual(first, other);
@@ -55,7 +55,7 @@ public class TrainingSampleTests
     {
         var data = Numbered(new MLContext(seed: 0), 1000);
 
-        var values = FeatureColumn.ReadSample(data, "Features", 1000, seed: 3, out int rows, out int size, out long dataRows);
+        var values = FeatureColumn.ReadSample(data, "Features", 1000, seed: 3, VaeMissingValues.Error, out int rows, out int size, out long dataRows);
 
         Assert.Equal((1000, 1, 1000L), (rows, size, dataRows));
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => (float)i), values);
@@ -68,7 +68,7 @@ public class TrainingSampleTests
         var rows = TestData.Gaussian(500, 0);
         rows[400].Features[2] = float.NaN;
 
-        var error = Assert.Throws<VaeDataException>(() => FeatureColumn.ReadSample(TestData.ToDataView(ml, rows), "Features", 10, seed: 0, out _, out _, out _));
+        var error = Assert.Throws<VaeDataException>(() => FeatureColumn.ReadSample(TestData.ToDataView(ml, rows), "Features", 10, seed: 0, VaeMissingValues.Error, out _, out _, out _));
 
         Assert.Equal(400, error.Row);
     }

@@ -44,8 +44,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         (int First, int Last)? epochs = null;
         var (train, result) = CliProgress.Run(progress =>
         {
-            var train = CsvDataset.Load(ml, settings.Train, settings.Label, requireLabel: false, progress: progress);
-            var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.Columns, progress);
+            var train = CsvDataset.Load(ml, settings.Train, settings.Label, requireLabel: false, progress: progress, missingCells: settings.MissingCells);
+            var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.Columns, progress, settings.MissingCells);
             // What the trainer logs to mlContext.Log, where the CLI shows nothing.
             long sample = settings.ToOptions(cancellationToken).MaxTrainingRowsFor(train.FeatureNames.Length);
             if (train.RowCount > sample)

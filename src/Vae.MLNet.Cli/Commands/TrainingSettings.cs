@@ -54,6 +54,12 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--contamination <F>"), Description("False-alarm rate the calibrated threshold promises on new normal rows (default 0.1).")]
     public double? Contamination { get; init; }
 
+    [CommandOption("--missing-values <MODE>"), Description("Error (default): an empty or NaN feature cell stops the run. Model: it is a missing cell, which the model leaves out of its likelihood and score.")]
+    public VaeMissingValues? MissingValues { get; init; }
+
+    /// <summary>Whether an empty or NaN feature cell is a missing cell rather than an error.</summary>
+    public bool MissingCells => MissingValues == VaeMissingValues.Model;
+
     [CommandOption("--threads <N>"), Description("TorchSharp threads (0 = all cores).")]
     public int? Threads { get; init; }
 
@@ -111,6 +117,7 @@ internal class TrainingSettings : CommandSettings
         if (FixedVariance) options.LearnOutputVariance = false;
         if (Contamination is double contamination) options.Contamination = contamination;
         if (Threads is int threads) options.Threads = threads;
+        if (MissingValues is VaeMissingValues missingValues) options.MissingValues = missingValues;
         if (Score is VaeScoreKind score) options.Score = score;
         if (ScoreSamples is int samples) options.ScoreSamples = samples;
         if (LatentDensityWeight is double weight) options.LatentDensityWeight = weight;

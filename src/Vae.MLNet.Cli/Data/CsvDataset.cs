@@ -36,7 +36,9 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
     /// columns are not read. Null: every column but the label that holds numbers is a feature.
     /// </param>
     /// <param name="progress">Where to show the rows read, if anywhere.</param>
-    public static CsvDataset Load(MLContext ml, string path, string labelName, bool requireLabel, IReadOnlyList<InputColumn>? columns = null, CliProgress? progress = null)
+    /// <param name="missingCells">An empty or NaN feature cell is a missing cell, read as NaN, rather than an error.</param>
+    public static CsvDataset Load(MLContext ml, string path, string labelName, bool requireLabel, IReadOnlyList<InputColumn>? columns = null, CliProgress? progress = null,
+        bool missingCells = false)
     {
         InputFile.CheckReadable(path);
         using var reading = progress?.Begin($"reading {System.IO.Path.GetFileName(path)}", "rows");
@@ -53,7 +55,7 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
         // The label is never a feature, unless a saved pipeline reads a column of that name.
         if (labelIndex >= 0 && roles[labelIndex] != RowCheck.Role.Required)
             roles[labelIndex] = requireLabel ? RowCheck.Role.Label : RowCheck.Role.Ignored;
-        var check = new RowCheck(path, header, roles);
+        var check = new RowCheck(path, header, roles, missingCells);
         long row = 0;
         while (rows.MoveNext())
         {
@@ -92,6 +94,8 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
             HasHeader = true,
             Separators = [','],
             AllowQuoting = true,
+            // TextLoader reads an empty cell as 0 unless told otherwise; the rows were checked to hold none unless allowed.
+            MissingRealsAsNaNs = missingCells,
             Columns = loaderColumns.ToArray(),
         });
         var constants = columns.Where(column => !column.IsVector)

@@ -12,7 +12,8 @@ namespace Vae.MLNet.Cli;
 /// <param name="path">The file, for the message.</param>
 /// <param name="header">The column names.</param>
 /// <param name="roles">What each column is.</param>
-internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] roles)
+/// <param name="missingCells">An empty or NaN cell of a feature is a missing cell (<c>--missing-values Model</c>), not an error.</param>
+internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] roles, bool missingCells = false)
 {
     /// <summary>What a column of the file is, and so what its cells must hold.</summary>
     public enum Role
@@ -55,6 +56,9 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
             var cell = cells[c];
             if (!double.TryParse(cell.Span, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || double.IsNaN(value))
             {
+                // Neither a number nor text: a column of missing cells only is no feature, as one of text is not.
+                if (missingCells && roles[c] != Role.Label && (cell.Span.Trim().IsEmpty || double.IsNaN(value)))
+                    continue;
                 // Text: an error in a column of numbers, else remembered in case a number shows up later in the column.
                 if (holdsNumbers[c])
                     throw NotANumber(row, c, cell);
@@ -90,11 +94,15 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
     private CliException NotANumber(long row, int column, ReadOnlyMemory<char> cell)
     {
         string text = cell.Span.Trim().ToString();
-        return Bad(row, column, text.Length == 0 ? "the cell is empty"
+        return Bad(row, column, text.Length == 0 ? $"the cell is empty{MissingCellAdvice(column)}"
             : MissingValues.Contains(text, StringComparer.OrdinalIgnoreCase)
-                ? $"'{cell}' is a missing value, and every cell of a feature must hold a number (fill or drop such rows)"
+                ? $"'{cell}' is a missing value, and every cell of a feature must hold a number (fill or drop such rows{MissingCellAdvice(column)})"
                 : $"'{cell}' is not a number");
     }
+
+    /// <summary>For a feature without --missing-values Model, how to let the model handle its empty cells.</summary>
+    private string MissingCellAdvice(int column) =>
+        missingCells || roles[column] == Role.Label ? "" : "; with --missing-values Model an empty or NaN cell is a missing cell the model handles";
 
     private CliException Bad(long row, int column, string problem) =>
         new($"{path}: data row {row}, column '{header[column]}': {problem}.");

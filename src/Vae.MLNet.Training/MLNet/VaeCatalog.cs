@@ -35,6 +35,33 @@ public static class VaeCatalog
         new(MLNetInternals.GetEnvironment(catalog), options);
 
     /// <summary>
+    /// Trains a VAE of missing values on <paramref name="inputColumnName"/> (NaN = missing cell) and adds
+    /// <paramref name="outputColumnName"/>, the features with each missing cell filled by the model's estimate given the
+    /// row's observed cells (MIWAE's importance-weighted conditional mean); observed cells are kept exactly.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog, <c>mlContext.Transforms</c>.</param>
+    /// <param name="outputColumnName">The filled features: a vector of Single as wide as the input.</param>
+    /// <param name="inputColumnName">The features, standardized, NaN where missing. Default: <paramref name="outputColumnName"/> (fill in place).</param>
+    /// <param name="epochs">Maximum number of training epochs; null for the default rule (<see cref="VaeTrainingOptions.Epochs"/>).</param>
+    /// <param name="seed">Seed of the training; null draws one from the <c>MLContext</c>'s seed.</param>
+    public static VaeImputeEstimator VaeImpute(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null,
+        int? epochs = null, int? seed = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        return catalog.VaeImpute(new VaeImputeEstimator.Options
+        {
+            OutputColumnName = outputColumnName,
+            InputColumnName = inputColumnName ?? outputColumnName,
+            Epochs = epochs,
+            Seed = seed,
+        });
+    }
+
+    /// <summary>Trains a VAE imputer with every option (see <see cref="VaeImputeEstimator.Options"/>).</summary>
+    public static VaeImputeEstimator VaeImpute(this TransformsCatalog catalog, VaeImputeEstimator.Options options) =>
+        new(MLNetInternals.GetEnvironment(catalog), options);
+
+    /// <summary>
     /// Trains a VAE anomaly detector whose <c>Score</c> is the reconstruction error plus the rarity of the row's code
     /// (<see cref="VaeScoreKind.AggregatePosterior"/>) and whose <c>PredictedLabel</c> flags the
     /// rows above a calibrated threshold: a new normal row is flagged with probability at most <paramref name="contamination"/>.

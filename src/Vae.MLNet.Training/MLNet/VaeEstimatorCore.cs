@@ -53,7 +53,7 @@ internal sealed class VaeEstimatorCore
         int width = FeatureColumn.CheckSchema(data.Schema, FeatureColumnName);
         // Another stream than the training's shuffle of the rows, so that the sample does not follow it.
         var features = FeatureColumn.ReadSample(data, FeatureColumnName, _options.MaxTrainingRowsFor(width), unchecked(_seed * 31 + 7),
-            out int rows, out int dimension, out long dataRows);
+            _options.MissingValues, out int rows, out int dimension, out long dataRows);
         if (dataRows > rows)
             channel.Info(MessageSensitivity.None,
                 $"The data has {dataRows} rows of {dimension} features, more than the {rows} that MaxTrainingRows lets training hold: " +

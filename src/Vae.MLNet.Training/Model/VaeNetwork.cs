@@ -19,25 +19,29 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
     private readonly Sequential _decoder;
     private readonly Linear _output;
     private readonly Parameter? _outputLogVariance;
+    private readonly VaeMissingValues _missingValues;
 
     /// <summary>
     /// A new network with random weights drawn from <paramref name="generator"/>; the decoder mirrors the encoder's
-    /// hidden layers.
+    /// hidden layers. With <see cref="VaeMissingValues.Model"/> the encoder reads the features and their mask.
     /// </summary>
     public VaeNetwork(int inputDimension, IReadOnlyList<int> hiddenLayerSizes, int latentDimension,
-        VaeActivation activation, VaeLikelihood likelihood, bool learnOutputVariance, Generator generator)
-        : this(inputDimension, hiddenLayerSizes, latentDimension, hiddenLayerSizes.Reverse().ToArray(), activation, likelihood, learnOutputVariance, generator)
+        VaeActivation activation, VaeLikelihood likelihood, bool learnOutputVariance, VaeMissingValues missingValues, Generator generator)
+        : this(inputDimension, hiddenLayerSizes, latentDimension, hiddenLayerSizes.Reverse().ToArray(), activation, likelihood, learnOutputVariance,
+            missingValues, generator)
     {
     }
 
     private VaeNetwork(int inputDimension, IReadOnlyList<int> encoderSizes, int latentDimension, IReadOnlyList<int> decoderSizes,
-        VaeActivation activation, VaeLikelihood likelihood, bool learnOutputVariance, Generator generator)
+        VaeActivation activation, VaeLikelihood likelihood, bool learnOutputVariance, VaeMissingValues missingValues, Generator generator)
         : base(nameof(VaeNetwork))
     {
         _activation = activation;
         _likelihood = likelihood;
+        _missingValues = missingValues;
         // Layers are created, and their weights drawn, in the order they always were: the same seed gives the same model.
-        _encoder = Mlp(inputDimension, encoderSizes, activation, generator, out int encoded);
+        int encoderInput = missingValues == VaeMissingValues.Model ? 2 * inputDimension : inputDimension;
+        _encoder = Mlp(encoderInput, encoderSizes, activation, generator, out int encoded);
         _mean = SeededLinear.Create(encoded, latentDimension, generator);
         _logVariance = SeededLinear.Create(encoded, latentDimension, generator);
         _decoder = Mlp(latentDimension, decoderSizes, activation, generator, out int decoded);
@@ -51,15 +55,18 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
     public int InputDimension { get; }
 
     /// <summary>Encodes and decodes z = μ: the deterministic pass that scores and encodes.</summary>
-    public override VaeForward forward(Tensor x) => Forward(x, noise: null);
+    public override VaeForward forward(Tensor x) => Forward(x, observed: null, noise: null);
 
     /// <summary>
     /// Encodes, draws z = μ + σ ⊙ ε with ε from <paramref name="noise"/> (the reparameterization trick), or takes
-    /// z = μ when <paramref name="noise"/> is null, and decodes.
+    /// z = μ when <paramref name="noise"/> is null, and decodes. <paramref name="observed"/> is the mask (1 = observed)
+    /// that a network of missing values reads beside <paramref name="x"/>, whose missing cells hold 0.
     /// </summary>
-    public VaeForward Forward(Tensor x, Generator? noise)
+    public VaeForward Forward(Tensor x, Tensor? observed, Generator? noise)
     {
-        var hidden = _encoder.forward(x);
+        if ((observed is null) != (_missingValues == VaeMissingValues.Error))
+            throw new ArgumentException($"A network with missing values {_missingValues} needs {(observed is null ? "a" : "no")} mask.", nameof(observed));
+        var hidden = _encoder.forward(observed is null ? x : cat([x, observed], 1));
         var mean = _mean.forward(hidden);
         var logVariance = _logVariance.forward(hidden);
         var z = noise is null ? mean : mean + exp(0.5 * logVariance) * randn(mean.shape, generator: noise);
@@ -77,7 +84,7 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
         using var generator = new Generator();
         var network = new VaeNetwork(model.InputDimension, model.EncoderLayers.Select(l => l.OutputSize).ToArray(), model.LatentDimension,
             model.DecoderLayers.Select(l => l.OutputSize).ToArray(), model.Activation, model.Likelihood,
-            learnOutputVariance: model.Likelihood == VaeLikelihood.Gaussian, generator);
+            learnOutputVariance: model.Likelihood == VaeLikelihood.Gaussian, model.MissingValues, generator);
         using var noGrad = no_grad();
         var layers = model.EncoderLayers.Append(model.MeanLayer).Append(model.LogVarianceLayer).Concat(model.DecoderLayers).Append(model.OutputLayer);
         foreach (var (linear, layer) in network.Linears().Zip(layers))
@@ -106,7 +113,8 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
             Layers(_decoder),
             ToLayer(_output),
             _likelihood != VaeLikelihood.Gaussian ? [] : _outputLogVariance?.detach().data<float>().ToArray() ?? new float[InputDimension],
-            trainingCodes);
+            trainingCodes,
+            _missingValues);
     }
 
     private static DenseLayer[] Layers(Sequential mlp) => mlp.children().OfType<Linear>().Select(ToLayer).ToArray();

@@ -51,7 +51,10 @@ internal sealed class TrainingCheckpoint
             ("KL warm-up", options.KlWarmupEpochs.ToString(CultureInfo.InvariantCulture)),
             ("validation", options.ValidationFraction.ToString("R", CultureInfo.InvariantCulture)),
             ("patience", options.EarlyStoppingPatience.ToString(CultureInfo.InvariantCulture)),
-        }.Select(item => $"{item.Item1}={item.Item2}"));
+        }
+        // Said only when not the default, so that checkpoints written before the option existed still resume.
+        .Concat(options.MissingValues == VaeMissingValues.Error ? [] : [("missing values", options.MissingValues.ToString())])
+        .Select(item => $"{item.Item1}={item.Item2}"));
         return new TrainingCheckpoint(options.CheckpointPath, run);
     }
 

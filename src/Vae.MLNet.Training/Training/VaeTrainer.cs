@@ -35,11 +35,10 @@ internal static class VaeTrainer
         using var generator = new Generator();
         generator.manual_seed(seed);
         using var network = new VaeNetwork(dimension, options.HiddenLayers, options.LatentDimension,
-            options.Activation, options.Likelihood, options.LearnOutputVariance, generator);
+            options.Activation, options.Likelihood, options.LearnOutputVariance, options.MissingValues, generator);
         // from_array shares the buffer the column was read into (pinned while the tensor lives) rather than
-        // copying it: the rows are in memory once, whatever their number.
-        using var flat = from_array(data);
-        using var all = flat.view(rows, dimension);
+        // copying it: the rows are in memory once, whatever their number (twice more, filled and masked, when cells are missing).
+        using var all = new TrainingRows(data, rows, dimension, options.MissingValues);
         // One seeded order of the rows serves both the held-out split and the sample of codes.
         var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
         new Random(seed).Shuffle(order);
@@ -55,7 +54,7 @@ internal static class VaeTrainer
     /// Trains on the rows of <paramref name="all"/> listed in <paramref name="train"/> (every row when null), from
     /// the checkpoint if the options say so, until the epoch limit, early stopping or divergence.
     /// </summary>
-    private static void Fit(VaeNetwork network, Generator generator, Tensor all, Tensor? train, Tensor? validation, VaeTrainingOptions options,
+    private static void Fit(VaeNetwork network, Generator generator, TrainingRows all, Tensor? train, Tensor? validation, VaeTrainingOptions options,
         TrainingCheckpoint? checkpoint, IChannel? channel)
     {
         using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
@@ -64,16 +63,18 @@ internal static class VaeTrainer
             channel?.Info(MessageSensitivity.None, $"VAE training resumes after epoch {state.Epoch} from '{options.CheckpointPath}'.");
         var clock = Stopwatch.StartNew();
         var reclaimer = new ScalarReclaimer(network);
-        long n = train?.shape[0] ?? all.shape[0];
+        long n = train?.shape[0] ?? all.Values.shape[0];
+        double constantPerRow = VaeLoss.ConstantPerRow(options.Likelihood, all.ObservedPerRow);
         int epochs = options.EpochsFor(n);
         while (!state.Finished)
         {
             int epoch = ++state.Epoch;
             double beta = options.KlWarmupEpochs == 0 ? options.Beta : options.Beta * Math.Min(1.0, epoch / (double)options.KlWarmupEpochs);
             var (reconstructionSum, klSum) = RunEpoch(network, optimizer, generator, all, train, n, beta, options, reclaimer);
+            reconstructionSum += n * constantPerRow;
             double trainLoss = (reconstructionSum + beta * klSum) / n;
             // Once an epoch: a diverged step leaves weights that poison every later loss, and only climbs further.
-            if (TrainingDivergence.IsDiverged(trainLoss, state.LowestTrainingLoss, all.shape[1]))
+            if (TrainingDivergence.IsDiverged(trainLoss, state.LowestTrainingLoss, all.Values.shape[1]))
             {
                 FallBack(state, epoch, epochs, trainLoss, validation is not null, options, channel);
                 state.Finished = true;
@@ -128,8 +129,11 @@ internal static class VaeTrainer
             $"({(heldOut ? "validation" : "training")} loss {state.Best.Loss:G5}) were restored. {advice}");
     }
 
-    /// <summary>One pass over the training rows in a fresh random order; returns the summed reconstruction and KL terms.</summary>
-    private static (double Reconstruction, double Kl) RunEpoch(VaeNetwork network, OptimizerHelper optimizer, Generator generator, Tensor all,
+    /// <summary>
+    /// One pass over the training rows in a fresh random order; returns the summed reconstruction terms (without their
+    /// constant, <see cref="VaeLoss.ConstantPerRow"/>) and KL terms.
+    /// </summary>
+    private static (double Reconstruction, double Kl) RunEpoch(VaeNetwork network, OptimizerHelper optimizer, Generator generator, TrainingRows all,
         Tensor? train, long n, double beta, VaeTrainingOptions options, ScalarReclaimer reclaimer)
     {
         network.train();
@@ -144,9 +148,9 @@ internal static class VaeTrainer
             {
                 options.CancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var x = all.index_select(0, order.narrow(0, start, Math.Min(options.BatchSize, n - start)));
-                var forward = network.Forward(x, noise: generator);
-                var reconstruction = VaeLoss.ReconstructionSum(x, forward.Decoded, network.OutputLogVariance, options.Likelihood);
+                var (x, observed) = all.Select(order.narrow(0, start, Math.Min(options.BatchSize, n - start)));
+                var forward = network.Forward(x, observed, noise: generator);
+                var reconstruction = VaeLoss.ReconstructionSum(x, forward.Decoded, network.OutputLogVariance, options.Likelihood, observed);
                 var kl = VaeLoss.KlDivergenceSum(forward.Mean, forward.LogVariance);
                 var loss = beta == 1 ? reconstruction + kl : reconstruction + beta * kl;
                 optimizer.zero_grad();
@@ -158,7 +162,7 @@ internal static class VaeTrainer
             }
             using var sumScope = NewDisposeScope();
             var sums = stack(terms).view(-1, 2).sum(0, type: ScalarType.Float64).data<double>().ToArray();
-            return (sums[0] + n * VaeLoss.ConstantPerRow(options.Likelihood, all.shape[1]), sums[1]);
+            return (sums[0], sums[1]);
         }
         finally
         {
@@ -168,7 +172,7 @@ internal static class VaeTrainer
     }
 
     /// <summary>The mean negative ELBO at z = μ (the held-out loss) of the rows of <paramref name="all"/> listed in <paramref name="rows"/>.</summary>
-    private static double MeanScore(VaeNetwork network, Tensor all, Tensor rows, VaeLikelihood likelihood)
+    private static double MeanScore(VaeNetwork network, TrainingRows all, Tensor rows, VaeLikelihood likelihood)
     {
         // In blocks, so that a large held-out set never needs its activations in memory all at once.
         const long block = 65536;
@@ -179,9 +183,9 @@ internal static class VaeTrainer
         for (long start = 0; start < count; start += block)
         {
             using var scope = NewDisposeScope();
-            var x = all.index_select(0, rows.narrow(0, start, Math.Min(block, count - start)));
-            var forward = network.forward(x);
-            var score = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, likelihood)
+            var (x, observed) = all.Select(rows.narrow(0, start, Math.Min(block, count - start)));
+            var forward = network.Forward(x, observed, noise: null);
+            var score = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, likelihood, observed)
                 + VaeLoss.KlDivergence(forward.Mean, forward.LogVariance);
             sum += score.sum().item<float>();
         }
@@ -193,13 +197,13 @@ internal static class VaeTrainer
     /// rows trained on), or of all of them if there are no more. Held-out rows stay out: a row's own code in the
     /// mixture makes its density high, so a held-out row scores like a new row only if its code is not there.
     /// </summary>
-    private static LatentCodes TrainingCodes(VaeNetwork network, Tensor all, long[] trainingOrder, int count)
+    private static LatentCodes TrainingCodes(VaeNetwork network, TrainingRows all, long[] trainingOrder, int count)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         network.eval();
-        var rows = all.index_select(0, tensor(trainingOrder[..Math.Min(count, trainingOrder.Length)]));
-        var forward = network.forward(rows);
+        var (rows, observed) = all.Select(tensor(trainingOrder[..Math.Min(count, trainingOrder.Length)]));
+        var forward = network.Forward(rows, observed, noise: null);
         return new LatentCodes((int)forward.Mean.shape[1], forward.Mean.data<float>().ToArray(), forward.LogVariance.data<float>().ToArray());
     }
 

@@ -69,6 +69,13 @@ public abstract class VaeTrainingOptions
 
         /// <summary>Epochs between two checkpoints: 5.</summary>
         public const int CheckpointInterval = 5;
+
+        /// <summary>
+        /// NaN features: <see cref="VaeMissingValues.Error"/>, so that a NaN that is a bug in the data pipeline is caught
+        /// where it appears rather than learned as a missing cell; tables with empty cells opt in to
+        /// <see cref="VaeMissingValues.Model"/>.
+        /// </summary>
+        public const VaeMissingValues MissingValues = VaeMissingValues.Error;
     }
 
     /// <summary>
@@ -94,6 +101,16 @@ public abstract class VaeTrainingOptions
     /// that the model reconstructs precisely then weigh more in the score (docs/quality.md measures the effect).
     /// </summary>
     public bool LearnOutputVariance = true;
+
+    /// <summary>
+    /// What a NaN feature is (ML.NET's convention for a missing Single). <see cref="VaeMissingValues.Error"/> stops
+    /// training and scoring with the column, row and slot named; <see cref="VaeMissingValues.Model"/> makes NaN a missing
+    /// cell that the model handles itself: the encoder also reads the missingness mask, training maximizes the ELBO of
+    /// the observed cells, scores are rescaled to a complete row's scale, and the model can impute
+    /// (<c>mlContext.Transforms.VaeImpute</c>). The model remembers the choice, in its files too. Default
+    /// <see cref="Defaults.MissingValues"/>.
+    /// </summary>
+    public VaeMissingValues MissingValues = Defaults.MissingValues;
 
     /// <summary>
     /// Maximum number of passes over the training rows. Default (null): <see cref="Defaults.MinimumEpochs"/>, or more
@@ -199,6 +216,7 @@ public abstract class VaeTrainingOptions
         if (HiddenLayerSizes != null && HiddenLayerSizes.Any(size => size < 1))
             throw new ArgumentOutOfRangeException(nameof(HiddenLayerSizes), $"Every hidden layer needs at least one unit; got [{string.Join(", ", HiddenLayerSizes)}].");
         Check(LatentDimension >= 1, nameof(LatentDimension), LatentDimension, "must be at least 1");
+        Check(Enum.IsDefined(MissingValues), nameof(MissingValues), MissingValues, "must be Error or Model");
         if (Epochs is int epochs)
             Check(epochs >= 1, nameof(Epochs), epochs, "must be at least 1");
         if (MaxTrainingRows is long maxRows)

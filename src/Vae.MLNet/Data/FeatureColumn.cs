@@ -55,7 +55,9 @@ internal static class FeatureColumn
     /// <param name="rows">The rows read into the buffer.</param>
     /// <param name="size">The features of a row.</param>
     /// <param name="dataRows">The rows of the data, sampled or not.</param>
-    public static float[] ReadSample(IDataView data, string columnName, long maximumRows, int seed, out int rows, out int size, out long dataRows)
+    /// <param name="missingValues">Whether NaN is an error or a missing cell (<see cref="CopyChecked"/>).</param>
+    public static float[] ReadSample(IDataView data, string columnName, long maximumRows, int seed, VaeMissingValues missingValues,
+        out int rows, out int size, out long dataRows)
     {
         size = CheckSchema(data.Schema, columnName);
         var column = data.Schema[columnName];
@@ -76,13 +78,13 @@ internal static class FeatureColumn
             {
                 if ((read + 1) * size > buffer.Length)
                     Array.Resize(ref buffer, (int)(Math.Min(2 * read, capacity) * size));
-                CopyChecked(values, buffer.AsSpan((int)(read * size), size), columnName, read);
+                CopyChecked(values, buffer.AsSpan((int)(read * size), size), columnName, read, missingValues);
             }
             else
             {
                 // Row n (from 0) replaces a random one of the sample with probability capacity / (n + 1): each row
                 // read so far is then in the sample with the same probability.
-                CopyChecked(values, row, columnName, read);
+                CopyChecked(values, row, columnName, read, missingValues);
                 long slot = (sampler ??= new Random(seed)).NextInt64(read + 1);
                 if (slot < capacity)
                     row.CopyTo(buffer.AsSpan((int)(slot * size), size));
@@ -103,7 +105,13 @@ internal static class FeatureColumn
     /// <paramref name="row"/> is the row's position in its data view, or null for the one row a row mapper is given
     /// (by <c>PredictionEngine.Predict</c>, whose input row counts its calls, not rows of any data).
     /// </summary>
-    public static void CopyChecked(in VBuffer<float> values, Span<float> destination, string columnName, long? row)
+    /// <param name="values">The row's vector.</param>
+    /// <param name="destination">Where its dense values go.</param>
+    /// <param name="columnName">The column, for messages.</param>
+    /// <param name="row">The row's position, for messages.</param>
+    /// <param name="missingValues">Whether NaN is an error or a missing cell; ±∞ is an error either way, and so is a
+    /// row whose every cell is missing, which gives a model nothing to encode.</param>
+    public static void CopyChecked(in VBuffer<float> values, Span<float> destination, string columnName, long? row, VaeMissingValues missingValues)
     {
         string where = row is long r ? $"Row {r} of column '{columnName}'" : $"Column '{columnName}' of the row given to PredictionEngine.Predict";
         if (values.Length != destination.Length)
@@ -111,9 +119,20 @@ internal static class FeatureColumn
                 $"{where} has {values.Length} features, but the model expects {destination.Length}.");
         values.CopyTo(destination);
         int bad = IndexOfNonFinite(destination);
-        if (bad >= 0)
+        if (bad < 0)
+            return;
+        if (missingValues == VaeMissingValues.Error)
             throw new VaeDataException(columnName, row,
-                $"{where} holds {destination[bad]} at slot {bad}: features must be finite. Replace missing values first (e.g. mlContext.Transforms.ReplaceMissingValues).", bad);
+                $"{where} holds {destination[bad]} at slot {bad}: features must be finite. Replace missing values first (e.g. mlContext.Transforms.ReplaceMissingValues), " +
+                $"or let the model handle them (MissingValues = {nameof(VaeMissingValues.Model)}).", bad);
+        int infinite = destination.IndexOfAny(float.PositiveInfinity, float.NegativeInfinity);
+        if (infinite >= 0)
+            throw new VaeDataException(columnName, row,
+                $"{where} holds {destination[infinite]} at slot {infinite}: features must be finite, or NaN for a missing cell.", infinite);
+        if (!destination.ContainsAnyExcept(float.NaN))
+            throw new VaeDataException(columnName, row,
+                $"{where} has no observed value: all {destination.Length} features are missing (NaN), which leaves nothing to encode, score or learn from. " +
+                "Drop such rows first (e.g. mlContext.Data.FilterRowsByMissingValues).");
     }
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)

@@ -77,7 +77,8 @@ internal sealed class ScoredBlocks : ScoredRow
                 break;
             }
             _features(ref _values);
-            FeatureColumn.CopyChecked(_values, _block.Features.AsSpan(rows * width, width), _transformer.InputColumnName, _source.Position);
+            FeatureColumn.CopyChecked(_values, _block.Features.AsSpan(rows * width, width), _transformer.InputColumnName, _source.Position,
+                _transformer.InputMissingValues);
             Rows.Keep(rows);
             rows++;
         }

@@ -27,6 +27,9 @@ public sealed class VaeDecodeTransformer : VaeTransformerBase
 
     internal override int InputWidth => Model.LatentDimension;
 
+    /// <summary>A latent code has no missing values, whatever the features may have.</summary>
+    internal override VaeMissingValues InputMissingValues => VaeMissingValues.Error;
+
     internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
 
     private protected override VaeOnnxScorer CreateScorer() => VaeOnnxScorer.ForDecoder(Model);

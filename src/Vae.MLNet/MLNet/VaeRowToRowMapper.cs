@@ -80,7 +80,7 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, ColumnLa
                 {
                     _features!(ref _values);
                     var transformer = _row._transformer;
-                    FeatureColumn.CopyChecked(_values, _batch!.Features, transformer.InputColumnName, row: null);
+                    FeatureColumn.CopyChecked(_values, _batch!.Features, transformer.InputColumnName, row: null, transformer.InputMissingValues);
                     transformer.Run(_batch, 1);
                     _scoredPosition = _row.Position;
                 }

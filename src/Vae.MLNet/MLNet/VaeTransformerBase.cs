@@ -44,6 +44,9 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// <summary>Values per row of the input column.</summary>
     internal virtual int InputWidth => Model.InputDimension;
 
+    /// <summary>Whether a NaN in the input column is an error or a missing cell: as the model says, for features.</summary>
+    internal virtual VaeMissingValues InputMissingValues => Model.MissingValues;
+
     /// <summary>How the graph computes its score output; only the detector offers a choice.</summary>
     internal virtual VaeScoring GraphScoring => VaeScoring.NegativeElboAtMean;
 

@@ -7,7 +7,8 @@ namespace Vae.MLNet;
 /// and hands out read-only views.
 /// </summary>
 /// <remarks>
-/// Encoder: x → [hidden layer → activation]* → (<see cref="MeanLayer"/>, <see cref="LogVarianceLayer"/>).
+/// Encoder: x → [hidden layer → activation]* → (<see cref="MeanLayer"/>, <see cref="LogVarianceLayer"/>); with
+/// <see cref="VaeMissingValues.Model"/>, x is the features with missing cells set to 0 followed by their mask (1 = observed).
 /// Decoder: z → [hidden layer → activation]* → <see cref="OutputLayer"/> (the mean for a Gaussian likelihood,
 /// logits for a Bernoulli one).
 /// </remarks>
@@ -23,7 +24,8 @@ public sealed class VaeModel
         IReadOnlyList<DenseLayer> decoderLayers,
         DenseLayer outputLayer,
         IReadOnlyList<float> outputLogVariance,
-        LatentCodes? trainingCodes = null)
+        LatentCodes? trainingCodes = null,
+        VaeMissingValues missingValues = VaeMissingValues.Error)
     {
         ArgumentNullException.ThrowIfNull(encoderLayers);
         ArgumentNullException.ThrowIfNull(meanLayer);
@@ -32,15 +34,22 @@ public sealed class VaeModel
         ArgumentNullException.ThrowIfNull(outputLayer);
         ArgumentNullException.ThrowIfNull(outputLogVariance);
 
-        int inputDimension = encoderLayers.Count > 0 ? encoderLayers[0].InputSize : meanLayer.InputSize;
-        CheckChain("encoder", inputDimension, encoderLayers, meanLayer);
-        CheckChain("encoder", inputDimension, encoderLayers, logVarianceLayer);
+        if (!Enum.IsDefined(missingValues))
+            throw new ArgumentOutOfRangeException(nameof(missingValues), missingValues, "Unknown missing-value handling.");
+        int encoderInputSize = encoderLayers.Count > 0 ? encoderLayers[0].InputSize : meanLayer.InputSize;
+        CheckChain("encoder", encoderInputSize, encoderLayers, meanLayer);
+        CheckChain("encoder", encoderInputSize, encoderLayers, logVarianceLayer);
+        // A model of missing values reads the features and their mask side by side.
+        int inputDimension = missingValues == VaeMissingValues.Model ? encoderInputSize / 2 : encoderInputSize;
+        if (missingValues == VaeMissingValues.Model && encoderInputSize % 2 != 0)
+            throw new ArgumentException($"A model of missing values reads the features and their mask, an even number of inputs; its encoder reads {encoderInputSize}.");
         if (meanLayer.OutputSize != logVarianceLayer.OutputSize)
             throw new ArgumentException($"The mean layer has {meanLayer.OutputSize} outputs but the log-variance layer has {logVarianceLayer.OutputSize}.");
         int latentDimension = meanLayer.OutputSize;
         CheckChain("decoder", latentDimension, decoderLayers, outputLayer);
         if (outputLayer.OutputSize != inputDimension)
-            throw new ArgumentException($"The decoder reconstructs {outputLayer.OutputSize} features but the encoder reads {inputDimension}.");
+            throw new ArgumentException($"The decoder reconstructs {outputLayer.OutputSize} features but the encoder reads {inputDimension}" +
+                (missingValues == VaeMissingValues.Model ? " (and their mask)." : "."));
         int expectedVariances = likelihood == VaeLikelihood.Gaussian ? inputDimension : 0;
         if (outputLogVariance.Count != expectedVariances)
             throw new ArgumentException($"A {likelihood} likelihood needs {expectedVariances} output log-variances, got {outputLogVariance.Count}.", nameof(outputLogVariance));
@@ -56,6 +65,7 @@ public sealed class VaeModel
         OutputLayer = outputLayer;
         OutputLogVariance = Array.AsReadOnly(outputLogVariance.ToArray());
         TrainingCodes = trainingCodes;
+        MissingValues = missingValues;
         InputDimension = inputDimension;
         LatentDimension = latentDimension;
     }
@@ -65,6 +75,12 @@ public sealed class VaeModel
 
     /// <summary>Number of latent dimensions k.</summary>
     public int LatentDimension { get; }
+
+    /// <summary>
+    /// What the model does with NaN features: refuses them (<see cref="VaeMissingValues.Error"/>), or treats them as
+    /// missing cells, its encoder then reading 2·<see cref="InputDimension"/> values (<see cref="VaeMissingValues.Model"/>).
+    /// </summary>
+    public VaeMissingValues MissingValues { get; }
 
     /// <summary>The non-linearity after every hidden layer.</summary>
     public VaeActivation Activation { get; }

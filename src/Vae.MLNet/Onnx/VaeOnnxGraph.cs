@@ -58,18 +58,25 @@ internal static class VaeOnnxGraph
         // Inside, every value is a batch: a single row becomes a batch of one.
         string input = graph.AddInput(options.InputName, d);
         string rows = options.PerRow ? graph.AddNode("Reshape", [input, graph.AddInt64Initializer("row_shape", [1, d], 2)]) : input;
-        // A finite but extreme value (say 1e20) would overflow squares and exponentials to ∞; clamped, it still
-        // scores far above any normal row, and a finite score stays finite. Normal data never comes near the bounds.
-        string x = graph.AddNode("Clip", [rows, graph.AddInitializer("feature_min", [-FeatureBound]), graph.AddInitializer("feature_max", [FeatureBound])]);
-        string encoded = HiddenLayers(graph, "encoder", x, model.EncoderLayers, model.Activation);
-        string mean = Dense(graph, "mean", encoded, model.MeanLayer, LatentMean);
-        string logVariance = ClampLogVariance(graph, Dense(graph, "log_variance", encoded, model.LogVarianceLayer), LatentLogVariance);
+        var features = ObservedFeatures.Add(graph, model, rows);
+        var (mean, logVariance) = Encode(graph, model, features.EncoderInput, LatentMean, LatentLogVariance);
 
         // Decoding μ instead of a sampled z keeps reconstructions deterministic.
-        string featureError = DecodeAndCompare(graph, model, mean, x, Reconstruction, FeatureError).FeatureError!;
-        string reconstructionError = SumOverColumns(graph, featureError, d, ReconstructionError);
+        string reconstructionError;
+        if (features.CellWeight is not { } cellWeight)
+        {
+            string featureError = DecodeAndCompare(graph, model, mean, features.X, Reconstruction, FeatureError).FeatureError!;
+            reconstructionError = SumOverColumns(graph, featureError, d, ReconstructionError);
+        }
+        else
+        {
+            string cellError = DecodeAndCompare(graph, model, mean, features.X, Reconstruction, null).FeatureError!;
+            // A missing cell has no error: there is nothing to compare its reconstruction with.
+            graph.AddNode("Where", [features.Missing!, graph.Scalar(float.NaN), cellError], output: FeatureError);
+            reconstructionError = SumOverColumns(graph, graph.AddNode("Mul", [cellError, cellWeight]), d, ReconstructionError);
+        }
         string klDivergence = KlDivergenceToPrior(graph, mean, logVariance, k);
-        VaeScoreGraph.Add(graph, model, options.Scoring, x, mean, logVariance, reconstructionError, klDivergence, Score);
+        VaeScoreGraph.Add(graph, model, options.Scoring, features, mean, logVariance, reconstructionError, klDivergence, Score);
 
         var widths = new Dictionary<string, long[]>
         {
@@ -133,10 +140,22 @@ internal static class VaeOnnxGraph
     }
 
     /// <summary>
+    /// The encoder: the posterior mean and the clamped log-variance of <paramref name="encoderInput"/>
+    /// (<see cref="ObservedFeatures.EncoderInput"/>), under the given names when they are graph outputs.
+    /// </summary>
+    internal static (string Mean, string LogVariance) Encode(OnnxGraphBuilder graph, VaeModel model, string encoderInput,
+        string? meanName = null, string? logVarianceName = null)
+    {
+        string encoded = HiddenLayers(graph, "encoder", encoderInput, model.EncoderLayers, model.Activation);
+        string mean = Dense(graph, "mean", encoded, model.MeanLayer, meanName);
+        return (mean, ClampLogVariance(graph, Dense(graph, "log_variance", encoded, model.LogVarianceLayer), logVarianceName));
+    }
+
+    /// <summary>
     /// A graph output named <paramref name="name"/> for <paramref name="value"/>; for a one-row graph, flattened from
     /// the batch of one to [width], which ML.NET reads as a flat vector column.
     /// </summary>
-    private static string Expose(OnnxGraphBuilder graph, string value, string name, bool perRow)
+    internal static string Expose(OnnxGraphBuilder graph, string value, string name, bool perRow)
     {
         if (perRow)
             return graph.AddNode("Reshape", [value, graph.AddInt64Initializer($"{name}_flat_shape", [-1], 1)], output: name);

@@ -22,6 +22,12 @@ internal static class VaeOnnxMetadata
     public const string EncoderLayers = "vae_mlnet.encoder_layers";
     public const string DecoderLayers = "vae_mlnet.decoder_layers";
 
+    /// <summary>
+    /// How the model treats NaN features; written only for <see cref="VaeMissingValues.Model"/>, so that the files of
+    /// other models stay byte for byte what they were, and read as <see cref="VaeMissingValues.Error"/> when absent.
+    /// </summary>
+    public const string MissingValues = "vae_mlnet.missing_values";
+
     /// <summary>What the file holds: <see cref="ModelKind"/>, or a component of a saved ML.NET pipeline.</summary>
     public const string Kind = "vae_mlnet.kind";
     public const string ModelKind = "model";
@@ -41,17 +47,28 @@ internal static class VaeOnnxMetadata
     public const string ScoreSeed = "vae_mlnet.score_seed";
     public const string ScoreLatentDensityWeight = "vae_mlnet.score_latent_density_weight";
     public const string DecodeKind = "decode";
+    public const string ImputeKind = "impute";
 
     /// <summary>The entries that describe <paramref name="model"/> beyond its weights.</summary>
-    public static IReadOnlyDictionary<string, string> Describe(VaeModel model) => new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string> Describe(VaeModel model)
     {
-        [Format] = FormatVersion.ToString(CultureInfo.InvariantCulture),
-        [Activation] = model.Activation.ToString(),
-        [Likelihood] = model.Likelihood.ToString(),
-        [OutputLogVariance] = FormatFloats(model.OutputLogVariance),
-        [EncoderLayers] = model.EncoderLayers.Count.ToString(CultureInfo.InvariantCulture),
-        [DecoderLayers] = model.DecoderLayers.Count.ToString(CultureInfo.InvariantCulture),
-    };
+        var description = new Dictionary<string, string>
+        {
+            [Format] = FormatVersion.ToString(CultureInfo.InvariantCulture),
+            [Activation] = model.Activation.ToString(),
+            [Likelihood] = model.Likelihood.ToString(),
+            [OutputLogVariance] = FormatFloats(model.OutputLogVariance),
+            [EncoderLayers] = model.EncoderLayers.Count.ToString(CultureInfo.InvariantCulture),
+            [DecoderLayers] = model.DecoderLayers.Count.ToString(CultureInfo.InvariantCulture),
+        };
+        if (model.MissingValues != VaeMissingValues.Error)
+            description[MissingValues] = model.MissingValues.ToString();
+        return description;
+    }
+
+    /// <summary>How the model whose metadata this is treats NaN features; <see cref="VaeMissingValues.Error"/> when unsaid.</summary>
+    public static VaeMissingValues ReadMissingValues(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.TryGetValue(MissingValues, out var text) ? ParseName<VaeMissingValues>(text) : VaeMissingValues.Error;
 
     /// <summary>Records how a detector scores.</summary>
     public static void DescribeScoring(VaeScoring scoring, Dictionary<string, string> metadata)

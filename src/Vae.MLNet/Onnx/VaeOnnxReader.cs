@@ -63,7 +63,8 @@ internal static class VaeOnnxReader
             Layers(weights, "decoder", Count(metadata, VaeOnnxMetadata.DecoderLayers)),
             Layer(weights, "output"),
             VaeOnnxMetadata.ParseFloats(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.OutputLogVariance)),
-            Codes(weights));
+            Codes(weights),
+            VaeOnnxMetadata.ReadMissingValues(metadata));
     });
 
     /// <summary>

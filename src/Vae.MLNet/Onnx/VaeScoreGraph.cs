@@ -15,7 +15,7 @@ internal static class VaeScoreGraph
     /// runs every node of a graph, whichever outputs are fetched, and warns about stored values that no node reads: the
     /// codes, and the density that compares each row with every one of them, are only in graphs that score with them.
     /// </summary>
-    public static void Add(OnnxGraphBuilder graph, VaeModel model, VaeScoring scoring, string x, string mean, string logVariance,
+    public static void Add(OnnxGraphBuilder graph, VaeModel model, VaeScoring scoring, ObservedFeatures features, string mean, string logVariance,
         string reconstructionError, string klDivergence, string output)
     {
         scoring.Validate();
@@ -42,7 +42,7 @@ internal static class VaeScoreGraph
             }
             case VaeScoreKind.MonteCarloElbo:
             {
-                var draws = Draws(graph, model, scoring, x, mean, logVariance);
+                var draws = Draws(graph, model, scoring.Samples, scoring.Seed, features.X, features.CellWeight, mean, logVariance);
                 // The mean over the K draws of −log p(x|zₖ), as a product with a column of 1/K.
                 string average = graph.AddNode("MatMul", [draws.NegativeLogLikelihood,
                     graph.AddInitializer("draw_mean", Enumerable.Repeat(1f / scoring.Samples, scoring.Samples).ToArray(), scoring.Samples, 1)]);
@@ -51,18 +51,8 @@ internal static class VaeScoreGraph
             }
             case VaeScoreKind.ImportanceWeighted:
             {
-                var draws = Draws(graph, model, scoring, x, mean, logVariance);
-                // log wₖ = log p(x|zₖ) + log p(zₖ) − log q(zₖ|x) = −nllₖ − ½‖zₖ‖² + ½‖εₖ‖² + ½ Σ log σ² (the log 2π terms cancel).
-                int k = model.LatentDimension;
-                string latentOnes = graph.OnesColumn(k);
-                string halfSquaredNormZ = graph.AddNode("Mul", [graph.AddNode("Reshape", [
-                    graph.AddNode("MatMul", [graph.AddNode("Mul", [draws.Z, draws.Z]), latentOnes]),
-                    graph.AddInt64Initializer("draws_shape", [-1, scoring.Samples], 2)]), graph.Scalar(0.5f)]);
-                var halfSquaredNormEpsilon = draws.Epsilon.Chunk(k).Select(e => 0.5f * e.Sum(v => v * v)).ToArray();
-                string halfSumLogVariance = graph.AddNode("Mul", [graph.AddNode("MatMul", [logVariance, latentOnes]), graph.Scalar(0.5f)]);
-                string logWeights = graph.AddNode("Add", [
-                    graph.AddNode("Sub", [graph.AddNode("Neg", [draws.NegativeLogLikelihood]), halfSquaredNormZ]),
-                    graph.AddNode("Add", [graph.AddInitializer("half_squared_norm_epsilon", halfSquaredNormEpsilon, scoring.Samples), halfSumLogVariance])]);
+                var draws = Draws(graph, model, scoring.Samples, scoring.Seed, features.X, features.CellWeight, mean, logVariance);
+                string logWeights = LogImportanceWeights(graph, model, draws, logVariance, scoring.Samples);
                 string logMeanWeight = graph.AddNode("Sub", [VaeOnnxGraph.LogSumExpOverColumns(graph, logWeights, scoring.Samples),
                     graph.AddInitializer("log_draws", [(float)Math.Log(scoring.Samples)])]);
                 graph.AddNode("Neg", [logMeanWeight], output: output);
@@ -74,30 +64,57 @@ internal static class VaeScoreGraph
     }
 
     /// <summary>
-    /// K draws zₖ = μ + σ ⊙ εₖ per row, with εₖ fixed by the seed (the same for every row), decoded and compared with
-    /// the row: −log p(x|zₖ) as [N, K], the draws as [N·K, k], and the ε values, [K·k].
+    /// log wₖ = log p(x|zₖ) + log p(zₖ) − log q(zₖ|x) = −nllₖ − ½‖zₖ‖² + ½‖εₖ‖² + ½ Σ log σ² for each of the
+    /// <paramref name="samples"/> draws of each row, [N, K] (the log 2π terms cancel).
     /// </summary>
-    private static (string NegativeLogLikelihood, string Z, float[] Epsilon) Draws(OnnxGraphBuilder graph, VaeModel model, VaeScoring scoring,
-        string x, string mean, string logVariance)
+    internal static string LogImportanceWeights(OnnxGraphBuilder graph, VaeModel model, LatentDraws draws, string logVariance, int samples)
     {
-        int k = model.LatentDimension, d = model.InputDimension, samples = scoring.Samples;
+        int k = model.LatentDimension;
+        string latentOnes = graph.OnesColumn(k);
+        string halfSquaredNormZ = graph.AddNode("Mul", [graph.AddNode("Reshape", [
+            graph.AddNode("MatMul", [graph.AddNode("Mul", [draws.Z, draws.Z]), latentOnes]),
+            graph.AddInt64Initializer("draws_shape", [-1, samples], 2)]), graph.Scalar(0.5f)]);
+        var halfSquaredNormEpsilon = draws.Epsilon.Chunk(k).Select(e => 0.5f * e.Sum(v => v * v)).ToArray();
+        string halfSumLogVariance = graph.AddNode("Mul", [graph.AddNode("MatMul", [logVariance, latentOnes]), graph.Scalar(0.5f)]);
+        return graph.AddNode("Add", [
+            graph.AddNode("Sub", [graph.AddNode("Neg", [draws.NegativeLogLikelihood]), halfSquaredNormZ]),
+            graph.AddNode("Add", [graph.AddInitializer("half_squared_norm_epsilon", halfSquaredNormEpsilon, samples), halfSumLogVariance])]);
+    }
+
+    /// <summary>
+    /// K draws zₖ = μ + σ ⊙ εₖ per row, with εₖ fixed by the seed (the same for every row), decoded and compared with
+    /// the row <paramref name="x"/>: see <see cref="LatentDraws"/>. With <paramref name="cellWeight"/>, [N, D], each
+    /// cell's −log p(xⱼ|zₖ) is weighted by it (a missing cell's weight is 0).
+    /// </summary>
+    internal static LatentDraws Draws(OnnxGraphBuilder graph, VaeModel model, int samples, int seed,
+        string x, string? cellWeight, string mean, string logVariance)
+    {
+        int k = model.LatentDimension, d = model.InputDimension;
         var epsilon = new float[samples * k];
         for (int s = 0; s < samples; s++)
-            LatentNoise.Fill(scoring.Seed, s, epsilon.AsSpan(s * k, k));
+            LatentNoise.Fill(seed, s, epsilon.AsSpan(s * k, k));
         string one = graph.AddInt64Initializer("axis_one", [1], 1);
         string std = graph.AddNode("Exp", [graph.AddNode("Mul", [logVariance, graph.Scalar(0.5f)])]);
         string z3 = graph.AddNode("Add", [graph.AddNode("Unsqueeze", [mean, one]),
             graph.AddNode("Mul", [graph.AddNode("Unsqueeze", [std, one]), graph.AddInitializer("epsilon", epsilon, samples, k)])]);
         string z = graph.AddNode("Reshape", [z3, graph.AddInt64Initializer("latent_rows_shape", [-1, k], 2)]);
-        string xRepeated = graph.AddNode("Reshape", [
-            graph.AddNode("Expand", [graph.AddNode("Unsqueeze", [x, one]), graph.AddInt64Initializer("draws_expand", [1, samples, 1], 3)]),
+        string Repeat(string rows) => graph.AddNode("Reshape", [
+            graph.AddNode("Expand", [graph.AddNode("Unsqueeze", [rows, one]), graph.AddInt64Initializer("draws_expand", [1, samples, 1], 3)]),
             graph.AddInt64Initializer("feature_rows_shape", [-1, d], 2)]);
-        string featureError = VaeOnnxGraph.DecodeAndCompare(graph, model, z, xRepeated, null, null).FeatureError!;
-        string perDraw = graph.AddNode("MatMul", [featureError, graph.OnesColumn(d)]);
+        var (reconstruction, featureError) = VaeOnnxGraph.DecodeAndCompare(graph, model, z, Repeat(x), null, null);
+        string weighted = cellWeight is null ? featureError! : graph.AddNode("Mul", [featureError!, Repeat(cellWeight)]);
+        string perDraw = graph.AddNode("MatMul", [weighted, graph.OnesColumn(d)]);
         string nll = graph.AddNode("Reshape", [perDraw, graph.AddInt64Initializer("draws_shape", [-1, samples], 2)]);
-        return (nll, z, epsilon);
+        return new LatentDraws(nll, z, epsilon, reconstruction);
     }
 
     private static string Flatten(OnnxGraphBuilder graph, string value) =>
         graph.AddNode("Reshape", [value, graph.FlatShape()]);
 }
+
+/// <summary>K latent draws per row and what the decoder makes of them.</summary>
+/// <param name="NegativeLogLikelihood">−log p(x|zₖ), [N, K] (over the observed cells, weighted, when cells are missing).</param>
+/// <param name="Z">The draws, [N·K, k], row-major by row then draw.</param>
+/// <param name="Epsilon">The fixed ε values, [K·k].</param>
+/// <param name="Reconstruction">The decoder's mean (or probabilities) at each draw, [N·K, D].</param>
+internal sealed record LatentDraws(string NegativeLogLikelihood, string Z, float[] Epsilon, string Reconstruction);

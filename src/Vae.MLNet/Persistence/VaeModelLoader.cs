@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -18,8 +19,8 @@ public static class VaeModelLoader
 
     /// <summary>
     /// Loads <paramref name="path"/> like <c>mlContext.Model.Load</c>, then replaces every VAE component (saved as an
-    /// OnnxTransformer that scores row by row) with the <see cref="VaeEncodeTransformer"/> or
-    /// <see cref="VaeAnomalyDetectionTransformer"/> it was saved from, which scores blocks of rows. The columns and
+    /// OnnxTransformer that scores row by row) with the <see cref="VaeEncodeTransformer"/>,
+    /// <see cref="VaeAnomalyDetectionTransformer"/> or <see cref="VaeImputeTransformer"/> it was saved from, which scores blocks of rows. The columns and
     /// values are the same either way.
     /// </summary>
     /// <remarks>
@@ -124,6 +125,9 @@ public static class VaeModelLoader
                 VaeOnnxMetadata.EncodeKind => (position, new VaeEncodeTransformer(model, VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.LatentColumn), feature,
                     metadata.GetValueOrDefault(VaeOnnxMetadata.LogVarianceColumn),
                     reconstructionColumnName: metadata.GetValueOrDefault(VaeOnnxMetadata.ReconstructionColumn))),
+                VaeOnnxMetadata.ImputeKind => (position, new VaeImputeTransformer(model, VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.ReconstructionColumn), feature,
+                    int.Parse(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.ScoreSamples), NumberStyles.None, CultureInfo.InvariantCulture),
+                    int.Parse(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.ScoreSeed), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture))),
                 _ => throw new FormatException($"it holds a VAE component of unknown kind '{kind}'."),
             };
         });

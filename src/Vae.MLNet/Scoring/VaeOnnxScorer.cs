@@ -59,6 +59,14 @@ internal sealed class VaeOnnxScorer : IDisposable
     public static VaeOnnxScorer ForDecoder(VaeModel model, int intraOpThreads = 0) =>
         new(model, VaeOnnxGraph.BuildDecoder(model), VaeOnnxGraph.Latent, model.LatentDimension, intraOpThreads);
 
+    /// <summary>
+    /// Fills the missing cells of rows [N, D] (<see cref="VaeImputeGraph"/>, <paramref name="samples"/> draws seeded by
+    /// <paramref name="seed"/>): the filled rows arrive in <see cref="VaeOutputs.Reconstruction"/>.
+    /// </summary>
+    public static VaeOnnxScorer ForImputer(VaeModel model, int samples, int seed, int intraOpThreads = 0) =>
+        new(model, VaeImputeGraph.Build(model, samples, seed, VaeOnnxGraph.Features, VaeOnnxGraph.Reconstruction, perRow: false),
+            VaeOnnxGraph.Features, model.InputDimension, intraOpThreads);
+
     public int InputDimension { get; }
 
     public int LatentDimension { get; }

@@ -21,11 +21,19 @@ public sealed class EstimatorConformanceTests(ITestOutputHelper output) : IDispo
 
     private static VaeAnomalyDetectionTrainer.Options Detector() => new() { LatentDimension = Latent, Epochs = 3, Seed = 1 };
 
-    private void Workout<TTransformer>(IEstimator<TTransformer> estimator, RefusedBy wrongSize, Reload reload, int width = Features)
+    /// <summary>The data of <see cref="Data"/> with a seeded fifth of its cells missing (NaN), never a whole row.</summary>
+    private IDataView DataWithMissingCells()
+    {
+        var rows = TestData.Gaussian(200, 10, Features);
+        TestData.HideCells(rows, 0.2, seed: 3);
+        return TestData.ToDataView(_ml, rows);
+    }
+
+    private void Workout<TTransformer>(IEstimator<TTransformer> estimator, RefusedBy wrongSize, Reload reload, int width = Features, IDataView? data = null)
         where TTransformer : class, ITransformer
     {
         var workout = new EstimatorWorkout(_ml, _folder);
-        workout.Run(estimator, Data(width), InvalidInputs.For(_ml, width, wrongSize), reload);
+        workout.Run(estimator, data ?? Data(width), InvalidInputs.For(_ml, width, wrongSize), reload);
         output.WriteLine($"{workout.Checks.Count} checks passed:");
         foreach (var check in workout.Checks)
             output.WriteLine(check);
@@ -62,6 +70,33 @@ public sealed class EstimatorConformanceTests(ITestOutputHelper output) : IDispo
     [Fact]
     public void VaeAnomalyDetectionTrainer() =>
         Workout(_ml.AnomalyDetection.Trainers.Vae(Detector()), RefusedBy.Transformers, Reload.HiddenColumnsAfterModelLoad);
+
+    [Fact]
+    public void VaeAnomalyDetectionTrainerOfMissingValuesWithFeatureErrors()
+    {
+        var options = Detector();
+        options.MissingValues = VaeMissingValues.Model;
+        options.FeatureErrorColumnName = "FeatureErrors";
+        Workout(_ml.AnomalyDetection.Trainers.Vae(options), RefusedBy.Transformers, Reload.HiddenColumnsAfterModelLoad, data: DataWithMissingCells());
+    }
+
+    [Fact]
+    public void VaeEncodeOfMissingValues()
+    {
+        var options = Encoder();
+        options.MissingValues = VaeMissingValues.Model;
+        options.ReconstructionColumnName = "Reconstruction";
+        Workout(_ml.Transforms.VaeEncode(options), RefusedBy.Transformers, Reload.Exact, data: DataWithMissingCells());
+    }
+
+    [Fact]
+    public void VaeImpute() =>
+        Workout(_ml.Transforms.VaeImpute(new VaeImputeEstimator.Options { OutputColumnName = "Imputed", LatentDimension = Latent, Epochs = 3, Seed = 1, ImputationSamples = 5 }),
+            RefusedBy.Transformers, Reload.Exact, data: DataWithMissingCells());
+
+    [Fact]
+    public void VaeImputeInPlace() =>
+        Workout(_ml.Transforms.VaeImpute(InvalidInputs.Column, epochs: 3, seed: 1), RefusedBy.Transformers, Reload.Exact, data: DataWithMissingCells());
 
     [Fact]
     public void VaeAnomalyDetectionTrainerWithFeatureErrors()

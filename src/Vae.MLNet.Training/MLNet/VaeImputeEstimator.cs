@@ -1,0 +1,55 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Vae.MLNet.Training;
+
+/// <summary>
+/// Trains a VAE of missing values on a feature column (NaN = missing cell) and produces a
+/// <see cref="VaeImputeTransformer"/> that fills each missing cell with the model's conditional estimate given the
+/// row's observed cells. Create it with <c>mlContext.Transforms.VaeImpute</c>.
+/// </summary>
+public sealed class VaeImputeEstimator : IEstimator<VaeImputeTransformer>
+{
+    /// <summary>
+    /// Options of the VAE imputer. It always trains with <see cref="VaeMissingValues.Model"/>, whatever
+    /// <see cref="VaeTrainingOptions.MissingValues"/> says: a model that refuses NaN cannot impute.
+    /// </summary>
+    public sealed class Options : VaeTrainingOptions
+    {
+        /// <summary>The features, NaN where a cell is missing: a known-size vector of Single (standardized works best). Default <see cref="VaeTrainingOptions.Defaults.FeatureColumnName"/>.</summary>
+        public string InputColumnName = Defaults.FeatureColumnName;
+
+        /// <summary>The filled features, a vector as wide as the input; may be the input column to fill in place. Default <see cref="VaeTrainingOptions.Defaults.FeatureColumnName"/>.</summary>
+        public string OutputColumnName = Defaults.FeatureColumnName;
+
+        /// <summary>Latent draws per row of the importance-weighted estimate. Default <see cref="VaeImputeTransformer.DefaultSamples"/>.</summary>
+        public int ImputationSamples = VaeImputeTransformer.DefaultSamples;
+
+        /// <summary>Seed of the draws, which are the same for every row. Default 0.</summary>
+        public int ImputationSeed;
+    }
+
+    private readonly Options _options;
+    private readonly VaeEstimatorCore _core;
+
+    internal VaeImputeEstimator(IHostEnvironment env, Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        // A copy, as ML.NET's estimators take their options: changing the caller's object later changes nothing here.
+        options = options.Copy<Options>();
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, nameof(options.OutputColumnName));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ImputationSamples, 1, nameof(options.ImputationSamples));
+        options.MissingValues = VaeMissingValues.Model;
+        _options = options;
+        _core = new VaeEstimatorCore(env, nameof(VaeImputeEstimator), options.InputColumnName, options);
+    }
+
+    /// <summary>Trains the VAE on every row of the input column, its missing cells left out of the likelihood.</summary>
+    public VaeImputeTransformer Fit(IDataView input) =>
+        new(_core.Train(input).Model, _options.OutputColumnName, _options.InputColumnName, _options.ImputationSamples, _options.ImputationSeed);
+
+    /// <summary>The input schema plus the filled features; fails if the input is not a known-size Single vector.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        _core.OutputSchema(inputSchema, [(_options.OutputColumnName, VaeEstimatorCore.KnownSizeVector)]);
+}
