@@ -152,26 +152,41 @@ public class CliTests
 
     /// <summary>Empty and NaN feature cells are missing cells with --missing-values Model, and an error that names the switch without it.</summary>
     [Fact]
-    public void EvaluateReadsEmptyCellsAsMissingWithMissingValuesModel()
+    public void EvaluateReadsEmptyCellsAsMissingWithMissingValuesModelAndScoreWithItsModel()
     {
-        static string Csv(LabelledRow[] rows) => "f0,f1,f2,f3,Label\n" + string.Concat(rows.Select((row, i) =>
-            string.Join(",", row.Features.Select((v, j) => (i + j) % 7 == 0 ? "" : (i + j) % 11 == 0 ? "NaN" : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))
+        static string Csv(LabelledRow[] rows, bool hide = true) => "f0,f1,f2,f3,Label\n" + string.Concat(rows.Select((row, i) =>
+            string.Join(",", row.Features.Select((v, j) => hide && (i + j) % 7 == 0 ? "" : hide && (i + j) % 11 == 0 ? "NaN" : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))
             + $",{row.Label}\n"));
         string trainPath = WriteCsv(Csv(TestData.Gaussian(300, 0, dimension: 4))), testPath = WriteCsv(Csv(TestData.Gaussian(100, 20, dimension: 4, seed: 1)));
+        string modelPath = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}.zip"), scoredPath = modelPath + ".csv";
+        string completePath = WriteCsv(Csv(TestData.Gaussian(100, 20, dimension: 4, seed: 1), hide: false)), completeModel = modelPath + ".complete.zip";
         try
         {
-            var (code, output, error) = Run("evaluate", "--train", trainPath, "--test", testPath, "--epochs", "20", "--missing-values", "Model");
+            var (code, output, error) = Run("evaluate", "--train", trainPath, "--test", testPath, "--epochs", "20", "--missing-values", "Model", "--save-model", modelPath);
             Assert.True(code == 0, error);
             Assert.Contains("\"auc\"", output.TrimEnd().Split('\n')[^1]);
 
+            // score knows from the model that empty and NaN cells are missing: every row is scored.
+            var scored = Run("score", "--model", modelPath, "--input", testPath, "--output", scoredPath);
+            Assert.True(scored.ExitCode == 0, scored.Error);
+            var lines = File.ReadAllLines(scoredPath);
+            Assert.Equal(File.ReadAllLines(testPath).Length, lines.Length);
+            Assert.All(lines.Skip(1), line => Assert.True(float.IsFinite(float.Parse(line.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture)), line));
+
             var refused = Run("evaluate", "--train", trainPath, "--test", testPath, "--epochs", "2");
             Assert.NotEqual(0, refused.ExitCode);
-            Assert.Contains("the cell is empty; with --missing-values Model", refused.Error);
+            Assert.Contains("the cell is empty; a model trained with --missing-values Model reads", refused.Error);
+
+            // A model of complete rows still refuses them in score.
+            Assert.Equal(0, Run("evaluate", "--train", completePath, "--test", completePath, "--epochs", "2", "--save-model", completeModel).ExitCode);
+            var refusedByScore = Run("score", "--model", completeModel, "--input", testPath, "--output", scoredPath);
+            Assert.NotEqual(0, refusedByScore.ExitCode);
+            Assert.Contains("the cell is empty; a model trained with --missing-values Model reads", refusedByScore.Error);
         }
         finally
         {
-            File.Delete(trainPath);
-            File.Delete(testPath);
+            foreach (var path in new[] { trainPath, testPath, modelPath, scoredPath, completePath, completeModel })
+                File.Delete(path);
         }
     }
 

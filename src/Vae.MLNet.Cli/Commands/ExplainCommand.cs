@@ -40,7 +40,7 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         if (pipeline.Vae is not VaeAnomalyDetectionTransformer detector)
             throw new CliException($"{settings.Model}: the pipeline's VAE is a featurizer, not an anomaly detector.");
         var names = pipeline.FeatureNames();
-        var data = CsvDataset.Load(ml, settings.Data, settings.Label, requireLabel: false, pipeline.InputColumns());
+        var data = CsvDataset.Load(ml, settings.Data, settings.Label, requireLabel: false, pipeline.InputColumns(), missingCells: pipeline.ReadsMissingCells);
 
         // The same detector, asked for its per-feature errors as well.
         var steps = (ITransformer[])pipeline.Steps.Clone();

@@ -77,9 +77,9 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
             OutputLocation.Write(settings.Output, output =>
             {
                 if (settings.SkipBadRows)
-                    OutputLocation.Write(settings.RejectsPath, rejects => counts = Stream(ml, settings, header, columns, ids, outputs, output, rejects, scoring, cancellationToken));
+                    OutputLocation.Write(settings.RejectsPath, rejects => counts = Stream(ml, settings, header, columns, pipeline.ReadsMissingCells, ids, outputs, output, rejects, scoring, cancellationToken));
                 else
-                    counts = Stream(ml, settings, header, columns, ids, outputs, output, null, scoring, cancellationToken);
+                    counts = Stream(ml, settings, header, columns, pipeline.ReadsMissingCells, ids, outputs, output, null, scoring, cancellationToken);
             });
             scoring.Complete();
             return counts;
@@ -101,7 +101,7 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
     }
 
     /// <summary>Reads, scores and writes every row; returns the rows scored and the rows rejected.</summary>
-    private static (long Rows, long Rejected) Stream(MLContext ml, Settings settings, string[] header, InputColumn[] columns, int[] ids,
+    private static (long Rows, long Rejected) Stream(MLContext ml, Settings settings, string[] header, InputColumn[] columns, bool missingCells, int[] ids,
         ScoredColumns outputs, Stream output, Stream? rejects, ProgressPhase progress, CancellationToken cancellation)
     {
         using var writer = new StreamWriter(output, leaveOpen: true);
@@ -114,7 +114,7 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
         var scored = outputs.Pipeline.Transform(block);
         var keys = new string[BlockRows][];
         long rows = 0, rejected = 0;
-        using var stream = new CsvRowStream(ml, settings.Input, header, columns);
+        using var stream = new CsvRowStream(ml, settings.Input, header, columns, missingCells);
         while (stream.MoveNext())
         {
             if (stream.Problem is { } problem)

@@ -21,15 +21,17 @@ internal sealed class CsvRowStream : IDisposable
 
     /// <param name="header">The file's header, as <see cref="CsvDataset.ReadHeader"/> read it.</param>
     /// <param name="columns">The pipeline's input columns, matched to the header (<see cref="CsvDataset.Match"/>).</param>
-    public CsvRowStream(MLContext ml, string path, string[] header, IReadOnlyList<InputColumn> columns)
+    /// <param name="missingCells">An empty or NaN cell is a missing cell, read as NaN, rather than a bad row.</param>
+    public CsvRowStream(MLContext ml, string path, string[] header, IReadOnlyList<InputColumn> columns, bool missingCells)
     {
         var read = columns.SelectMany(column => column.Headers).ToHashSet();
-        _check = new RowCheck(path, header, header.Select(name => read.Contains(name) ? RowCheck.Role.Required : RowCheck.Role.Ignored).ToArray());
+        _check = new RowCheck(path, header, header.Select(name => read.Contains(name) ? RowCheck.Role.Required : RowCheck.Role.Ignored).ToArray(), missingCells);
         var data = ml.Data.CreateTextLoader(new TextLoader.Options
         {
             HasHeader = true,
             Separators = [','],
             AllowQuoting = true,
+            MissingRealsAsNaNs = missingCells,
             Columns = [CsvDataset.CellsLoaderColumn(CellsColumn), .. CsvDataset.LoaderColumns(columns, header)],
         }).Load(path);
         _cursor = data.GetRowCursor(data.Schema);

@@ -100,9 +100,10 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
                 : $"'{cell}' is not a number");
     }
 
-    /// <summary>For a feature without --missing-values Model, how to let the model handle its empty cells.</summary>
+    /// <summary>For a feature, how to let a model handle its empty cells: train it with --missing-values Model (evaluate),
+    /// and the commands that use it (score, explain) read such cells as missing.</summary>
     private string MissingCellAdvice(int column) =>
-        missingCells || roles[column] == Role.Label ? "" : "; with --missing-values Model an empty or NaN cell is a missing cell the model handles";
+        missingCells || roles[column] == Role.Label ? "" : "; a model trained with --missing-values Model reads an empty or NaN cell as a missing cell";
 
     private CliException Bad(long row, int column, string problem) =>
         new($"{path}: data row {row}, column '{header[column]}': {problem}.");

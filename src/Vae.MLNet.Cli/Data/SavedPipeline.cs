@@ -36,6 +36,9 @@ internal sealed class SavedPipeline
 
     public VaeTransformerBase Vae => (VaeTransformerBase)Steps[VaeIndex];
 
+    /// <summary>Whether the VAE was trained with <c>--missing-values Model</c>: an empty or NaN cell is then a missing cell, not an error.</summary>
+    public bool ReadsMissingCells => Vae.Model.MissingValues == VaeMissingValues.Model;
+
     public static SavedPipeline Load(MLContext ml, string path)
     {
         InputFile.CheckReadable(path);
