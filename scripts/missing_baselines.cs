@@ -25,7 +25,7 @@ using System.Text.Json;
 string splits = args[0];
 string masked = Path.TrimEndingDirectorySeparator(args[1]);
 var datasets = args[2].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-using var jsonl = args.Length > 3 ? new StreamWriter(args[3]) : null;
+using var jsonl = args.Length > 3 ? new StreamWriter(args[3]) { AutoFlush = true } : null;
 const int K = 5;
 const string Format = "{0,-18} {1,5} {2,12:F4} {3,9:F4} {4,9:F4} {5,9:F4} {6,11:F4} {7,10:F4} {8,8}";
 const int Figures = 6;

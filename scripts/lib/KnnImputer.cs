@@ -31,12 +31,13 @@ sealed class KnnImputer(float[][] train, int k)
         var filled = (float[])row.Clone();
         if (!row.Any(float.IsNaN)) return filled;
         var distance = train.Select(t => NanEuclidean(row, t)).ToArray();
+        // The training rows at a defined distance, nearest first, sorted once for all of the row's missing cells.
+        var byDistance = Enumerable.Range(0, train.Length).Where(i => !double.IsNaN(distance[i]))
+            .OrderBy(i => distance[i]).ThenBy(i => i).ToArray();
         for (int j = 0; j < row.Length; j++)
         {
             if (!float.IsNaN(row[j])) continue;
-            var nearest = Enumerable.Range(0, train.Length)
-                .Where(i => !float.IsNaN(train[i][j]) && !double.IsNaN(distance[i]))
-                .OrderBy(i => distance[i]).ThenBy(i => i).Take(k).ToArray();
+            var nearest = byDistance.Where(i => !float.IsNaN(train[i][j])).Take(k).ToArray();
             filled[j] = nearest.Length == 0 ? (float)_observedMean[j] : (float)nearest.Average(i => (double)train[i][j]);
         }
         return filled;
