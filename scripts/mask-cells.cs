@@ -29,6 +29,8 @@ var datasets = args.Length > 4 ? args[4].Split(' ', StringSplitOptions.RemoveEmp
     : Directory.GetDirectories(splits).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
 if (rate is < 0 or >= 1)
     throw new ArgumentOutOfRangeException(nameof(args), $"RATE {rate} must be in [0, 1).");
+if (datasets.FirstOrDefault(d => !Directory.Exists(Path.Combine(splits, d!))) is string absent)
+    throw new DirectoryNotFoundException($"No data set '{absent}' in {Path.GetFullPath(splits)}.");
 
 var ml = new MLContext(0);
 Console.WriteLine($"rate {rate} mask seed {maskSeed}: {outDir} (masked), {meanDir} (mean-imputed)");

@@ -37,7 +37,9 @@ mkdir -p "$out"
 in_model=no
 if [ "$detectors" = yes ]; then
   dotnet build src/Vae.MLNet.Cli -c Release -v q -nologo >/dev/null
-  if src/Vae.MLNet.Cli/bin/Release/net10.0/vae-mlnet evaluate --help | grep -q -- '--missing-values'; then
+  # Read whole before grep: with pipefail, grep -q quitting early could fail the CLI's write and hide the match.
+  help=$(src/Vae.MLNet.Cli/bin/Release/net10.0/vae-mlnet evaluate --help)
+  if grep -q -- '--missing-values' <<<"$help"; then
     in_model=yes
   fi
 fi
