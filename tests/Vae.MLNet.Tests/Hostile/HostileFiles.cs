@@ -6,7 +6,8 @@ namespace Vae.MLNet.Tests.Hostile;
 
 /// <summary>
 /// The files the hostile-file tests start from, from one tiny trained pipeline (z-scoring, the featurizer, the
-/// detector): the pipeline's zip, the detector's own model file and its exported ONNX file, and rows to score.
+/// detector): the pipeline's zip, the detector's own model file and its exported ONNX file, and rows to score; and a
+/// detector of missing values' model file.
 /// </summary>
 public sealed class HostileFiles
 {
@@ -30,6 +31,11 @@ public sealed class HostileFiles
             ModelFile = File.ReadAllBytes(path);
             detector.ExportOnnx(path);
             ExportedDetector = File.ReadAllBytes(path);
+            var rows = TestData.Gaussian(300, 0, seed: 5);
+            TestData.HideCells(rows, 0.2, seed: 6);
+            ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 3, Seed = 1, MissingValues = VaeMissingValues.Model })
+                .Fit(TestData.ToDataView(ml, rows)).Model.Save(path);
+            MissingValuesModelFile = File.ReadAllBytes(path);
         }
         finally
         {
@@ -48,6 +54,9 @@ public sealed class HostileFiles
 
     /// <summary>The detector, exported with <c>detector.ExportOnnx</c>.</summary>
     public byte[] ExportedDetector { get; }
+
+    /// <summary>A detector of missing values (<c>MissingValues = Model</c>, 20% of cells hidden), saved with <c>model.Save</c>.</summary>
+    public byte[] MissingValuesModelFile { get; }
 }
 
 /// <summary>

@@ -15,11 +15,17 @@ internal static class HostileScoring
     /// </summary>
     public const float TrainedWeightBound = 1e6f;
 
-    /// <summary>Scores an ordinary row; the score must be finite unless the weights are beyond <see cref="TrainedWeightBound"/>.</summary>
+    /// <summary>
+    /// Scores an ordinary row, with a missing cell when the model says it handles them; the score must be finite
+    /// unless the weights are beyond <see cref="TrainedWeightBound"/>.
+    /// </summary>
     public static void ScoreOneRow(VaeModel model) => Score(() =>
     {
         using var scorer = new VaeOnnxScorer(model);
-        float score = scorer.ScoreAll(TestData.Gaussian(1, 0, model.InputDimension)[0].Features, 1)[0];
+        var row = TestData.Gaussian(1, 0, model.InputDimension)[0].Features;
+        if (model.MissingValues == VaeMissingValues.Model)
+            row[0] = float.NaN;
+        float score = scorer.ScoreAll(row, 1)[0];
         if (!float.IsFinite(score) && LargestWeight(model) <= TrainedWeightBound)
             throw new NotFiniteScoreException($"score {score} with weights within ±{TrainedWeightBound}");
     });

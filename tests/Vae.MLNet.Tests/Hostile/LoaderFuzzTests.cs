@@ -16,18 +16,20 @@ public sealed class LoaderFuzzTests(HostileFiles files, ITestOutputHelper output
     private const string ExportedOnnx = "VaeModelFile.Load of detector.ExportOnnx";
     private const string BatchedZip = "LoadWithBatchedScoring";
     private const string MLNetZip = "mlContext.Model.Load";
+    private const string MissingValuesModelFile = "VaeModelFile.Load of a detector of missing values";
 
     [Theory]
     [InlineData(ModelFile, 1_000_000)]
     [InlineData(ExportedOnnx, 2_000_000)]
     [InlineData(BatchedZip, 3_000_000)]
     [InlineData(MLNetZip, 4_000_000)]
+    [InlineData(MissingValuesModelFile, 5_000_000)]
     public void EveryHostileInputEndsInAWorkingModelOrADocumentedException(string loader, int seed)
     {
         var tally = loader switch
         {
-            ModelFile or ExportedOnnx => LoaderFuzzer.Run(FuzzProfile.InputsPerLoader, seed,
-                random => MutateOnnx(loader == ModelFile ? files.ModelFile : files.ExportedDetector, random),
+            ModelFile or ExportedOnnx or MissingValuesModelFile => LoaderFuzzer.Run(FuzzProfile.InputsPerLoader, seed,
+                random => MutateOnnx(loader switch { ModelFile => files.ModelFile, ExportedOnnx => files.ExportedDetector, _ => files.MissingValuesModelFile }, random),
                 path => HostileScoring.ScoreOneRow(VaeModelFile.Load(path)),
                 error => error is InvalidDataException),
             BatchedZip => LoaderFuzzer.Run(FuzzProfile.InputsPerLoader, seed,
