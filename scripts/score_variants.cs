@@ -1,4 +1,7 @@
+#!/usr/bin/env dotnet
 #:project ../src/Vae.MLNet.Training/Vae.MLNet.Training.csproj
+#:include lib/Table.cs
+#:include lib/Detectors.cs
 #:package libtorch-cpu-linux-x64@2.10.0
 #:property PublishAot=false
 // Score variants toward the generalization issue (docs/quality.md, "Toward scores that generalize"): for each data set
@@ -22,12 +25,13 @@ Console.WriteLine("dataset seed D n latent default recon fullres fullres_lat knn
 foreach (var d in datasets)
 for (int seed = 0; seed < 3; seed++)
 {
-    var (xtr, _) = Read($"{splits}/{d}/seed{seed}/train.csv");
-    var (xte, yte) = Read($"{splits}/{d}/seed{seed}/test.csv");
-    int D = xtr[0].Length;
-    var (mean, sd) = Stats(xtr);
-    xtr = xtr.Select(r => Z(r, mean, sd)).ToArray();
-    xte = xte.Select(r => Z(r, mean, sd)).ToArray();
+    var train = Table.Read($"{splits}/{d}/seed{seed}/train.csv");
+    var test = Table.Read($"{splits}/{d}/seed{seed}/test.csv");
+    int D = train.Features;
+    var (mean, sd) = train.Stats();
+    var xtr = train.Z(mean, sd);
+    var xte = test.Z(mean, sd);
+    var yte = test.Y;
     int latent = latentRule switch
     {
         "half" => Math.Clamp(D / 2, 2, 8),
@@ -51,10 +55,10 @@ for (int seed = 0; seed < 3; seed++)
     double[] latentTe = def.Select((s, i) => s - diagTe[i]).ToArray();
     double[] fullres = fullTe;
     double[] fullresLat = latentTe.Select((l, i) => l + fullTe[i]).ToArray();
-    double[] knn = xte.Select(r => Knn(xtr, r, 5)).ToArray();
+    double[] knn = xte.Select(r => Detectors.Knn(xtr, r, 5)).ToArray();
     double[] maha = xte.Select(r => inputGauss.Nll(r.Select(v => (double)v).ToArray())).ToArray();
     double[] defMaha = def.Select((s, i) => s + maha[i]).ToArray();
-    Console.WriteLine($"{d} {seed} {D} {xtr.Length} {latent} {Auc(def.Select(v => (double)v).ToArray(), yte):F4} {Auc(diagTe, yte):F4} {Auc(fullres, yte):F4} {Auc(fullresLat, yte):F4} {Auc(knn, yte):F4} {Auc(maha, yte):F4} {Auc(defMaha, yte):F4}");
+    Console.WriteLine($"{d} {seed} {D} {xtr.Length} {latent} {Detectors.Auc(def.Select(v => (double)v).ToArray(), yte):F4} {Detectors.Auc(diagTe, yte):F4} {Detectors.Auc(fullres, yte):F4} {Detectors.Auc(fullresLat, yte):F4} {Detectors.Auc(knn, yte):F4} {Detectors.Auc(maha, yte):F4} {Detectors.Auc(defMaha, yte):F4}");
 }
 
 static double[][] Residuals(VaeModel model, float[][] x)
@@ -63,55 +67,6 @@ static double[][] Residuals(VaeModel model, float[][] x)
     var xh = model.Decode(mu);
     return x.Select((r, i) => r.Select((v, j) => (double)v - xh[i][j]).ToArray()).ToArray();
 }
-
-static double Knn(float[][] train, float[] row, int k)
-{
-    var best = new SortedSet<(double, int)>();
-    for (int i = 0; i < train.Length; i++)
-    {
-        double s = 0; var t = train[i];
-        for (int j = 0; j < row.Length; j++) { double e = t[j] - row[j]; s += e * e; }
-        if (best.Count < k) best.Add((s, i));
-        else if (s < best.Max.Item1) { best.Remove(best.Max); best.Add((s, i)); }
-    }
-    return Math.Sqrt(best.Max.Item1);
-}
-
-static double Auc(double[] s, bool[] y)
-{
-    var idx = Enumerable.Range(0, s.Length).OrderBy(i => s[i]).ToArray();
-    double rankSum = 0; int pos = y.Count(v => v); int neg = y.Length - pos;
-    int a = 0;
-    while (a < idx.Length)
-    {
-        int b = a; while (b + 1 < idx.Length && s[idx[b + 1]] == s[idx[a]]) b++;
-        double rank = (a + b) / 2.0 + 1;
-        for (int i = a; i <= b; i++) if (y[idx[i]]) rankSum += rank;
-        a = b + 1;
-    }
-    return (rankSum - pos * (pos + 1) / 2.0) / ((double)pos * neg);
-}
-
-static (float[][], bool[]) Read(string path)
-{
-    var lines = File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).ToArray();
-    var rows = lines.Select(l => l.Split(',').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
-    return (rows.Select(r => r[..^1]).ToArray(), rows.Select(r => r[^1] > 0).ToArray());
-}
-
-static (float[], float[]) Stats(float[][] x)
-{
-    int D = x[0].Length; var m = new float[D]; var s = new float[D];
-    for (int j = 0; j < D; j++)
-    {
-        double mean = x.Average(r => r[j]);
-        double var = x.Sum(r => (r[j] - mean) * (r[j] - mean)) / Math.Max(1, x.Length - 1);
-        m[j] = (float)mean; s[j] = var > 0 ? (float)Math.Sqrt(var) : 1f;
-    }
-    return (m, s);
-}
-
-static float[] Z(float[] r, float[] m, float[] s) => r.Select((v, j) => (v - m[j]) / s[j]).ToArray();
 
 static IDataView View(MLContext ml, float[][] x, int D)
 {
