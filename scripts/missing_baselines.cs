@@ -2,6 +2,7 @@
 #:include lib/Table.cs
 #:include lib/Detectors.cs
 #:include lib/KnnImputer.cs
+#:include lib/HiddenCells.cs
 #:property PublishAot=false
 // The baselines of issue 18's missing-value bar (docs/quality.md, "Missing values"), per data set and seed, on masks
 // written by scripts/mask-cells.cs (MASKEDDIR/NAME/seedS/{train,test}.csv, and MASKEDDIR-mean, the same files
@@ -54,32 +55,20 @@ foreach (var d in datasets)
         var maskedTest = Table.Read(File(masked, "test.csv")).Z(m, s);
         var truth = completeTest.Z(m, s);
         var imputer = new KnnImputer(maskedTrain.Z(m, s), K);
-        // Squared errors summed over the hidden cells of all rows [0] and of normal rows [1].
-        var seMean = new double[2]; var seKnn = new double[2]; var hidden = new long[2];
+        var errMean = new HiddenCells(); var errKnn = new HiddenCells();
         for (int i = 0; i < maskedTest.Length; i++)
         {
             if (!maskedTest[i].Any(float.IsNaN)) continue;
-            var knnRow = imputer.Impute(maskedTest[i]);
-            for (int j = 0; j < knnRow.Length; j++)
-                if (float.IsNaN(maskedTest[i][j]))
-                    foreach (int g in completeTest.Y[i] ? new[] { 0 } : new[] { 0, 1 })
-                    {
-                        seMean[g] += Math.Pow(meanTestZ[i][j] - truth[i][j], 2);
-                        seKnn[g] += Math.Pow(knnRow[j] - truth[i][j], 2);
-                        hidden[g]++;
-                    }
+            errMean.Add(maskedTest[i], meanTestZ[i], truth[i], completeTest.Y[i]);
+            errKnn.Add(maskedTest[i], imputer.Impute(maskedTest[i]), truth[i], completeTest.Y[i]);
         }
-        var row = new[]
-        {
-            knnComplete, knnMean, Math.Sqrt(seMean[0] / hidden[0]), Math.Sqrt(seKnn[0] / hidden[0]),
-            Math.Sqrt(seMean[1] / hidden[1]), Math.Sqrt(seKnn[1] / hidden[1]),
-        };
+        var row = new[] { knnComplete, knnMean, errMean.Rmse, errKnn.Rmse, errMean.RmseNormal, errKnn.RmseNormal };
         seeds.Add(row);
-        Print(d, seed.ToString(CultureInfo.InvariantCulture), row, hidden[0].ToString(CultureInfo.InvariantCulture));
+        Print(d, seed.ToString(CultureInfo.InvariantCulture), row, errMean.Count.ToString(CultureInfo.InvariantCulture));
         jsonl?.WriteLine(JsonSerializer.Serialize(new
         {
             dataset = d, seed, knn_complete = row[0], knn_mean = row[1], rmse_mean = row[2], rmse_knn = row[3],
-            rmse_mean_normal = row[4], rmse_knn_normal = row[5], hidden_test_cells = hidden[0], hidden_normal_test_cells = hidden[1],
+            rmse_mean_normal = row[4], rmse_knn_normal = row[5], hidden_test_cells = errMean.Count, hidden_normal_test_cells = errMean.CountNormal,
         }));
     }
     var mean = Enumerable.Range(0, Figures).Select(c => seeds.Average(r => r[c])).ToArray();
