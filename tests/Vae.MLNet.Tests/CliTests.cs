@@ -190,6 +190,37 @@ public class CliTests
         }
     }
 
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void ARowWithEveryFeatureCellEmptyIsNamedByItsFileRowAndScoreCanSkipIt()
+    {
+        string rows = string.Concat(Enumerable.Range(0, 60).Select(i => $"{i % 7},{i % 5},{i % 3},{(i % 10 == 0 ? 1 : 0)}\n"));
+        string trainPath = WriteCsv("f0,f1,f2,Label\n" + rows);
+        string badTrain = WriteCsv("f0,f1,f2,Label\n1,2,3,0\n,,,0\n" + rows);
+        string testPath = WriteCsv("f0,f1,f2,Label\n1,,3,0\n,NaN,,1\n0.5,0.5,,0\n");
+        string modelPath = Path.Combine(Path.GetTempPath(), $"empty-row-{Guid.NewGuid():N}.zip"), scoredPath = modelPath + ".csv", rejectsPath = modelPath + ".rejects.csv";
+        try
+        {
+            var refused = Run("evaluate", "--train", badTrain, "--test", testPath, "--epochs", "2", "--missing-values", "Model");
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Contains($"{badTrain}: data row 2: every feature cell is empty or NaN", refused.Error);
+
+            Assert.Equal(0, Run("evaluate", "--train", trainPath, "--test", trainPath, "--epochs", "2", "--missing-values", "Model", "--save-model", modelPath).ExitCode);
+            var scored = Run("score", "--model", modelPath, "--input", testPath, "--output", scoredPath, "--skip-bad-rows", "--rejects", rejectsPath);
+            Assert.True(scored.ExitCode == 0, scored.Error);
+            Assert.Equal(3, File.ReadAllLines(scoredPath).Length);
+            var rejected = File.ReadAllLines(rejectsPath);
+            Assert.Equal(2, rejected.Length);
+            Assert.StartsWith("2,", rejected[1]);
+            Assert.Contains("\"rejected\":1", scored.Output);
+        }
+        finally
+        {
+            foreach (var path in new[] { trainPath, badTrain, testPath, modelPath, scoredPath, rejectsPath })
+                File.Delete(path);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(BadFiles))]
     public void ABadFileGetsOneClearErrorLineNamingItAndANonZeroExitCode(string train, string test, bool testIsBad, string expected)

@@ -49,6 +49,7 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
     {
         if (cells.Length != header.Length)
             throw new CliException($"{path}: data row {row} has {cells.Length} cells but the header has {header.Length}.");
+        bool anyFeatureObserved = false;
         for (int c = 0; c < cells.Length; c++)
         {
             if (roles[c] == Role.Ignored)
@@ -82,7 +83,11 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
             largest[c] = Math.Max(largest[c], (float)value);
             if (roles[c] == Role.Label && value == 1)
                 Anomalies++;
+            anyFeatureObserved |= roles[c] != Role.Label;
         }
+        // Said here, by the file's row number, rather than by the library's row position when training or scoring meets it.
+        if (missingCells && !anyFeatureObserved && roles.Any(role => role is Role.Required or Role.Candidate))
+            throw new CliException($"{path}: data row {row}: every feature cell is empty or NaN, which leaves the model nothing to encode or score; drop the row.");
     }
 
     /// <summary>Whether <paramref name="column"/> must hold, or was found to hold, numbers.</summary>
