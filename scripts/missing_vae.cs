@@ -2,6 +2,7 @@
 #:project ../src/Vae.MLNet.Training/Vae.MLNet.Training.csproj
 #:include lib/Table.cs
 #:include lib/Detectors.cs
+#:include lib/FeatureView.cs
 #:include lib/HiddenCells.cs
 #:package libtorch-cpu-linux-x64@2.10.0
 #:property PublishAot=false
@@ -61,7 +62,7 @@ foreach (var d in datasets)
 
         var filled = maskedTest.Select(r => new float[D]).ToArray();
         var imputed = new VaeImputeTransformer(inModel.Model, "Filled", "Features")
-            .Transform(View(ml, scored.Select(i => maskedTest[i]).ToArray(), D)).GetColumn<float[]>("Filled").ToArray();
+            .Transform(FeatureView.Of(ml, scored.Select(i => maskedTest[i]).ToArray(), D)).GetColumn<float[]>("Filled").ToArray();
         for (int k = 0; k < scored.Length; k++) filled[scored[k]] = imputed[k];
         var truth = Table.Read(File(splits, "test.csv")).Z(m, s);
         var err = new HiddenCells();
@@ -93,19 +94,12 @@ static VaeAnomalyDetectionTransformer Fit(MLContext ml, float[][] train, int d, 
         Seed = seed, MissingValues = missing, Threshold = 0f, Threads = threads,
         // Held-out rows whenever early stopping holds any out; else (wpbc's 75 rows hold none) the fewest folds.
         MinimumHeldOutCalibrationRows = 1, CalibrationFolds = 2,
-    }).Fit(View(ml, train, d));
+    }).Fit(FeatureView.Of(ml, train, d));
 
 static double Auc(ITransformer model, MLContext ml, float[][] test, int d, bool[] y) =>
-    Detectors.Auc(model.Transform(View(ml, test, d)).GetColumn<float>("Score").Select(v => (double)v).ToArray(), y);
+    Detectors.Auc(model.Transform(FeatureView.Of(ml, test, d)).GetColumn<float>("Score").Select(v => (double)v).ToArray(), y);
 
-static IDataView View(MLContext ml, float[][] x, int d)
-{
-    var schema = SchemaDefinition.Create(typeof(Row));
-    schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
-    return ml.Data.LoadFromEnumerable(x.Select(r => new Row { Features = r }), schema);
-}
 
 static void Print(string dataset, string seed, double[] f, string hidden, string seconds) =>
     Console.WriteLine(string.Format(CultureInfo.InvariantCulture, Format, dataset, seed, f[0], f[1], f[2], f[3], hidden, seconds));
 
-sealed class Row { public float[] Features { get; set; } = []; }

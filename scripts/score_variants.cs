@@ -2,6 +2,7 @@
 #:project ../src/Vae.MLNet.Training/Vae.MLNet.Training.csproj
 #:include lib/Table.cs
 #:include lib/Detectors.cs
+#:include lib/FeatureView.cs
 #:package libtorch-cpu-linux-x64@2.10.0
 #:property PublishAot=false
 // Score variants toward the generalization issue (docs/quality.md, "Toward scores that generalize"): for each data set
@@ -25,13 +26,7 @@ Console.WriteLine("dataset seed D n latent default recon fullres fullres_lat knn
 foreach (var d in datasets)
 for (int seed = 0; seed < 3; seed++)
 {
-    var train = Table.Read($"{splits}/{d}/seed{seed}/train.csv");
-    var test = Table.Read($"{splits}/{d}/seed{seed}/test.csv");
-    int D = train.Features;
-    var (mean, sd) = train.Stats();
-    var xtr = train.Z(mean, sd);
-    var xte = test.Z(mean, sd);
-    var yte = test.Y;
+    var (xtr, xte, yte, D) = Table.ReadSplit(splits, d, seed);
     int latent = latentRule switch
     {
         "half" => Math.Clamp(D / 2, 2, 8),
@@ -41,10 +36,10 @@ for (int seed = 0; seed < 3; seed++)
     var ml = new MLContext(seed);
     var opts = new VaeAnomalyDetectionTrainer.Options { Seed = seed, LatentDimension = latent, Threshold = 0f };
     if (hidden > 0) opts.HiddenLayerSizes = [hidden];
-    var trainView = View(ml, xtr, D);
+    var trainView = FeatureView.Of(ml, xtr, D);
     var t = ml.AnomalyDetection.Trainers.Vae(opts).Fit(trainView);
     var model = t.Model;
-    float[] def = t.Transform(View(ml, xte, D)).GetColumn<float>("Score").ToArray();
+    float[] def = t.Transform(FeatureView.Of(ml, xte, D)).GetColumn<float>("Score").ToArray();
     var rtr = Residuals(model, xtr); var rte = Residuals(model, xte);
     var logv = model.OutputLogVariance;
     double[] Diag(double[][] r) => r.Select(v => { double s = 0; for (int j = 0; j < D; j++) s += 0.5 * (v[j] * v[j] / Math.Exp(logv[j]) + logv[j]); return s; }).ToArray();
@@ -68,14 +63,7 @@ static double[][] Residuals(VaeModel model, float[][] x)
     return x.Select((r, i) => r.Select((v, j) => (double)v - xh[i][j]).ToArray()).ToArray();
 }
 
-static IDataView View(MLContext ml, float[][] x, int D)
-{
-    var schema = SchemaDefinition.Create(typeof(Row));
-    schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, D);
-    return ml.Data.LoadFromEnumerable(x.Select(r => new Row { Features = r }), schema);
-}
 
-sealed class Row { public float[] Features { get; set; } = []; }
 
 /// <summary>N(m, Σ) with Σ shrunk toward its diagonal and floored, NLL up to a constant.</summary>
 sealed class FullGaussian

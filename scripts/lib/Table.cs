@@ -44,6 +44,18 @@ sealed record Table(string[] Header, float[][] X, bool[] Y)
         return (m, s);
     }
 
+    /// <summary>
+    /// The protocol's split <paramref name="splits"/>/NAME/seedS/{train,test}.csv, both z-scored with the training
+    /// rows' statistics: the training rows, the test rows, the test labels and the feature count.
+    /// </summary>
+    public static (float[][] Train, float[][] Test, bool[] TestLabels, int Features) ReadSplit(string splits, string name, int seed)
+    {
+        var train = Read($"{splits}/{name}/seed{seed}/train.csv");
+        var test = Read($"{splits}/{name}/seed{seed}/test.csv");
+        var (mean, sd) = train.Stats();
+        return (train.Z(mean, sd), test.Z(mean, sd), test.Y, train.Features);
+    }
+
     /// <summary>The rows z-scored with <paramref name="mean"/> and <paramref name="sd"/>; NaN stays NaN.</summary>
     public float[][] Z(float[] mean, float[] sd) => X.Select(r => r.Select((v, j) => (v - mean[j]) / sd[j]).ToArray()).ToArray();
 }

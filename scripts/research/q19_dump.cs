@@ -1,0 +1,131 @@
+#!/usr/bin/env dotnet
+#:project ../../src/Vae.MLNet.Training/Vae.MLNet.Training.csproj
+#:include ../lib/Table.cs
+#:include ../lib/Detectors.cs
+#:include ../lib/FeatureView.cs
+#:property PublishAot=false
+// Per-row score components for the generalization issue (docs/quality.md, "Toward scores that generalize"): for each
+// data set and seed 0-2, train the product's detector (threshold fixed; held-out calibration unless no row is held out:
+// under 80 training rows none is, and 2 cross-fitted models are the fewest; AUROC does not depend on the threshold)
+// with a latent/hidden rule, and write, for every test row (label 0/1) and
+// every training row (label -1): the product's score, its reconstruction term (diagonal Gaussian NLL at z = mu, up to
+// a constant), the latent term (score - reconstruction), and with "full" also kNN (k = 5; k = 6 on training rows, so
+// a row is not its own neighbour) and, for every principal component of the z-scored training rows (largest first),
+// (v_i . x)^2 / lambda_i and (v_i . r)^2 / lambda_i for the residual r = x - decoder(mu(x)). The analysis
+// (q19_analyze.py) combines them offline. One TorchSharp thread: two on a shared 2-core machine oversubscribe it.
+// Features z-scored with the training rows' statistics, as quality.sh does.
+//   dotnet run -c Release --file scripts/research/q19_dump.cs -- SPLITS "DATASETS" OUTDIR VARIANT [full]
+// VARIANT: name=latentRule:hiddenRule[:seedOffset], latentRule 8 | third | half | N; hiddenRule 256 | N | 2d (max(32, 2D)) | 4d.
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using Vae.MLNet;
+using Vae.MLNet.Training;
+
+string splits = args[0];
+var datasets = args[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+string outDir = args[2];
+var spec = args[3].Split('=');
+string name = spec[0];
+var rules = spec[1].Split(':');
+bool full = args.Length > 4 && args[4] == "full";
+var inv = CultureInfo.InvariantCulture;
+foreach (var d in datasets)
+for (int seed = 0; seed < 3; seed++)
+{
+    var (xtr, xte, yte, D) = Table.ReadSplit(splits, d, seed);
+    int latent = rules[0] switch
+    {
+        "half" => Math.Clamp(D / 2, 2, 8),
+        "third" => Math.Clamp(D / 3, 2, 8),
+        _ => int.Parse(rules[0]),
+    };
+    int hidden = rules[1] switch
+    {
+        "2d" => Math.Clamp(2 * D, 32, 256),
+        "4d" => Math.Clamp(4 * D, 32, 256),
+        _ => int.Parse(rules[1]),
+    };
+    int seedOffset = rules.Length > 2 ? int.Parse(rules[2]) : 0;
+    var ml = new MLContext(seed + seedOffset);
+    var opts = new VaeAnomalyDetectionTrainer.Options
+    {
+        Seed = seed + seedOffset, LatentDimension = latent, HiddenLayerSizes = [hidden], Threshold = 0f, Calibration = VaeCalibration.Automatic, MinimumHeldOutCalibrationRows = 1, CalibrationFolds = 2, Threads = 1,
+    };
+    var trainView = FeatureView.Of(ml, xtr, D);
+    var watch = Stopwatch.StartNew();
+    var t = ml.AnomalyDetection.Trainers.Vae(opts).Fit(trainView);
+    double seconds = watch.Elapsed.TotalSeconds;
+    var model = t.Model;
+    var x = xte.Concat(xtr).ToArray();
+    var y = yte.Select(v => v ? 1 : 0).Concat(xtr.Select(_ => -1)).ToArray();
+    double[] def = FeatureView.Scores(t, ml, x, D);
+    var xh = model.Decode(model.Encode(x));
+    var logv = model.OutputLogVariance;
+    var r = x.Select((row, i) => row.Select((v, j) => (double)v - xh[i][j]).ToArray()).ToArray();
+    double[] recon = r.Select(v => { double s = 0; for (int j = 0; j < D; j++) s += 0.5 * (v[j] * v[j] / Math.Exp(logv[j]) + logv[j]); return s; }).ToArray();
+    Directory.CreateDirectory($"{outDir}/{name}");
+    string path = $"{outDir}/{name}/{d}.seed{seed}.tsv";
+    var w = new StreamWriter(path + ".tmp");
+    w.WriteLine($"# D={D} ntrain={xtr.Length} latent={latent} hidden={hidden} seconds={seconds.ToString("F2", inv)}");
+    Pca? pca = full ? new Pca(xtr) : null;
+    if (pca != null) w.WriteLine("# eig " + string.Join(' ', pca.Values.Select(v => v.ToString("G6", inv))));
+    w.WriteLine("y\tdef\trecon\tlat" + (full ? "\tknn" + string.Concat(Enumerable.Range(0, D).Select(i => $"\tp{i}")) + string.Concat(Enumerable.Range(0, D).Select(i => $"\tq{i}")) : ""));
+    for (int i = 0; i < x.Length; i++)
+    {
+        var line = new System.Text.StringBuilder();
+        line.Append(y[i]).Append('\t').Append(def[i].ToString("G7", inv)).Append('\t').Append(recon[i].ToString("G7", inv)).Append('\t').Append((def[i] - recon[i]).ToString("G7", inv));
+        if (pca != null)
+        {
+            double knn = Detectors.Knn(xtr, x[i], y[i] < 0 ? 6 : 5);
+            line.Append('\t').Append(knn.ToString("G7", inv));
+            foreach (var p in pca.Project(x[i].Select(v => (double)v).ToArray())) line.Append('\t').Append(p.ToString("G6", inv));
+            foreach (var p in pca.Project(r[i])) line.Append('\t').Append(p.ToString("G6", inv));
+        }
+        w.WriteLine(line);
+    }
+    w.Dispose();
+    File.Move(path + ".tmp", path, overwrite: true);  // complete files only, for an analysis run alongside
+    Console.WriteLine($"{name} {d} {seed} D={D} n={xtr.Length} latent={latent} hidden={hidden} {seconds:F2}s");
+}
+
+
+
+/// <summary>Eigen-decomposition of the training rows' covariance (Jacobi), largest eigenvalue first.</summary>
+sealed class Pca
+{
+    readonly double[][] _vectors; readonly int _d;
+    public double[] Values { get; }
+    public Pca(float[][] x)
+    {
+        _d = x[0].Length; int n = x.Length;
+        var c = new double[_d, _d];
+        foreach (var r in x) for (int i = 0; i < _d; i++) for (int j = 0; j < _d; j++) c[i, j] += (double)r[i] * r[j] / n;
+        var (vals, vecs) = Jacobi(c, _d);
+        var order = Enumerable.Range(0, _d).OrderByDescending(i => vals[i]).ToArray();
+        Values = order.Select(i => Math.Max(vals[i], 1e-6)).ToArray();
+        _vectors = order.Select(i => Enumerable.Range(0, _d).Select(k => vecs[k, i]).ToArray()).ToArray();
+    }
+    /// <summary>(v_i . r)^2 / lambda_i for every component.</summary>
+    public double[] Project(double[] r) => _vectors.Select((v, i) => { double p = 0; for (int j = 0; j < _d; j++) p += v[j] * r[j]; return p * p / Values[i]; }).ToArray();
+    static (double[], double[,]) Jacobi(double[,] a, int n)
+    {
+        var v = new double[n, n]; for (int i = 0; i < n; i++) v[i, i] = 1;
+        for (int sweep = 0; sweep < 100; sweep++)
+        {
+            double off = 0; for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) off += a[i, j] * a[i, j];
+            if (off < 1e-18) break;
+            for (int p = 0; p < n; p++) for (int q = p + 1; q < n; q++)
+            {
+                if (Math.Abs(a[p, q]) < 1e-30) continue;
+                double theta = (a[q, q] - a[p, p]) / (2 * a[p, q]);
+                double t = Math.Sign(theta) / (Math.Abs(theta) + Math.Sqrt(theta * theta + 1)); if (theta == 0) t = 1;
+                double cs = 1 / Math.Sqrt(t * t + 1), sn = t * cs;
+                for (int k = 0; k < n; k++) { double akp = a[k, p], akq = a[k, q]; a[k, p] = cs * akp - sn * akq; a[k, q] = sn * akp + cs * akq; }
+                for (int k = 0; k < n; k++) { double apk = a[p, k], aqk = a[q, k]; a[p, k] = cs * apk - sn * aqk; a[q, k] = sn * apk + cs * aqk; }
+                for (int k = 0; k < n; k++) { double vkp = v[k, p], vkq = v[k, q]; v[k, p] = cs * vkp - sn * vkq; v[k, q] = sn * vkp + cs * vkq; }
+            }
+        }
+        return (Enumerable.Range(0, n).Select(i => a[i, i]).ToArray(), v);
+    }
+}
