@@ -33,7 +33,7 @@ public class ScoreKindTests
         Assert.All(Enum.GetNames<VaeScoreKind>(), kind => Assert.Contains(kind, Help(nameof(TrainingSettings.Score))));
         Assert.Contains($"{VaeScoring.Defaults.Kind} (default)", Help(nameof(TrainingSettings.Score)));
         Assert.Contains(FormattableString.Invariant($"(default {VaeScoring.Defaults.Samples})"), Help(nameof(TrainingSettings.ScoreSamples)));
-        Assert.Contains(FormattableString.Invariant($"(default {VaeScoring.Defaults.LatentDensityWeight})"), Help(nameof(TrainingSettings.LatentDensityWeight)));
+        Assert.Contains(FormattableString.Invariant($"(default {VaeScoring.Defaults.LatentDensityWeight} up to --training-codes rows, then {VaeScoring.Defaults.LatentDensityWeight} × codes / rows)"), Help(nameof(TrainingSettings.LatentDensityWeight)));
         Assert.Contains(FormattableString.Invariant($"(default {VaeTrainingOptions.Defaults.TrainingCodeCount})"), Help(nameof(TrainingSettings.TrainingCodes)));
         Assert.Contains(FormattableString.Invariant($"(default {VaeTrainingOptions.Defaults.CheckpointInterval})"), Help(nameof(TrainingSettings.CheckpointEvery)));
         Assert.Contains(FormattableString.Invariant($"(default {VaeAnomalyDetectionTrainer.Options.Defaults.Contamination})"), Help(nameof(TrainingSettings.Contamination)));
@@ -164,6 +164,28 @@ public class ScoreKindTests
         Assert.Equal(Scores(new VaeScoring(VaeScoreKind.AggregatePosterior)), TestData.Column(detector.Transform(data), "Score"));
         // A detector built on the trained model without a choice scores as the trainer's did.
         Assert.Equal(detector.Scoring, new VaeAnomalyDetectionTransformer(detector.Model, "Features", detector.Threshold).Scoring);
+    }
+
+    [Fact]
+    public void WithoutAGivenWeightTheDetectorWeighsTheCodesRarityByTheShareOfRowsItsCodesCanStandFor()
+    {
+        var (ml, data, _) = Trained.Value;
+        int rows = data.GetColumn<float[]>("Features").Count();
+        var options = new VaeAnomalyDetectionTrainer.Options { Epochs = 2, Seed = 1, LatentDimension = 3, TrainingCodeCount = 150 };
+        var ruled = ml.AnomalyDetection.Trainers.Vae(options).Fit(data);
+        Assert.Equal(2.0 * 150 / rows, ruled.Scoring.LatentDensityWeight, 12);
+        Assert.Equal(VaeScoring.Defaults.LatentDensityWeight, VaeScoring.Defaults.LatentDensityWeightFor(rows, rows));
+        // The same weight given explicitly trains the same model and calibrates the same threshold: the calibration
+        // scores were computed with the weight the detector scores with, not with the default of 2.
+        options.LatentDensityWeight = 2.0 * 150 / rows;
+        var given = ml.AnomalyDetection.Trainers.Vae(options).Fit(data);
+        Assert.Equal(given.Scoring, ruled.Scoring);
+        Assert.Equal(given.Threshold, ruled.Threshold);
+        Assert.Equal(TestData.Column(given.Transform(data), "Score"), TestData.Column(ruled.Transform(data), "Score"));
+        // Other score kinds have no latent density term to weigh: their scoring is left as asked.
+        var elbo = ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options
+            { Epochs = 2, Seed = 1, LatentDimension = 3, TrainingCodeCount = 150, Score = VaeScoreKind.NegativeElbo }).Fit(data);
+        Assert.Equal(new VaeScoring(VaeScoreKind.NegativeElbo), elbo.Scoring);
     }
 
     private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>

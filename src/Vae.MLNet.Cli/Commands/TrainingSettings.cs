@@ -69,7 +69,7 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--score-samples <N>"), Description("Draws per row for MonteCarloElbo and ImportanceWeighted (default 10).")]
     public int? ScoreSamples { get; init; }
 
-    [CommandOption("--latent-density-weight <W>"), Description("Weight of the code's rarity in the AggregatePosterior score (default 2).")]
+    [CommandOption("--latent-density-weight <W>"), Description("Weight of the code's rarity in the AggregatePosterior score (default 2 up to --training-codes rows, then 2 × codes / rows).")]
     public double? LatentDensityWeight { get; init; }
 
     [CommandOption("--training-codes <N>"), Description("Training codes kept for the AggregatePosterior score (default 1024).")]

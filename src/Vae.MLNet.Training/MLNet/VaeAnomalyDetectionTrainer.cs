@@ -85,9 +85,11 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
 
         /// <summary>
         /// Weight of the code's rarity, −log q(μ), in the <see cref="VaeScoreKind.AggregatePosterior"/> score. Default
-        /// <see cref="VaeScoring.Defaults.LatentDensityWeight"/>.
+        /// null: from the training rows, <see cref="VaeScoring.Defaults.LatentDensityWeightFor"/> (2 up to
+        /// <see cref="VaeTrainingOptions.TrainingCodeCount"/> rows, then 2 × codes / rows); the detector's
+        /// <see cref="VaeAnomalyDetectionTransformer.Scoring"/> holds the weight chosen, and its file keeps it.
         /// </summary>
-        public double LatentDensityWeight = VaeScoring.Defaults.LatentDensityWeight;
+        public double? LatentDensityWeight;
 
         /// <summary>Draws per row (L or K) for <see cref="VaeScoreKind.MonteCarloElbo"/> and <see cref="VaeScoreKind.ImportanceWeighted"/>. Default <see cref="VaeScoring.Defaults.Samples"/>.</summary>
         public int ScoreSamples = VaeScoring.Defaults.Samples;
@@ -119,7 +121,8 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
             throw new ArgumentOutOfRangeException(nameof(options.CalibrationFolds), options.CalibrationFolds, "CalibrationFolds must be at least 2.");
         if (options.MinimumHeldOutCalibrationRows < 1)
             throw new ArgumentOutOfRangeException(nameof(options.MinimumHeldOutCalibrationRows), options.MinimumHeldOutCalibrationRows, "MinimumHeldOutCalibrationRows must be at least 1.");
-        _scoring = new VaeScoring(options.Score, options.ScoreSamples, options.ScoreSeed, options.LatentDensityWeight);
+        // Checked now with the default weight when none is given: the rows that decide it come with Fit.
+        _scoring = new VaeScoring(options.Score, options.ScoreSamples, options.ScoreSeed, options.LatentDensityWeight ?? VaeScoring.Defaults.LatentDensityWeight);
         _scoring.Validate();
         _options = options;
         _core = new VaeEstimatorCore(env, nameof(VaeAnomalyDetectionTrainer), options.FeatureColumnName, options);
@@ -132,8 +135,12 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
     public VaeAnomalyDetectionTransformer Fit(IDataView input)
     {
         var trained = _core.Train(input);
+        // One weight for the final model and its calibration models, so that calibration scores are the score's.
+        var scoring = _options.LatentDensityWeight is null && _scoring.Kind == VaeScoreKind.AggregatePosterior
+            ? _scoring with { LatentDensityWeight = VaeScoring.Defaults.LatentDensityWeightFor(trained.Rows, _options.TrainingCodeCount) }
+            : _scoring;
         using var channel = _core.StartChannel("Calibrate");
-        var calibration = ConformalCalibration.Scores(trained, _options, _scoring, _options.Calibration, _options.CalibrationFolds,
+        var calibration = ConformalCalibration.Scores(trained, _options, scoring, _options.Calibration, _options.CalibrationFolds,
             _options.MinimumHeldOutCalibrationRows, _options.FeatureColumnName, channel);
         float threshold = _options.Threshold ?? calibration?.ThresholdFor(_options.Contamination) ?? float.PositiveInfinity;
         if (calibration is null)
@@ -142,7 +149,7 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
             channel.Warning(MessageSensitivity.None,
                 $"{calibration.Count} calibration scores cannot promise a false-alarm rate of {_options.Contamination} (the smallest is " +
                 $"{calibration.SmallestFalseAlarmRate:G3}): PredictedLabel flags no row. Train on more rows, use the PValue column, or set a Threshold.");
-        return new VaeAnomalyDetectionTransformer(trained.Model, _options.FeatureColumnName, threshold, calibration, _scoring,
+        return new VaeAnomalyDetectionTransformer(trained.Model, _options.FeatureColumnName, threshold, calibration, scoring,
             _options.FeatureErrorColumnName, _options.AddPValueColumn);
     }
 
