@@ -40,6 +40,9 @@ public sealed class VaeImputeEstimator : IEstimator<VaeImputeTransformer>
         options = options.Copy<Options>();
         ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, nameof(options.OutputColumnName));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ImputationSamples, 1, nameof(options.ImputationSamples));
+        if (options.AdditionalFeatureColumnNames is { Length: > 0 } more)
+            throw new NotSupportedException(
+                $"The imputer fills one column of Single features; it does not read more columns ({string.Join(", ", more.Select(n => $"'{n}'"))}).");
         options.MissingValues = VaeMissingValues.Model;
         _options = options;
         _core = new VaeEstimatorCore(env, nameof(VaeImputeEstimator), options.InputColumnName, options);

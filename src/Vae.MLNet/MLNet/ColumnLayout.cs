@@ -31,7 +31,7 @@ internal sealed class ColumnLayout
             if (source >= 0)
                 builder.AddColumn(input[source].Name, input[source].Type, input[source].Annotations);
             else
-                builder.AddColumn(added[~source].Name, added[~source].Type);
+                builder.AddColumn(added[~source].Name, added[~source].Type, added[~source].Annotations);
         }
         Schema = builder.ToSchema();
     }

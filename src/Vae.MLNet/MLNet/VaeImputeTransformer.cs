@@ -4,7 +4,7 @@ namespace Vae.MLNet;
 /// The VAE imputer: adds a copy of the feature vector whose missing (NaN) cells hold the model's conditional estimate
 /// given the row's observed cells, MIWAE's importance-weighted conditional mean over <see cref="Samples"/> seeded
 /// latent draws (<see cref="VaeImputeGraph"/>); observed cells are kept exactly. Needs a model trained with
-/// <see cref="VaeMissingValues.Model"/>.
+/// <see cref="VaeMissingValues.Model"/> on one column of Single features (not mixed columns).
 /// </summary>
 public sealed class VaeImputeTransformer : VaeTransformerBase
 {
@@ -30,6 +30,9 @@ public sealed class VaeImputeTransformer : VaeTransformerBase
         if (model.MissingValues != VaeMissingValues.Model)
             throw new ArgumentException(
                 $"Imputation needs a model trained with MissingValues = {nameof(VaeMissingValues.Model)}; this one was trained with {model.MissingValues}.", nameof(model));
+        if (!model.InputLayout.IsSingleReal)
+            throw new NotSupportedException(
+                $"Imputation fills one column of Single features; this model reads mixed columns ({model.InputLayout}). Train the imputer on the real-valued column alone.");
         OutputColumnName = outputColumnName;
         Samples = samples;
         Seed = seed;

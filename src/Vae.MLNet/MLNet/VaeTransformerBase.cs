@@ -41,8 +41,20 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// </summary>
     public string InputColumnName { get; }
 
-    /// <summary>Values per row of the input column.</summary>
-    internal virtual int InputWidth => Model.InputDimension;
+    /// <summary>
+    /// The columns the transformer reads, <see cref="InputColumnName"/> in place of the first: the model's
+    /// <see cref="VaeModel.InputLayout"/> for features, one column of latent codes for <see cref="VaeDecodeTransformer"/>.
+    /// </summary>
+    internal virtual VaeInputLayout InputLayout => Model.InputLayout;
+
+    /// <summary>The names of the columns of <see cref="InputLayout"/>: <see cref="InputColumnName"/>, then the model's other input columns.</summary>
+    internal IReadOnlyList<string> InputColumnNames => [InputColumnName, .. InputLayout.Columns.Skip(1).Select(c => c.Name)];
+
+    /// <summary>Model-space values per row of the input columns.</summary>
+    internal int InputWidth => InputLayout.Cells;
+
+    /// <summary>A reader of the input columns of <paramref name="row"/> into model-space rows.</summary>
+    internal FeatureRowReader CreateReader(DataViewRow row) => new(row, InputColumnNames, InputLayout, InputMissingValues);
 
     /// <summary>Whether a NaN in the input column is an error or a missing cell: as the model says, for features.</summary>
     internal virtual VaeMissingValues InputMissingValues => Model.MissingValues;
@@ -55,7 +67,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
 
     /// <summary>Buffers for <paramref name="capacity"/> rows of this transformer's input and the outputs it <paramref name="needs"/>.</summary>
     internal VaeScoreBatch CreateBatch(int capacity, VaeOutputs needs) =>
-        new(Model.InputDimension, Model.LatentDimension, capacity, needs, InputWidth);
+        new(Model.InputDimension, Model.LatentDimension, capacity, needs, InputWidth, Model.InputLayout.Features);
 
     /// <summary>Always true: the transformer maps each row on its own, so <c>PredictionEngine</c> works.</summary>
     public bool IsRowToRowMapper => true;
@@ -86,7 +98,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     private ColumnLayout Layout(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        FeatureColumn.CheckSchema(inputSchema, InputColumnName, InputWidth);
+        FeatureColumns.Check(inputSchema, InputColumnNames, InputLayout);
         return new ColumnLayout(inputSchema, OutputColumns);
     }
 

@@ -15,7 +15,8 @@ internal sealed class VaeScoreBatch
     /// <param name="capacity">Rows per run.</param>
     /// <param name="outputs">The outputs to fetch.</param>
     /// <param name="inputWidth">The width of <see cref="Features"/>: D for the scoring graph (default), k for the decoder graph.</param>
-    public VaeScoreBatch(int inputDimension, int latentDimension, int capacity, VaeOutputs outputs, int? inputWidth = null)
+    /// <param name="featureSlots">The width of <see cref="FeatureError"/>: the model's feature slots F (<see cref="VaeInputLayout.Features"/>); default D.</param>
+    public VaeScoreBatch(int inputDimension, int latentDimension, int capacity, VaeOutputs outputs, int? inputWidth = null, int? featureSlots = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputDimension, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(latentDimension, 1);
@@ -43,7 +44,7 @@ internal sealed class VaeScoreBatch
         LatentMean = Allocate(VaeOutputs.LatentMean, VaeOnnxGraph.LatentMean, latentDimension);
         LatentLogVariance = Allocate(VaeOutputs.LatentLogVariance, VaeOnnxGraph.LatentLogVariance, latentDimension);
         Reconstruction = Allocate(VaeOutputs.Reconstruction, VaeOnnxGraph.Reconstruction, inputDimension);
-        FeatureError = Allocate(VaeOutputs.FeatureError, VaeOnnxGraph.FeatureError, inputDimension);
+        FeatureError = Allocate(VaeOutputs.FeatureError, VaeOnnxGraph.FeatureError, featureSlots ?? inputDimension);
         ReconstructionError = Allocate(VaeOutputs.ReconstructionError, VaeOnnxGraph.ReconstructionError, null);
         KlDivergence = Allocate(VaeOutputs.KlDivergence, VaeOnnxGraph.KlDivergence, null);
         Score = Allocate(VaeOutputs.Score, VaeOnnxGraph.Score, null);
@@ -74,7 +75,7 @@ internal sealed class VaeScoreBatch
     /// <summary>[Capacity, InputDimension].</summary>
     public float[] Reconstruction { get; }
 
-    /// <summary>[Capacity, InputDimension].</summary>
+    /// <summary>[Capacity, F], one value per feature slot (F = D for a model of one real column).</summary>
     public float[] FeatureError { get; }
 
     /// <summary>[Capacity].</summary>

@@ -1,0 +1,159 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Vae.MLNet.Training;
+using static TorchSharp.torch;
+
+namespace Vae.MLNet.Tests;
+
+/// <summary>Columns of different kinds in one model (issue 18, part 2): real, Boolean and key columns, each with its likelihood.</summary>
+public sealed class MixedColumnsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("vae-mixed-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>
+    /// A row of the hand-computed model: one real value, one flag, one key of 3 categories. LoadFromEnumerable reads a
+    /// [KeyType] member 0-based: <see cref="C"/> = k − 1 is key k, and a value past the count is the missing key 0.
+    /// </summary>
+    private sealed class TinyRow
+    {
+        public float R { get; set; }
+
+        public bool B { get; set; }
+
+        [KeyType(3)]
+        public uint C { get; set; }
+    }
+
+    private const uint MissingKey = 3;
+
+    /// <summary>As <see cref="TinyRow"/>, with a key of 5 categories.</summary>
+    private sealed class WiderKeyRow
+    {
+        public float R { get; set; }
+
+        public bool B { get; set; }
+
+        [KeyType(5)]
+        public uint C { get; set; }
+    }
+
+    private static readonly VaeInputLayout TinyLayout = new([
+        new VaeInputColumn("R", VaeInputKind.Real, 1),
+        new VaeInputColumn("B", VaeInputKind.Binary, 1),
+        new VaeInputColumn("C", VaeInputKind.Categorical, 1, 3)]);
+
+    /// <summary>
+    /// A model whose code is always μ = 0, σ = 1 (KL 0) and whose decoder outputs the constants 0.5 (the real value's
+    /// mean), 1 (the flag's logit) and 1, 2, 3 (the key's logits), with unit variance.
+    /// </summary>
+    private static VaeModel TinyModel(VaeMissingValues missingValues)
+    {
+        int inputs = missingValues == VaeMissingValues.Model ? 10 : 5;
+        var zero = new DenseLayer(inputs, 1, new float[inputs], [0f]);
+        var output = new DenseLayer(1, 5, new float[5], [0.5f, 1f, 1f, 2f, 3f]);
+        return new VaeModel(VaeActivation.Relu, VaeLikelihood.Gaussian, [], zero, zero, [], output, new float[5], null, missingValues, TinyLayout);
+    }
+
+    private static readonly double Gaussian = 0.5 * (1.5 - 0.5) * (1.5 - 0.5) + 0.5 * Math.Log(2 * Math.PI);
+    private static readonly double BernoulliTrue = Math.Log(1 + Math.E) - 1;
+    private static readonly double BernoulliFalse = Math.Log(1 + Math.E);
+    private static readonly double LogSumExp = Math.Log(Math.Exp(1) + Math.Exp(2) + Math.Exp(3));
+
+    private static (float[] Scores, float[][] Errors) Score(MLContext ml, VaeModel model, IEnumerable<TinyRow> rows)
+    {
+        var detector = new VaeAnomalyDetectionTransformer(model, "R", 0f, scoring: VaeScoring.NegativeElboAtMean, featureErrorColumnName: "Errors");
+        var scored = detector.Transform(ml.Data.LoadFromEnumerable(rows));
+        return (scored.GetColumn<float>("Score").ToArray(), scored.GetColumn<float[]>("Errors").ToArray());
+    }
+
+    [Fact]
+    public void MixedLikelihoodsMatchAHandComputation()
+    {
+        var ml = new MLContext(seed: 1);
+        var (scores, errors) = Score(ml, TinyModel(VaeMissingValues.Error), [new TinyRow { R = 1.5f, B = true, C = 1 }, new TinyRow { R = 1.5f, B = false, C = 2 }]);
+
+        // Gaussian + Bernoulli + categorical, −log softmax(1, 2, 3)[category].
+        Assert.Equal(new[] { Gaussian, BernoulliTrue, LogSumExp - 2 }, errors[0].Select(e => (double)e), new Tolerance(1e-5));
+        Assert.Equal(new[] { Gaussian, BernoulliFalse, LogSumExp - 3 }, errors[1].Select(e => (double)e), new Tolerance(1e-5));
+        Assert.Equal(Gaussian + BernoulliTrue + LogSumExp - 2, scores[0], 4);
+        Assert.Equal(errors[1].Sum(), scores[1], 4);
+    }
+
+    [Fact]
+    public void AMissingKeyAndANaNAreMissingSlotsAndTheScoreIsNormalizedBySlots()
+    {
+        var ml = new MLContext(seed: 1);
+        var (scores, errors) = Score(ml, TinyModel(VaeMissingValues.Model), [
+            new TinyRow { R = 1.5f, B = true, C = MissingKey },
+            new TinyRow { R = float.NaN, B = false, C = MissingKey },
+            new TinyRow { R = float.NaN, B = true, C = 0 }]);
+
+        // F = 3 features; a key slot counts once however many categories it has: weight 3 / (observed slots).
+        Assert.Equal((Gaussian + BernoulliTrue) * 3 / 2, scores[0], 4);
+        Assert.Equal(BernoulliFalse * 3, scores[1], 4);
+        Assert.Equal((BernoulliTrue + LogSumExp - 1) * 3 / 2, scores[2], 4);
+        Assert.True(float.IsNaN(errors[0][2]));
+        Assert.Equal(new[] { true, false, true }, errors[1].Select(float.IsNaN));
+        Assert.Equal(LogSumExp - 1, errors[2][2], 4);
+    }
+
+    [Fact]
+    public void TheFeatureErrorSlotsAreNamedAfterTheColumns()
+    {
+        var ml = new MLContext(seed: 1);
+        var detector = new VaeAnomalyDetectionTransformer(TinyModel(VaeMissingValues.Error), "R", 0f, featureErrorColumnName: "Errors");
+        var schema = detector.GetOutputSchema(ml.Data.LoadFromEnumerable(Array.Empty<TinyRow>()).Schema);
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        schema["Errors"].GetSlotNames(ref names);
+        Assert.Equal(["R", "B", "C"], names.DenseValues().Select(n => n.ToString()));
+    }
+
+    [Fact]
+    public void AMissingKeyIsAnErrorThatAdvisesModelUnlessTheModelHandlesIt()
+    {
+        var ml = new MLContext(seed: 1);
+        var error = Assert.Throws<VaeDataException>(() => Score(ml, TinyModel(VaeMissingValues.Error), [new TinyRow { R = 1, C = 0 }, new TinyRow { R = 1, C = MissingKey }]));
+        Assert.Equal("C", error.ColumnName);
+        Assert.Equal(1, error.Row);
+        Assert.Contains("MissingValues = Model", error.Message);
+    }
+
+    [Fact]
+    public void AKeyOfOtherCategoriesThanTheModelsIsRefusedWithBothCounts()
+    {
+        var ml = new MLContext(seed: 1);
+        var detector = new VaeAnomalyDetectionTransformer(TinyModel(VaeMissingValues.Model), "R", 0f);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => detector.Transform(ml.Data.LoadFromEnumerable(new[] { new WiderKeyRow() })));
+        Assert.Contains("'C' has 5 categories, but the model was trained on 3", error.Message);
+    }
+
+    [Fact]
+    public void TheMixedLossIsTheSumOfEachCellsLikelihood()
+    {
+        // Cells: R, B, C(3); row 0 category 2, row 1's key missing (its cells 0, unobserved).
+        using var x = tensor(new float[] { 1.5f, 1, 0, 1, 0, 1.5f, 0, 0, 0, 0 }, 2, 5);
+        using var observed = tensor(new float[] { 1, 1, 1, 1, 1, 1, 1, 0, 0, 0 }, 2, 5);
+        using var decoded = tensor(new float[] { 0.5f, 1, 1, 2, 3, 0.5f, 1, 1, 2, 3 }, 2, 5);
+        using var perRow = VaeLoss.Reconstruction(x, decoded, zeros(5), VaeLikelihood.Gaussian, observed, TinyLayout);
+        var values = perRow.data<float>().ToArray();
+        Assert.Equal(Gaussian + BernoulliTrue + LogSumExp - 2, values[0], 4);
+        Assert.Equal(Gaussian + BernoulliFalse, values[1], 4);
+    }
+
+    [Fact]
+    public void AKeyOfTooManyCategoriesIsRefusedWithItsCount()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new VaeInputColumn("Zip", VaeInputKind.Categorical, 1, 5000));
+        Assert.Contains("Zip", error.Message);
+        Assert.Contains("5000", error.Message);
+    }
+
+    private sealed class Tolerance(double epsilon) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= epsilon;
+
+        public int GetHashCode(double value) => 0;
+    }
+}
