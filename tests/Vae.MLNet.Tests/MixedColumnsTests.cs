@@ -150,6 +150,131 @@ public sealed class MixedColumnsTests : IDisposable
         Assert.Contains("5000", error.Message);
     }
 
+    /// <summary>A row of a mixed table: a category as text, a flag and two measurements.</summary>
+    private sealed class TableRow
+    {
+        public string Color { get; set; } = "";
+
+        public bool Flag { get; set; }
+
+        [VectorType(2)]
+        public float[] Values { get; set; } = [];
+    }
+
+    /// <summary>Seeded rows whose flag and colour follow the first measurement; <paramref name="odd"/> rows break the pattern.</summary>
+    private static TableRow[] Table(int count, int seed, int odd = 0)
+    {
+        var random = new Random(seed);
+        string[] colors = ["red", "green", "blue"];
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            float a = (float)random.NextDouble() * 3, b = a + (float)(random.NextDouble() - 0.5);
+            bool broken = i < odd;
+            return new TableRow { Color = colors[((int)a + (broken ? 1 : 0)) % 3], Flag = (a > 1.5) != broken, Values = [a, b] };
+        }).ToArray();
+    }
+
+    private static EstimatorChain<VaeAnomalyDetectionTransformer> MixedPipeline(MLContext ml, int seed = 1) =>
+        ml.Transforms.Conversion.MapValueToKey("ColorKey", "Color")
+            .Append(ml.Transforms.NormalizeMeanVariance("Values"))
+            .Append(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options
+            {
+                FeatureColumnName = "Values", AdditionalFeatureColumnNames = ["ColorKey", "Flag"], MissingValues = VaeMissingValues.Model,
+                FeatureErrorColumnName = "Errors", Epochs = 20, Seed = seed, LatentDimension = 2, HiddenLayerSizes = [16],
+            }));
+
+    [Fact]
+    public void AMixedPipelineTrainsScoresSavesAndReloadsToTheSameScores()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = MixedPipeline(ml).Fit(ml.Data.LoadFromEnumerable(Table(300, 0)));
+        var detector = model.LastTransformer;
+        Assert.Equal([VaeInputKind.Real, VaeInputKind.Categorical, VaeInputKind.Binary], detector.Model.InputLayout.Columns.Select(c => c.Kind));
+        Assert.Equal(3, detector.Model.InputLayout.Columns[1].Categories);
+
+        // Test rows: a colour training never saw is the missing key 0.
+        var test = Table(60, 1, odd: 10);
+        test[20].Color = "purple";
+        var testData = ml.Data.LoadFromEnumerable(test);
+        var scores = model.Transform(testData).GetColumn<float>("Score").ToArray();
+        Assert.All(scores, s => Assert.True(float.IsFinite(s)));
+
+        string path = Path.Combine(_folder, "mixed.zip");
+        ml.Model.Save(model, ml.Data.LoadFromEnumerable(Array.Empty<TableRow>()).Schema, path);
+        var loaded = ml.Model.Load(path, out _);
+        Assert.Equal(scores, loaded.Transform(testData).GetColumn<float>("Score").ToArray(), new FloatTolerance(1e-4f));
+        var batched = ml.Model.LoadWithBatchedScoring(path, out _);
+        var batchedScored = batched.Transform(testData);
+        Assert.Equal(scores, batchedScored.GetColumn<float>("Score").ToArray());
+        Assert.True(float.IsNaN(batchedScored.GetColumn<float[]>("Errors").ToArray()[20][2]), "the unseen colour's error is NaN");
+
+        var engine = ml.Model.CreatePredictionEngine<TableRow, Prediction>(batched);
+        Assert.Equal(scores[3], engine.Predict(test[3]).Score, 4);
+    }
+
+    [Fact]
+    public void AMixedModelTrainsToTheSameScoresWithTheSameSeed()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(Table(200, 0));
+        var test = ml.Data.LoadFromEnumerable(Table(40, 1, odd: 5));
+        float[] Scores(int seed) => MixedPipeline(new MLContext(seed: 1), seed).Fit(train).Transform(test).GetColumn<float>("Score").ToArray();
+
+        Assert.Equal(Scores(3), Scores(3));
+        Assert.NotEqual(Scores(3), Scores(4));
+    }
+
+    [Fact]
+    public void AKeyColumnAllMissingInABatchScoresOnTheOtherColumns()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = MixedPipeline(ml).Fit(ml.Data.LoadFromEnumerable(Table(200, 0)));
+        var unseen = Table(30, 2);
+        foreach (var row in unseen)
+            row.Color = "unseen";
+        var scored = model.Transform(ml.Data.LoadFromEnumerable(unseen));
+        Assert.All(scored.GetColumn<float>("Score"), s => Assert.True(float.IsFinite(s)));
+        Assert.All(scored.GetColumn<float[]>("Errors"), e => Assert.True(float.IsNaN(e[2]) && float.IsFinite(e[0])));
+    }
+
+    [Fact]
+    public void AReloadedMixedModelNamesAColumnOfTheWrongType()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = MixedPipeline(ml).Fit(ml.Data.LoadFromEnumerable(Table(100, 0)));
+        string path = Path.Combine(_folder, "mixed.zip");
+        ml.Model.Save(model, ml.Data.LoadFromEnumerable(Array.Empty<TableRow>()).Schema, path);
+        var detector = ((TransformerChain<ITransformer>)ml.Model.LoadWithBatchedScoring(path, out _)).OfType<VaeAnomalyDetectionTransformer>().Single();
+
+        var flagAsNumber = ml.Data.LoadFromEnumerable(new[] { new NumericFlagRow { Flag = 1, Values = [0, 0] } });
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => detector.Transform(flagAsNumber));
+        Assert.Contains("Feature column 'Flag' is real-valued", error.Message);
+        Assert.Contains("trained on Boolean", error.Message);
+    }
+
+    private sealed class NumericFlagRow
+    {
+        [KeyType(3)]
+        public uint ColorKey { get; set; }
+
+        public float Flag { get; set; }
+
+        [VectorType(2)]
+        public float[] Values { get; set; } = [];
+    }
+
+    private sealed class Prediction
+    {
+        public float Score { get; set; }
+    }
+
+    private sealed class FloatTolerance(float epsilon) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= epsilon * Math.Max(1, Math.Abs(x));
+
+        public int GetHashCode(float value) => 0;
+    }
+
     private sealed class Tolerance(double epsilon) : IEqualityComparer<double>
     {
         public bool Equals(double x, double y) => Math.Abs(x - y) <= epsilon;

@@ -50,7 +50,8 @@ internal static class FeatureColumns
         var column = matches[^1];
         bool known = column.Kind != SchemaShape.Column.VectorKind.VariableVector;
         bool single = column.ItemType == NumberDataViewType.Single && !column.IsKey;
-        bool key = column.IsKey && column.ItemType is KeyDataViewType { RawType: var raw } && raw == typeof(uint);
+        // A SchemaShape gives a key column's raw type as its item type.
+        bool key = column.IsKey && column.ItemType == NumberDataViewType.UInt32;
         if (!known || !(single || column.ItemType is BooleanDataViewType || key))
             throw new ArgumentOutOfRangeException(nameof(columnName), $"{TypeRule(columnName)}, but it is a {Describe(column)}.");
     }

@@ -137,27 +137,73 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
 
     /// <summary>
     /// The column the saved graph reads: <see cref="InputColumnName"/>, unless an output replaces it (an in-place
-    /// transform, as <c>VaeEncode("Features")</c> is), since an ONNX graph cannot have an input and an output of one name.
+    /// transform, as <c>VaeEncode("Features")</c> is), since an ONNX graph cannot have an input and an output of one name,
+    /// or the model reads mixed columns, which the saved pipeline concatenates into one row of model-space cells.
     /// </summary>
     /// <remarks>
-    /// The copy is dropped again after the graph, so a user column of its name would be lost: hence a name no one
+    /// The column is dropped again after the graph, so a user column of its name would be lost: hence a name no one
     /// picks, but one that starts with the column's, which ML.NET's messages about the copy then name.
     /// </remarks>
     internal string SavedInputName =>
-        OutputColumns.Any(c => c.Name == InputColumnName) ? $"{InputColumnName}.VaeInput" : InputColumnName;
+        !InputLayout.IsSingleReal || OutputColumns.Any(c => c.Name == InputColumnName) ? $"{InputColumnName}.VaeInput" : InputColumnName;
 
     /// <summary>
     /// <see cref="ToSaveable"/>, preceded for an in-place transform by a copy of the features under
-    /// <see cref="SavedInputName"/> and followed by the copy's removal, so the loaded chain adds the same columns.
+    /// <see cref="SavedInputName"/> (for mixed columns, by <see cref="SlotsOfColumns"/>) and followed by its removal,
+    /// so the loaded chain adds the same columns.
     /// </summary>
     private ITransformer ToSaveableInPlace(MLContext ml)
     {
         var saveable = ToSaveable(ml);
         if (SavedInputName == InputColumnName)
             return saveable;
-        var copy = ml.Transforms.CopyColumns(SavedInputName, InputColumnName).Fit(EmptyInput(ml, InputColumnName));
+        var prepare = InputLayout.IsSingleReal
+            ? ml.Transforms.CopyColumns(SavedInputName, InputColumnName).Fit(VectorColumnView.Create(ml, InputColumnName, InputWidth, []))
+            : SlotsOfColumns(ml);
         var drop = ml.Transforms.DropColumns(SavedInputName).Fit(EmptyInput(ml));
-        return new TransformerChain<ITransformer>(copy, saveable, drop);
+        return new TransformerChain<ITransformer>(prepare, saveable, drop);
+    }
+
+    /// <summary>
+    /// ML.NET's glue that turns the input columns into one row of model-space cells under <see cref="SavedInputName"/>:
+    /// each Boolean column converted to Single, each key column one-hot encoded by <c>KeyToVector</c> (which writes
+    /// a missing key as K zeros, <see cref="VaeGraphOptions.KeysAsZeroBlocks"/>), then all concatenated in order.
+    /// </summary>
+    private ITransformer SlotsOfColumns(MLContext ml)
+    {
+        var names = InputColumnNames;
+        var builder = new DataViewSchema.Builder();
+        for (int i = 0; i < names.Count; i++)
+            builder.AddColumn(names[i], InputLayout.Columns[i].DataType);
+        IDataView data = new EmptyDataView(builder.ToSchema());
+        var steps = new List<ITransformer>();
+        void Apply(IEstimator<ITransformer> estimator)
+        {
+            var step = estimator.Fit(data);
+            data = step.Transform(data);
+            steps.Add(step);
+        }
+        var parts = new List<string>();
+        var converted = new List<string>();
+        for (int i = 0; i < names.Count; i++)
+        {
+            var kind = InputLayout.Columns[i].Kind;
+            if (kind == VaeInputKind.Real)
+            {
+                parts.Add(names[i]);
+                continue;
+            }
+            string cells = $"{names[i]}.VaeCells";
+            Apply(kind == VaeInputKind.Binary
+                ? ml.Transforms.Conversion.ConvertType(cells, names[i], DataKind.Single)
+                : ml.Transforms.Conversion.MapKeyToVector(cells, names[i]));
+            parts.Add(cells);
+            converted.Add(cells);
+        }
+        Apply(ml.Transforms.Concatenate(SavedInputName, [.. parts]));
+        if (converted.Count > 0)
+            Apply(ml.Transforms.DropColumns([.. converted]));
+        return new TransformerChain<ITransformer>([.. steps]);
     }
 
     /// <summary>
@@ -178,6 +224,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
         var graph = VaeOnnxGraph.Build(Model, new VaeGraphOptions
         {
             InputName = SavedInputName, Outputs = outputs, Label = label, PValue = pValue, Metadata = metadata, PerRow = true, Scoring = GraphScoring,
+            KeysAsZeroBlocks = !InputLayout.IsSingleReal,
         });
         return (graph, [.. outputs.Select(o => o.Name), .. label is var (labelName, _) ? [labelName] : Array.Empty<string>(),
             .. pValue is var (pValueName, _) ? [pValueName] : Array.Empty<string>()]);
@@ -191,9 +238,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
         ml.Transforms.ApplyOnnxModel(OutputColumns.Select(c => c.Name).ToArray(), [SavedInputName], new MemoryStream(SavedGraph().Graph)).Fit(EmptyInput(ml));
 
     /// <summary>No rows, one column: the features as the saved graph reads them, as <c>Fit</c> of ML.NET's glue components needs a schema.</summary>
-    private protected IDataView EmptyInput(MLContext ml) => EmptyInput(ml, SavedInputName);
-
-    private IDataView EmptyInput(MLContext ml, string columnName) => VectorColumnView.Create(ml, columnName, InputWidth, []);
+    private protected IDataView EmptyInput(MLContext ml) => VectorColumnView.Create(ml, SavedInputName, InputWidth, []);
 
     /// <summary>
     /// Releases the ONNX Runtime session: at once, or when the last run in progress on another thread (a cursor's block,

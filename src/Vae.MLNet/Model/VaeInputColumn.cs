@@ -1,3 +1,5 @@
+using Microsoft.ML.Data;
+
 namespace Vae.MLNet;
 
 /// <summary>
@@ -52,6 +54,21 @@ public sealed class VaeInputColumn
 
     /// <summary>The cells of one slot: 1, or <see cref="Categories"/> for keys.</summary>
     public int CellsPerSlot => Kind == VaeInputKind.Categorical ? Categories : 1;
+
+    /// <summary>An ML.NET type of such a column: a scalar for one slot (a vector of one reads the same), a known-size vector otherwise.</summary>
+    internal DataViewType DataType
+    {
+        get
+        {
+            PrimitiveDataViewType item = Kind switch
+            {
+                VaeInputKind.Real => NumberDataViewType.Single,
+                VaeInputKind.Binary => BooleanDataViewType.Instance,
+                _ => new KeyDataViewType(typeof(uint), Categories),
+            };
+            return Slots == 1 ? item : new VectorDataViewType(item, Slots);
+        }
+    }
 
     /// <inheritdoc />
     public override string ToString() =>

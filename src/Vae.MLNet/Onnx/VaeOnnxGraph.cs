@@ -58,6 +58,8 @@ internal static class VaeOnnxGraph
         // Inside, every value is a batch: a single row becomes a batch of one.
         string input = graph.AddInput(options.InputName, d);
         string rows = options.PerRow ? graph.AddNode("Reshape", [input, graph.AddInt64Initializer("row_shape", [1, d], 2)]) : input;
+        if (options.KeysAsZeroBlocks)
+            rows = MarkMissingKeys(graph, model.InputLayout, rows);
         var features = ObservedFeatures.Add(graph, model, rows);
         var (mean, logVariance) = Encode(graph, model, features.EncoderInput, LatentMean, LatentLogVariance);
 
@@ -163,6 +165,26 @@ internal static class VaeOnnxGraph
         string observedError = graph.AddNode("MatMul", [graph.AddNode("Mul", [cellError, features.Observed!]), toSlots]);
         graph.AddNode("Where", [features.MissingSlots!, graph.Scalar(float.NaN), observedError], output: FeatureError);
         return SumOverColumns(graph, graph.AddNode("Mul", [cellError, cellWeight]), layout.Cells, ReconstructionError);
+    }
+
+    /// <summary>
+    /// Model-space cells [N, W] from cells whose missing keys are blocks of 0 (as ML.NET's <c>KeyToVector</c> writes key 0)
+    /// rather than NaN: each key slot whose K cells sum to 0 gets NaN in all of them. The sums are taken with NaN (a
+    /// missing real value) read as 0, since in a product one NaN would spoil every sum of its row.
+    /// </summary>
+    internal static string MarkMissingKeys(OnnxGraphBuilder graph, VaeInputLayout layout, string cells)
+    {
+        var isKey = new float[layout.Cells];
+        for (int i = 0; i < layout.Columns.Count; i++)
+            if (layout.Columns[i].Kind == VaeInputKind.Categorical)
+                Array.Fill(isKey, 1f, layout.CellOffset(i), layout.Columns[i].Cells);
+        string finite = graph.AddNode("Where", [graph.AddNode("IsNaN", [cells]), graph.Scalar(0f), cells]);
+        string slotSums = graph.AddNode("MatMul", [finite, CellsToSlots(graph, layout)]);
+        string cellSlotSums = graph.AddNode("Gather", [slotSums, graph.AddInt64Initializer("slot_of_cells", layout.SlotOfCells().Select(s => (long)s).ToArray(), layout.Cells)],
+            [OnnxGraphBuilder.IntAttribute("axis", 1)]);
+        string missingKey = graph.AddNode("And", [graph.AddNode("Equal", [cellSlotSums, graph.Scalar(0f)]),
+            graph.AddNode("Greater", [graph.AddInitializer("cell_is_key", isKey, layout.Cells), graph.Scalar(0f)])]);
+        return graph.AddNode("Where", [missingKey, graph.Scalar(float.NaN), cells]);
     }
 
     /// <summary>The [W, F] matrix that sums each feature slot's model-space cells: 1 where cell w belongs to slot f.</summary>
