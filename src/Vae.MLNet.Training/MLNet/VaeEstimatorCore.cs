@@ -13,8 +13,14 @@ internal sealed class VaeEstimatorCore
     private readonly IHost _host;
     private readonly VaeTrainingOptions _options;
     private readonly int _seed;
+    private readonly bool _singleVector;
 
-    public VaeEstimatorCore(IHostEnvironment env, string name, string featureColumnName, VaeTrainingOptions options)
+    /// <param name="env">The host environment.</param>
+    /// <param name="name">The estimator's name, for the host.</param>
+    /// <param name="featureColumnName">The main input column.</param>
+    /// <param name="options">The estimator's copy of its options.</param>
+    /// <param name="singleVector">Whether the estimator reads only a known-size vector of Single (the imputer), not columns of every kind.</param>
+    public VaeEstimatorCore(IHostEnvironment env, string name, string featureColumnName, VaeTrainingOptions options, bool singleVector = false)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentException.ThrowIfNullOrWhiteSpace(featureColumnName);
@@ -22,6 +28,7 @@ internal sealed class VaeEstimatorCore
         options.Validate();
         _host = env.Register(name);
         _options = options;
+        _singleVector = singleVector;
         FeatureColumnNames = [featureColumnName, .. options.AdditionalFeatureColumnNames];
         if (FeatureColumnNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new ArgumentException($"Column '{twice.Key}' is named twice among the feature columns; a VAE reads each column once.",
@@ -37,7 +44,11 @@ internal sealed class VaeEstimatorCore
     {
         ArgumentNullException.ThrowIfNull(input);
         foreach (var name in FeatureColumnNames)
+        {
+            if (_singleVector)
+                FeatureColumn.CheckShape(input, name);
             FeatureColumns.CheckShape(input, name);
+        }
         return MLNetInternals.AddColumns(input, added);
     }
 
@@ -55,6 +66,8 @@ internal sealed class VaeEstimatorCore
     {
         ArgumentNullException.ThrowIfNull(data);
         using var channel = _host.Start("Train");
+        if (_singleVector)
+            FeatureColumn.CheckSchema(data.Schema, FeatureColumnNames[0]);
         var layout = FeatureColumns.Infer(data.Schema, FeatureColumnNames);
         int dimension = layout.Cells;
         // Another stream than the training's shuffle of the rows, so that the sample does not follow it.

@@ -45,7 +45,7 @@ public sealed class VaeImputeEstimator : IEstimator<VaeImputeTransformer>
                 $"The imputer fills one column of Single features; it does not read more columns ({string.Join(", ", more.Select(n => $"'{n}'"))}).");
         options.MissingValues = VaeMissingValues.Model;
         _options = options;
-        _core = new VaeEstimatorCore(env, nameof(VaeImputeEstimator), options.InputColumnName, options);
+        _core = new VaeEstimatorCore(env, nameof(VaeImputeEstimator), options.InputColumnName, options, singleVector: true);
     }
 
     /// <summary>Trains the VAE on every row of the input column, its missing cells left out of the likelihood.</summary>

@@ -17,15 +17,18 @@ internal static class InvalidInputs
     /// <summary>
     /// The problems of <see cref="Column"/> when it must be a vector of <paramref name="size"/> Singles: missing, a
     /// scalar, a vector of Double, a String, a vector of keys, a variable-size vector (refused everywhere), and
-    /// vectors of two other sizes (refused by <paramref name="wrongSize"/>).
+    /// vectors of two other sizes (refused by <paramref name="wrongSize"/>). An estimator that reads columns of
+    /// <paramref name="everyKind"/> (Single, Boolean or key, a value or a vector) trains on a Single scalar, and its
+    /// Fit refuses the vector of keys only for its rows (every key missing): their trained transformers refuse both.
     /// </summary>
-    public static IReadOnlyList<InvalidInput> For(MLContext ml, int size, RefusedBy wrongSize) =>
+    public static IReadOnlyList<InvalidInput> For(MLContext ml, int size, RefusedBy wrongSize, bool everyKind = false) =>
     [
         new($"no column '{Column}'", OneColumn(ml, "Pixels", Floats(size), new VectorDataViewType(NumberDataViewType.Single, size)), RefusedBy.All),
-        new("a Single scalar", OneColumn(ml, Column, 1f), RefusedBy.All),
+        new("a Single scalar", OneColumn(ml, Column, 1f), everyKind ? RefusedBy.Transformers : RefusedBy.All),
         new($"a vector of {size} Doubles", OneColumn(ml, Column, new double[size], new VectorDataViewType(NumberDataViewType.Double, size)), RefusedBy.All),
         new("a String", OneColumn(ml, Column, "1, 2"), RefusedBy.All),
-        new($"a vector of {size} keys", OneColumn(ml, Column, new uint[size], new VectorDataViewType(new KeyDataViewType(typeof(uint), 10), size)), RefusedBy.All),
+        new($"a vector of {size} keys", OneColumn(ml, Column, new uint[size], new VectorDataViewType(new KeyDataViewType(typeof(uint), 10), size)),
+            everyKind ? RefusedBy.FitAndTransformers : RefusedBy.All),
         new("a variable-size vector of Single", OneColumn(ml, Column, Floats(size)), RefusedBy.All, OnnxTransformerAccepts: true),
         new($"a vector of {size + 1} Singles", Singles(ml, size + 1), wrongSize),
         new($"a vector of {2 * size} Singles", Singles(ml, 2 * size), wrongSize, OnnxTransformerAccepts: true),
