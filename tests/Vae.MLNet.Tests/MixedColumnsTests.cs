@@ -1,12 +1,13 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Vae.MLNet.Training;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Vae.MLNet.Tests;
 
 /// <summary>Columns of different kinds in one model (issue 18, part 2): real, Boolean and key columns, each with its likelihood.</summary>
-public sealed class MixedColumnsTests : IDisposable
+public sealed class MixedColumnsTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("vae-mixed-").FullName;
 
@@ -250,6 +251,128 @@ public sealed class MixedColumnsTests : IDisposable
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => detector.Transform(flagAsNumber));
         Assert.Contains("Feature column 'Flag' is real-valued", error.Message);
         Assert.Contains("trained on Boolean", error.Message);
+    }
+
+    /// <summary>
+    /// <see cref="Table"/> rows whose colour (one in <paramref name="keyRate"/>) and first measurement (one in
+    /// <paramref name="nanRate"/>) are hidden: a colour no one mapped is ML.NET's missing key 0.
+    /// </summary>
+    private static TableRow[] Hidden(TableRow[] rows, double keyRate, double nanRate, int seed)
+    {
+        var random = new Random(seed);
+        return rows.Select(r => new TableRow
+        {
+            Color = random.NextDouble() < keyRate ? "?" : r.Color, Flag = r.Flag,
+            Values = [random.NextDouble() < nanRate ? float.NaN : r.Values[0], r.Values[1]],
+        }).ToArray();
+    }
+
+    private static EstimatorChain<VaeImputeTransformer> MixedImputer(MLContext ml) =>
+        ml.Transforms.Conversion.MapValueToKey("ColorKey", "Color", keyData: ml.Data.LoadFromEnumerable(new[] { "red", "green", "blue" }.Select(c => new ColorRow { Color = c })))
+            .Append(ml.Transforms.VaeImpute(new VaeImputeEstimator.Options
+            {
+                InputColumnName = "Values", OutputColumnName = "Imputed", AdditionalFeatureColumnNames = ["ColorKey", "Flag"],
+                Epochs = 40, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [32], ImputationSamples = 20,
+            }));
+
+    private sealed class ColorRow
+    {
+        public string Color { get; set; } = "";
+    }
+
+    [Fact]
+    public void TheMixedImputerFillsAPredictableKeyBetterThanTheModeAndKeepsObservedCells()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = MixedImputer(ml).Fit(ml.Data.LoadFromEnumerable(Hidden(Table(800, 0), 0.2, 0.1, seed: 3)));
+        var truth = Table(400, 5);
+        var masked = Hidden(truth, 0.3, 0.1, seed: 6);
+        var filled = model.Transform(ml.Data.LoadFromEnumerable(masked));
+        Assert.IsType<KeyDataViewType>(filled.Schema["ColorKey"].Type);
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 2), filled.Schema["Imputed"].Type);
+        var keys = filled.GetColumn<uint>("ColorKey").ToArray();
+        var values = filled.GetColumn<float[]>("Imputed").ToArray();
+        var flags = filled.GetColumn<bool>("Flag").ToArray();
+        // The filled column keeps the input's key values, so MapKeyToValue names the filled colours.
+        var colors = ml.Transforms.Conversion.MapKeyToValue("FilledColor", "ColorKey").Fit(filled).Transform(filled).GetColumn<string>("FilledColor").ToArray();
+
+        string[] names = ["red", "green", "blue"];
+        int hidden = 0, right = 0;
+        for (int i = 0; i < masked.Length; i++)
+        {
+            Assert.NotEqual(0u, keys[i]);
+            Assert.Equal(names[keys[i] - 1], colors[i]);
+            Assert.Equal(masked[i].Flag, flags[i]);
+            Assert.Equal(masked[i].Values[1], values[i][1]);
+            if (!float.IsNaN(masked[i].Values[0]))
+                Assert.Equal(masked[i].Values[0], values[i][0]);
+            else
+                Assert.True(float.IsFinite(values[i][0]));
+            if (masked[i].Color != "?")
+            {
+                Assert.Equal(masked[i].Color, colors[i]);
+                continue;
+            }
+            hidden++;
+            right += colors[i] == truth[i].Color ? 1 : 0;
+        }
+        // The mode of the training colours: the best a data-blind fill (ReplaceMissingValues' kind) does.
+        string mode = Table(800, 0).GroupBy(r => r.Color).MaxBy(g => g.Count())!.Key;
+        int modeRight = Enumerable.Range(0, masked.Length).Count(i => masked[i].Color == "?" && truth[i].Color == mode);
+        output.WriteLine($"{hidden} hidden colours: the imputer fills {right} right, the mode {modeRight}");
+        Assert.True(right > 0.7 * hidden && right > 1.5 * modeRight, $"imputer {right}/{hidden}, mode {modeRight}/{hidden}");
+    }
+
+    [Fact]
+    public void TheMixedImputerSavesAndReloadsWithTheSameFilledColumns()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = MixedImputer(ml).Fit(ml.Data.LoadFromEnumerable(Hidden(Table(300, 0), 0.2, 0.1, seed: 3)));
+        var data = ml.Data.LoadFromEnumerable(Hidden(Table(60, 5), 0.3, 0.2, seed: 6));
+        var filled = model.Transform(data);
+        var keys = filled.GetColumn<uint>("ColorKey").ToArray();
+        var values = filled.GetColumn<float[]>("Imputed").SelectMany(v => v).ToArray();
+        Assert.Equal(keys, model.Transform(data).GetColumn<uint>("ColorKey").ToArray());
+
+        string path = Path.Combine(_folder, "imputer.zip");
+        ml.Model.Save(model, data.Schema, path);
+        var batched = ml.Model.LoadWithBatchedScoring(path, out _);
+        Assert.Contains(((TransformerChain<ITransformer>)batched).Cast<ITransformer>(), t => t is VaeImputeTransformer);
+        var reloaded = batched.Transform(data);
+        Assert.Equal(keys, reloaded.GetColumn<uint>("ColorKey").ToArray());
+        Assert.Equal(values, reloaded.GetColumn<float[]>("Imputed").SelectMany(v => v).ToArray());
+
+        var loaded = ml.Model.Load(path, out _).Transform(data);
+        Assert.Equal(filled.Schema["ColorKey"].Type, loaded.Schema["ColorKey"].Type);
+        Assert.Equal(keys, loaded.GetColumn<uint>("ColorKey").ToArray());
+        Assert.Equal(values, loaded.GetColumn<float[]>("Imputed").SelectMany(v => v).ToArray(), new FloatTolerance(1e-4f));
+    }
+
+    [Fact]
+    public void TheMixedImputerFillsAScalarKeyMainColumnAndRefusesABooleanOne()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = Hidden(Table(300, 0), 0.2, 0.1, seed: 3);
+        var keyed = ml.Transforms.Conversion.MapValueToKey("ColorKey", "Color", keyData: ml.Data.LoadFromEnumerable(new[] { "red", "green", "blue" }.Select(c => new ColorRow { Color = c })));
+        var pipeline = keyed.Append(ml.Transforms.VaeImpute(new VaeImputeEstimator.Options
+        {
+            InputColumnName = "ColorKey", OutputColumnName = "ColorKey", AdditionalFeatureColumnNames = ["Values"], Epochs = 5, Seed = 1, ImputationSamples = 5,
+        }));
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var shape = pipeline.GetOutputSchema(MLNetInternals.ShapeOf(data.Schema));
+        Assert.True(shape.Single(c => c.Name == "ColorKey").IsKey);
+        var filled = pipeline.Fit(data).Transform(data);
+        Assert.Equal(new KeyDataViewType(typeof(uint), 3), filled.Schema["ColorKey"].Type);
+        Assert.DoesNotContain(0u, filled.GetColumn<uint>("ColorKey"));
+        // The additional real column is filled in place too.
+        Assert.Contains(rows, r => float.IsNaN(r.Values[0]));
+        Assert.DoesNotContain(filled.GetColumn<float[]>("Values"), v => float.IsNaN(v[0]));
+
+        var error = Assert.Throws<ArgumentException>(() => ml.Transforms.VaeImpute(new VaeImputeEstimator.Options
+        {
+            InputColumnName = "Flag", AdditionalFeatureColumnNames = ["Values"], Epochs = 1, Seed = 1,
+        }).Fit(data));
+        Assert.Contains("'Flag' is Boolean", error.Message);
     }
 
     private sealed class NumericFlagRow

@@ -20,6 +20,12 @@ internal abstract class VaeOutputColumn
     /// <summary>The column's annotations (e.g. slot names), or null for none.</summary>
     public DataViewSchema.Annotations? Annotations { get; private init; }
 
+    /// <summary>
+    /// The input column whose annotations (key values, slot names) this column carries, as values of the same meaning
+    /// (a filled copy of it); null for none. Used in place of <see cref="Annotations"/> when the input has the column.
+    /// </summary>
+    public string? AnnotationsOf { get; protected init; }
+
     /// <summary>The network outputs this column is computed from.</summary>
     public VaeOutputs Needs { get; }
 

@@ -67,7 +67,10 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
 
     /// <summary>Buffers for <paramref name="capacity"/> rows of this transformer's input and the outputs it <paramref name="needs"/>.</summary>
     internal VaeScoreBatch CreateBatch(int capacity, VaeOutputs needs) =>
-        new(Model.InputDimension, Model.LatentDimension, capacity, needs, InputWidth, Model.InputLayout.Features);
+        new(Model.InputDimension, Model.LatentDimension, capacity, needs, InputWidth, Model.InputLayout.Features, ReconstructionWidth);
+
+    /// <summary>Values per row of the <see cref="VaeOutputs.Reconstruction"/> output: D, but the filled slots F for the imputer of mixed columns.</summary>
+    private protected virtual int ReconstructionWidth => Model.InputDimension;
 
     /// <summary>Always true: the transformer maps each row on its own, so <c>PredictionEngine</c> works.</summary>
     public bool IsRowToRowMapper => true;
@@ -234,8 +237,17 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// An OnnxTransformer over <see cref="SavedGraph"/>, reading <see cref="SavedInputName"/>. Its columns come in the
     /// order of <see cref="OutputColumns"/>, so that the loaded pipeline lays them out as this transformer does.
     /// </summary>
-    private protected OnnxTransformer ToOnnxTransformer(MLContext ml) =>
-        ml.Transforms.ApplyOnnxModel(OutputColumns.Select(c => c.Name).ToArray(), [SavedInputName], new MemoryStream(SavedGraph().Graph)).Fit(EmptyInput(ml));
+    private protected OnnxTransformer ToOnnxTransformer(MLContext ml)
+    {
+        var (graph, columns) = SavedGraph();
+        return ml.Transforms.ApplyOnnxModel(GraphColumnsInOrder(columns), [SavedInputName], new MemoryStream(graph)).Fit(EmptyInput(ml));
+    }
+
+    /// <summary>
+    /// The columns the OnnxTransformer adds, in the order it lays them out: those of <see cref="OutputColumns"/>, in
+    /// theirs, unless the graph writes others (<paramref name="graphColumns"/>), which glue turns into them.
+    /// </summary>
+    private protected virtual string[] GraphColumnsInOrder(string[] graphColumns) => OutputColumns.Select(c => c.Name).ToArray();
 
     /// <summary>No rows, one column: the features as the saved graph reads them, as <c>Fit</c> of ML.NET's glue components needs a schema.</summary>
     private protected IDataView EmptyInput(MLContext ml) => VectorColumnView.Create(ml, SavedInputName, InputWidth, []);

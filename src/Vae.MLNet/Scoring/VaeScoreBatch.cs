@@ -16,7 +16,9 @@ internal sealed class VaeScoreBatch
     /// <param name="outputs">The outputs to fetch.</param>
     /// <param name="inputWidth">The width of <see cref="Features"/>: D for the scoring graph (default), k for the decoder graph.</param>
     /// <param name="featureSlots">The width of <see cref="FeatureError"/>: the model's feature slots F (<see cref="VaeInputLayout.Features"/>); default D.</param>
-    public VaeScoreBatch(int inputDimension, int latentDimension, int capacity, VaeOutputs outputs, int? inputWidth = null, int? featureSlots = null)
+    /// <param name="reconstructionWidth">The width of <see cref="Reconstruction"/>: default D; F for the imputer of mixed columns, which fills slots.</param>
+    public VaeScoreBatch(int inputDimension, int latentDimension, int capacity, VaeOutputs outputs, int? inputWidth = null, int? featureSlots = null,
+        int? reconstructionWidth = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputDimension, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(latentDimension, 1);
@@ -43,7 +45,7 @@ internal sealed class VaeScoreBatch
 
         LatentMean = Allocate(VaeOutputs.LatentMean, VaeOnnxGraph.LatentMean, latentDimension);
         LatentLogVariance = Allocate(VaeOutputs.LatentLogVariance, VaeOnnxGraph.LatentLogVariance, latentDimension);
-        Reconstruction = Allocate(VaeOutputs.Reconstruction, VaeOnnxGraph.Reconstruction, inputDimension);
+        Reconstruction = Allocate(VaeOutputs.Reconstruction, VaeOnnxGraph.Reconstruction, reconstructionWidth ?? inputDimension);
         FeatureError = Allocate(VaeOutputs.FeatureError, VaeOnnxGraph.FeatureError, featureSlots ?? inputDimension);
         ReconstructionError = Allocate(VaeOutputs.ReconstructionError, VaeOnnxGraph.ReconstructionError, null);
         KlDivergence = Allocate(VaeOutputs.KlDivergence, VaeOnnxGraph.KlDivergence, null);
@@ -72,7 +74,7 @@ internal sealed class VaeScoreBatch
 
     public float[] LatentLogVariance { get; }
 
-    /// <summary>[Capacity, InputDimension].</summary>
+    /// <summary>[Capacity, InputDimension]; for the imputer of mixed columns, the filled slots, [Capacity, F].</summary>
     public float[] Reconstruction { get; }
 
     /// <summary>[Capacity, F], one value per feature slot (F = D for a model of one real column).</summary>
