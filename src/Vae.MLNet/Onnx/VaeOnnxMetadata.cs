@@ -85,10 +85,17 @@ internal static class VaeOnnxMetadata
     }
 
     /// <summary>The input columns the metadata describes; null when it describes none (one real column, as wide as the decoder's output).</summary>
+    /// <remarks>
+    /// The layout and the format version must agree: a file of version 2 without its layout would otherwise score its
+    /// key and Boolean cells as real values, and one of version 1 with a layout is no file this library writes.
+    /// </remarks>
     public static VaeInputLayout? ReadInputLayout(IReadOnlyDictionary<string, string> metadata)
     {
+        bool mixed = metadata.GetValueOrDefault(Format) == FormatVersion.ToString(CultureInfo.InvariantCulture);
         if (!metadata.TryGetValue(InputLayout, out var text))
-            return null;
+            return mixed ? throw new FormatException($"it is of format version {FormatVersion}, a model of mixed columns, but has no '{InputLayout}' metadata.") : null;
+        if (!mixed)
+            throw new FormatException($"it is of format version {SingleColumnFormatVersion}, a model of one real column, but has '{InputLayout}' metadata.");
         LayoutEntry[]? entries;
         try
         {
