@@ -131,6 +131,68 @@ public sealed class MixedColumnsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void AKeyAboveItsTypesCountIsRefusedWithColumnRowAndSlot()
+    {
+        // ML.NET's own loaders never give such a key (LoadFromEnumerable reads a value past the count as key 0), but any
+        // IDataView may: a getter's values are not checked against the column's type.
+        var data = new KeyRowsView([1, 2, 5]);
+        var error = Assert.Throws<VaeDataException>(() =>
+            new VaeAnomalyDetectionTransformer(TinyModel(VaeMissingValues.Model), "R", 0f).Transform(data).GetColumn<float>("Score").ToArray());
+        Assert.Equal("C", error.ColumnName);
+        Assert.Equal(2, error.Row);
+        Assert.Contains("Row 2 of column 'C' holds key 5 at slot 0, above the 3 categories of the model", error.Message);
+    }
+
+    /// <summary>Rows of <see cref="TinyRow"/>'s schema (R = 1, B = true) whose key column C yields the given raw keys, in range or not.</summary>
+    private sealed class KeyRowsView(uint[] keys) : IDataView
+    {
+        public bool CanShuffle => false;
+
+        public DataViewSchema Schema { get; } = BuildSchema();
+
+        private uint[] Keys { get; } = keys;
+
+        public long? GetRowCount() => Keys.Length;
+
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => new Cursor(this);
+
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [new Cursor(this)];
+
+        private static DataViewSchema BuildSchema()
+        {
+            var builder = new DataViewSchema.Builder();
+            builder.AddColumn("R", NumberDataViewType.Single);
+            builder.AddColumn("B", BooleanDataViewType.Instance);
+            builder.AddColumn("C", new KeyDataViewType(typeof(uint), 3));
+            return builder.ToSchema();
+        }
+
+        private sealed class Cursor(KeyRowsView view) : DataViewRowCursor
+        {
+            private long _position = -1;
+
+            public override DataViewSchema Schema => view.Schema;
+
+            public override long Position => _position;
+
+            public override long Batch => 0;
+
+            public override bool MoveNext() => ++_position < view.Keys.Length;
+
+            public override bool IsColumnActive(DataViewSchema.Column column) => true;
+
+            public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
+
+            public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => column.Name switch
+            {
+                "R" => (ValueGetter<TValue>)(Delegate)(ValueGetter<float>)((ref float value) => value = 1f),
+                "B" => (ValueGetter<TValue>)(Delegate)(ValueGetter<bool>)((ref bool value) => value = true),
+                _ => (ValueGetter<TValue>)(Delegate)(ValueGetter<uint>)((ref uint value) => value = view.Keys[_position]),
+            };
+        }
+    }
+
+    [Fact]
     public void TheMixedLossIsTheSumOfEachCellsLikelihood()
     {
         // Cells: R, B, C(3); row 0 category 2, row 1's key missing (its cells 0, unobserved).
