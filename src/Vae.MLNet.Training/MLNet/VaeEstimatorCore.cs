@@ -39,8 +39,12 @@ internal sealed class VaeEstimatorCore
     /// <summary>The columns the model reads: the main one, then <see cref="VaeTrainingOptions.AdditionalFeatureColumnNames"/>.</summary>
     public string[] FeatureColumnNames { get; }
 
-    /// <summary>The input schema with <paramref name="added"/> columns, after checking the feature column.</summary>
-    public SchemaShape OutputSchema(SchemaShape input, IEnumerable<(string Name, DataViewType Type)> added)
+    /// <summary>
+    /// The input schema with <paramref name="added"/> columns, after checking the feature column; those named in
+    /// <paramref name="slotNamedIfMixed"/> carry <c>SlotNames</c> when the input columns are not one real column, as the
+    /// transformer's per-feature outputs then do (<see cref="VaeInputLayout.SlotNames"/>).
+    /// </summary>
+    public SchemaShape OutputSchema(SchemaShape input, IEnumerable<(string Name, DataViewType Type)> added, IReadOnlySet<string>? slotNamedIfMixed = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         foreach (var name in FeatureColumnNames)
@@ -49,7 +53,9 @@ internal sealed class VaeEstimatorCore
                 FeatureColumn.CheckShape(input, name);
             FeatureColumns.CheckShape(input, name);
         }
-        return MLNetInternals.AddColumns(input, added);
+        var main = input.Last(c => c.Name == FeatureColumnNames[0]);
+        bool mixed = FeatureColumnNames.Length > 1 || main.IsKey || main.ItemType != NumberDataViewType.Single;
+        return MLNetInternals.AddColumns(input, added, mixed ? slotNamedIfMixed : null);
     }
 
     /// <summary>
