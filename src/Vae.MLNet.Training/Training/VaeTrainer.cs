@@ -25,7 +25,7 @@ internal static class VaeTrainer
         int dimension = layout.Cells;
         if (options.Likelihood == VaeLikelihood.Bernoulli)
             CheckUnitInterval(data, dimension, columnName);
-        var checkpoint = TrainingCheckpoint.For(options, seed, data, rows, dimension);
+        var checkpoint = TrainingCheckpoint.For(options, seed, data, rows, layout);
 
         using var threads = TorchThreads.Use(options.Threads);
         // The run's own generator draws everything random (initial weights, mini-batch orders, ε), so the seed alone
