@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Vae.MLNet.Training;
 
 namespace Vae.MLNet.Tests;
@@ -82,6 +83,47 @@ public sealed class CheckpointTests : IDisposable
         error = Assert.Throws<InvalidOperationException>(() => _ml.AnomalyDetection.Trainers.Vae(otherData).Fit(data));
         Assert.Contains("data SHA-256", error.Message);
         Assert.DoesNotContain("rows=", error.Message);
+    }
+
+    /// <summary>Three measurements and a flag, as a Boolean column.</summary>
+    private sealed class FlagRow
+    {
+        [VectorType(3)]
+        public float[] Features { get; set; } = [];
+
+        public bool Flag { get; set; }
+    }
+
+    /// <summary>The same rows, the flag as a Single 0 or 1: the same model-space cells, byte for byte.</summary>
+    private sealed class FlagAsNumberRow
+    {
+        [VectorType(3)]
+        public float[] Features { get; set; } = [];
+
+        public float Flag { get; set; }
+    }
+
+    [Fact]
+    public void ACheckpointOfOtherColumnKindsIsRefusedNamingBothLayouts()
+    {
+        var rows = TestData.Gaussian(200, 0, 3).Select(r => new FlagRow { Features = r.Features, Flag = r.Features[0] > 0 }).ToArray();
+        var options = new VaeAnomalyDetectionTrainer.Options
+        {
+            AdditionalFeatureColumnNames = ["Flag"], Epochs = 2, Seed = 5, LatentDimension = 2, CheckpointPath = _checkpoint, CheckpointInterval = 1,
+        };
+        _ml.AnomalyDetection.Trainers.Vae(options).Fit(_ml.Data.LoadFromEnumerable(rows));
+
+        options.ResumeFromCheckpoint = true;
+        var asNumbers = _ml.Data.LoadFromEnumerable(rows.Select(r => new FlagAsNumberRow { Features = r.Features, Flag = r.Flag ? 1 : 0 }).ToArray());
+        var error = Assert.Throws<InvalidOperationException>(() => _ml.AnomalyDetection.Trainers.Vae(options).Fit(asNumbers));
+        Assert.Contains("checkpoint input columns=Features: 3 × Real | Flag: 1 × Binary, this run input columns=Features: 3 × Real | Flag: 1 × Real", error.Message);
+        Assert.DoesNotContain("data SHA-256", error.Message);
+
+        // A run of one real column, four wide, names the layout it leaves at its default.
+        var oneColumn = new VaeAnomalyDetectionTrainer.Options { Epochs = 2, Seed = 5, LatentDimension = 2, CheckpointPath = _checkpoint, ResumeFromCheckpoint = true };
+        var wide = TestData.ToDataView(_ml, rows.Select(r => new LabelledRow { Features = [.. r.Features, r.Flag ? 1 : 0] }).ToArray());
+        error = Assert.Throws<InvalidOperationException>(() => _ml.AnomalyDetection.Trainers.Vae(oneColumn).Fit(wide));
+        Assert.Contains("checkpoint input columns=Features: 3 × Real | Flag: 1 × Binary, this run input columns=one column of real values", error.Message);
     }
 
     [Trait("Category", "Slow")]

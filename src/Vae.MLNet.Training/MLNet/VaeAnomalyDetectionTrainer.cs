@@ -165,6 +165,6 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
             added.Add((VaeAnomalyDetectionTransformer.PValueColumnName, NumberDataViewType.Single));
         if (_options.FeatureErrorColumnName != null)
             added.Add((_options.FeatureErrorColumnName, VaeEstimatorCore.KnownSizeVector));
-        return _core.OutputSchema(inputSchema, added);
+        return _core.OutputSchema(inputSchema, added, _options.FeatureErrorColumnName is { } errors ? new HashSet<string> { errors } : null);
     }
 }

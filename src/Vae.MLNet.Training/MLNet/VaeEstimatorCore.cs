@@ -13,8 +13,14 @@ internal sealed class VaeEstimatorCore
     private readonly IHost _host;
     private readonly VaeTrainingOptions _options;
     private readonly int _seed;
+    private readonly bool _singleVector;
 
-    public VaeEstimatorCore(IHostEnvironment env, string name, string featureColumnName, VaeTrainingOptions options)
+    /// <param name="env">The host environment.</param>
+    /// <param name="name">The estimator's name, for the host.</param>
+    /// <param name="featureColumnName">The main input column.</param>
+    /// <param name="options">The estimator's copy of its options.</param>
+    /// <param name="singleVector">Whether the estimator reads only a known-size vector of Single (the imputer), not columns of every kind.</param>
+    public VaeEstimatorCore(IHostEnvironment env, string name, string featureColumnName, VaeTrainingOptions options, bool singleVector = false)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentException.ThrowIfNullOrWhiteSpace(featureColumnName);
@@ -22,18 +28,34 @@ internal sealed class VaeEstimatorCore
         options.Validate();
         _host = env.Register(name);
         _options = options;
-        FeatureColumnName = featureColumnName;
+        _singleVector = singleVector;
+        FeatureColumnNames = [featureColumnName, .. options.AdditionalFeatureColumnNames];
+        if (FeatureColumnNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"Column '{twice.Key}' is named twice among the feature columns; a VAE reads each column once.",
+                nameof(options.AdditionalFeatureColumnNames));
         _seed = options.Seed ?? _host.Rand.Next();
     }
 
-    public string FeatureColumnName { get; }
+    /// <summary>The columns the model reads: the main one, then <see cref="VaeTrainingOptions.AdditionalFeatureColumnNames"/>.</summary>
+    public string[] FeatureColumnNames { get; }
 
-    /// <summary>The input schema with <paramref name="added"/> columns, after checking the feature column.</summary>
-    public SchemaShape OutputSchema(SchemaShape input, IEnumerable<(string Name, DataViewType Type)> added)
+    /// <summary>
+    /// The input schema with <paramref name="added"/> columns, after checking the feature column; those named in
+    /// <paramref name="slotNamedIfMixed"/> carry <c>SlotNames</c> when the input columns are not one real column, as the
+    /// transformer's per-feature outputs then do (<see cref="VaeInputLayout.SlotNames"/>).
+    /// </summary>
+    public SchemaShape OutputSchema(SchemaShape input, IEnumerable<(string Name, DataViewType Type)> added, IReadOnlySet<string>? slotNamedIfMixed = null)
     {
         ArgumentNullException.ThrowIfNull(input);
-        FeatureColumn.CheckShape(input, FeatureColumnName);
-        return MLNetInternals.AddColumns(input, added);
+        foreach (var name in FeatureColumnNames)
+        {
+            if (_singleVector)
+                FeatureColumn.CheckShape(input, name);
+            FeatureColumns.CheckShape(input, name);
+        }
+        var main = input.Last(c => c.Name == FeatureColumnNames[0]);
+        bool mixed = FeatureColumnNames.Length > 1 || main.IsKey || main.ItemType != NumberDataViewType.Single;
+        return MLNetInternals.AddColumns(input, added, mixed ? slotNamedIfMixed : null);
     }
 
     /// <summary>
@@ -50,16 +72,20 @@ internal sealed class VaeEstimatorCore
     {
         ArgumentNullException.ThrowIfNull(data);
         using var channel = _host.Start("Train");
-        int width = FeatureColumn.CheckSchema(data.Schema, FeatureColumnName);
+        if (_singleVector)
+            FeatureColumn.CheckSchema(data.Schema, FeatureColumnNames[0]);
+        var layout = FeatureColumns.Infer(data.Schema, FeatureColumnNames);
+        int dimension = layout.Cells;
         // Another stream than the training's shuffle of the rows, so that the sample does not follow it.
-        var features = FeatureColumn.ReadSample(data, FeatureColumnName, _options.MaxTrainingRowsFor(width), unchecked(_seed * 31 + 7),
-            _options.MissingValues, out int rows, out int dimension, out long dataRows);
+        var features = FeatureColumn.ReadSample(data, FeatureColumnNames, layout, _options.MaxTrainingRowsFor(dimension), unchecked(_seed * 31 + 7),
+            _options.MissingValues, out int rows, out long dataRows);
         if (dataRows > rows)
             channel.Info(MessageSensitivity.None,
                 $"The data has {dataRows} rows of {dimension} features, more than the {rows} that MaxTrainingRows lets training hold: " +
                 $"training on a uniform random sample of {rows} rows (reservoir sampling, seed {_seed}).");
-        channel.Info(MessageSensitivity.None, $"Training a VAE on {rows} rows of {dimension} features from '{FeatureColumnName}'.");
-        var model = VaeTrainer.Train(features, rows, dimension, _options, _seed, FeatureColumnName, channel, out var heldOut);
+        string source = layout.IsSingleReal ? $"'{FeatureColumnNames[0]}'" : $"{layout.Features} features ({layout})";
+        channel.Info(MessageSensitivity.None, $"Training a VAE on {rows} rows of {dimension} features from {source}.");
+        var model = VaeTrainer.Train(features, rows, layout, _options, _seed, FeatureColumnNames[0], channel, out var heldOut);
         return new TrainedModel(model, features, rows, dimension, heldOut, _seed);
     }
 

@@ -42,14 +42,36 @@ public sealed class VaeImputeEstimator : IEstimator<VaeImputeTransformer>
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ImputationSamples, 1, nameof(options.ImputationSamples));
         options.MissingValues = VaeMissingValues.Model;
         _options = options;
-        _core = new VaeEstimatorCore(env, nameof(VaeImputeEstimator), options.InputColumnName, options);
+        _core = new VaeEstimatorCore(env, nameof(VaeImputeEstimator), options.InputColumnName, options,
+            singleVector: options.AdditionalFeatureColumnNames.Length == 0);
     }
 
-    /// <summary>Trains the VAE on every row of the input column, its missing cells left out of the likelihood.</summary>
-    public VaeImputeTransformer Fit(IDataView input) =>
-        new(_core.Train(input).Model, _options.OutputColumnName, _options.InputColumnName, _options.ImputationSamples, _options.ImputationSeed);
+    /// <summary>
+    /// Trains the VAE on every row of the input columns, their missing cells left out of the likelihood; a Boolean input
+    /// column, which has nothing to fill, is refused before training.
+    /// </summary>
+    public VaeImputeTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        VaeImputeTransformer.CheckMainColumn(FeatureColumns.Infer(input.Schema, _core.FeatureColumnNames), _options.InputColumnName);
+        return new(_core.Train(input).Model, _options.OutputColumnName, _options.InputColumnName, _options.ImputationSamples, _options.ImputationSeed);
+    }
 
-    /// <summary>The input schema plus the filled features; fails if the input is not a known-size Single vector.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
-        _core.OutputSchema(inputSchema, [(_options.OutputColumnName, VaeEstimatorCore.KnownSizeVector)]);
+    /// <summary>
+    /// The input schema plus the filled features, of the input column's type (a known-size Single vector when it is the
+    /// only column); the other filled columns keep their names and types. Fails if an input column is of no VAE kind.
+    /// </summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        if (_options.AdditionalFeatureColumnNames.Length == 0)
+            return _core.OutputSchema(inputSchema, [(_options.OutputColumnName, VaeEstimatorCore.KnownSizeVector)]);
+        // The filled main column has the input column's shape (a SchemaShape knows a vector's size is known, not the size).
+        var input = inputSchema.LastOrDefault(c => c.Name == _options.InputColumnName);
+        // It records that a column is a key, not the key's count: any count describes it.
+        var item = input.IsKey ? new KeyDataViewType(typeof(uint), 1) : input.ItemType as PrimitiveDataViewType;
+        DataViewType type = item is null ? VaeEstimatorCore.KnownSizeVector
+            : input.Kind == SchemaShape.Column.VectorKind.Vector ? new VectorDataViewType(item, 1) : item;
+        return _core.OutputSchema(inputSchema, [(_options.OutputColumnName, type)]);
+    }
 }

@@ -100,8 +100,11 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
     private IEnumerable<Linear> Linears() =>
         _encoder.children().OfType<Linear>().Append(_mean).Append(_logVariance).Concat(_decoder.children().OfType<Linear>()).Append(_output);
 
-    /// <summary>The trained weights, with <paramref name="trainingCodes"/>, as a <see cref="VaeModel"/>, which needs no TorchSharp to score.</summary>
-    public VaeModel ToModel(LatentCodes trainingCodes)
+    /// <summary>
+    /// The trained weights, with <paramref name="trainingCodes"/>, as a <see cref="VaeModel"/>, which needs no TorchSharp
+    /// to score; <paramref name="layout"/> says which columns its cells come from (one real column when null).
+    /// </summary>
+    public VaeModel ToModel(LatentCodes trainingCodes, VaeInputLayout? layout = null)
     {
         using var scope = NewDisposeScope();
         return new VaeModel(
@@ -114,7 +117,8 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
             ToLayer(_output),
             _likelihood != VaeLikelihood.Gaussian ? [] : _outputLogVariance?.detach().data<float>().ToArray() ?? new float[InputDimension],
             trainingCodes,
-            _missingValues);
+            _missingValues,
+            layout);
     }
 
     private static DenseLayer[] Layers(Sequential mlp) => mlp.children().OfType<Linear>().Select(ToLayer).ToArray();

@@ -53,7 +53,7 @@ internal static class ConformalCalibration
             var scored = order[start..end];
             var rest = order[..start].Concat(order[end..]).ToArray();
             channel.Info(MessageSensitivity.None, $"Calibration model {fold + 1}/{folds}: training on {rest.Length} rows to score the other {scored.Length}.");
-            var model = VaeTrainer.Train(Gather(trained, rest), rest.Length, trained.Dimension, options.ForCalibrationFold(fold + 1),
+            var model = VaeTrainer.Train(Gather(trained, rest), rest.Length, trained.Model.InputLayout, options.ForCalibrationFold(fold + 1),
                 unchecked(trained.Seed + fold + 1), columnName, channel, out _);
             // Each fold is a uniform share of the rows: keeping the same share of each keeps a uniform sample.
             int keep = (int)((long)kept * (fold + 1) / folds) - scores.Count;

@@ -22,9 +22,13 @@ internal sealed class TrainingCheckpoint
 
     private TrainingCheckpoint(string path, string run) => (_path, _run) = (path, run);
 
-    /// <summary>The checkpoint file of a run on <paramref name="data"/>, or null when the options ask for none.</summary>
-    public static TrainingCheckpoint? For(VaeTrainingOptions options, int seed, float[] data, int rows, int dimension)
+    /// <summary>
+    /// The checkpoint file of a run on <paramref name="data"/>, rows of <paramref name="layout"/>'s model-space cells, or
+    /// null when the options ask for none.
+    /// </summary>
+    public static TrainingCheckpoint? For(VaeTrainingOptions options, int seed, float[] data, int rows, VaeInputLayout layout)
     {
+        int dimension = layout.Cells;
         if (options.CheckpointPath is null)
             return null;
         // Found now rather than when the first checkpoint is due, epochs of work later.
@@ -54,6 +58,9 @@ internal sealed class TrainingCheckpoint
         }
         // Said only when not the default, so that checkpoints written before the option existed still resume.
         .Concat(options.MissingValues == VaeMissingValues.Error ? [] : [("missing values", options.MissingValues.ToString())])
+        // The columns' kinds, for mixed columns: cells of the same width and values may be a flag or a real value, a key
+        // or several flags, each with another likelihood, hence another run.
+        .Concat(layout.IsSingleReal ? [] : [(LayoutItem, Describe(layout))])
         .Select(item => $"{item.Item1}={item.Item2}"));
         return new TrainingCheckpoint(options.CheckpointPath, run);
     }
@@ -139,8 +146,28 @@ internal sealed class TrainingCheckpoint
         }
     }
 
-    private static string Differences(string theirs, string ours) =>
-        string.Join(", ", theirs.Split("; ").Zip(ours.Split("; "))
-            .Where(pair => pair.First != pair.Second)
-            .Select(pair => $"checkpoint {pair.First}, this run {pair.Second}"));
+    private const string LayoutItem = "input columns";
+
+    /// <summary>What the run key says of the items it leaves out when they are the default.</summary>
+    private static readonly Dictionary<string, string> Defaults = new()
+    {
+        ["missing values"] = nameof(VaeMissingValues.Error),
+        [LayoutItem] = "one column of real values",
+    };
+
+    /// <summary>The columns of <paramref name="layout"/>, each as <see cref="VaeInputColumn.ToString"/> says, joined by " | " (the key's items are joined by "; ").</summary>
+    private static string Describe(VaeInputLayout layout) => string.Join(" | ", layout.Columns);
+
+    /// <summary>Each item of the two run keys that differs, or that one of them leaves at its default.</summary>
+    private static string Differences(string theirs, string ours)
+    {
+        static Dictionary<string, string> Items(string key) =>
+            key.Split("; ").Select(item => item.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : "");
+        var (theirItems, ourItems) = (Items(theirs), Items(ours));
+        string Value(Dictionary<string, string> items, string name) =>
+            items.TryGetValue(name, out var value) ? value : Defaults.GetValueOrDefault(name, "unset");
+        return string.Join(", ", theirItems.Keys.Union(ourItems.Keys)
+            .Where(name => Value(theirItems, name) != Value(ourItems, name))
+            .Select(name => $"checkpoint {name}={Value(theirItems, name)}, this run {name}={Value(ourItems, name)}"));
+    }
 }

@@ -17,21 +17,23 @@ internal sealed class TrainingRows : IDisposable
     /// <param name="rows">Their number.</param>
     /// <param name="dimension">Features per row.</param>
     /// <param name="missingValues">Whether NaN cells are missing ones (the reader has refused them otherwise).</param>
-    public TrainingRows(float[] data, int rows, int dimension, VaeMissingValues missingValues)
+    /// <param name="layout">The input columns, whose real cells alone count in <see cref="ObservedPerRow"/>.</param>
+    public TrainingRows(float[] data, int rows, int dimension, VaeMissingValues missingValues, VaeInputLayout layout)
     {
         _flat = from_array(data);
         var all = _flat.view(rows, dimension);
         if (missingValues == VaeMissingValues.Error)
         {
             Values = all;
-            ObservedPerRow = dimension;
+            ObservedPerRow = VaeLoss.RealCells(layout) ?? dimension;
             return;
         }
         _raw = all;
         using var missing = all.isnan();
         Observed = missing.logical_not().to_type(ScalarType.Float32);
         Values = all.masked_fill(missing, 0);
-        ObservedPerRow = Observed.sum(type: ScalarType.Float64).item<double>() / rows;
+        ObservedPerRow = (VaeLoss.RealCells(layout) is null ? Observed.sum(type: ScalarType.Float64)
+            : RealCellsObserved(Observed, layout)).item<double>() / rows;
     }
 
     /// <summary>The rows, [rows, D], missing cells 0.</summary>
@@ -40,8 +42,18 @@ internal sealed class TrainingRows : IDisposable
     /// <summary>The mask, [rows, D]; null when every cell is observed.</summary>
     public Tensor? Observed { get; }
 
-    /// <summary>The observed cells of an average row: D when none is missing.</summary>
+    /// <summary>The observed real-valued cells of an average row, which carry the Gaussian's constant: D when none is missing from one real column.</summary>
     public double ObservedPerRow { get; }
+
+    private static Tensor RealCellsObserved(Tensor observed, VaeInputLayout layout)
+    {
+        using var scope = NewDisposeScope();
+        var sum = zeros(1, dtype: ScalarType.Float64);
+        for (int i = 0; i < layout.Columns.Count; i++)
+            if (layout.Columns[i].Kind == VaeInputKind.Real)
+                sum += observed.narrow(1, layout.CellOffset(i), layout.Columns[i].Cells).sum(type: ScalarType.Float64);
+        return sum.MoveToOuterDisposeScope();
+    }
 
     /// <summary>The rows at <paramref name="index"/> and their mask.</summary>
     public (Tensor X, Tensor? Observed) Select(Tensor index) => (Values.index_select(0, index), Observed?.index_select(0, index));

@@ -14,17 +14,18 @@ namespace Vae.MLNet.Training;
 internal static class VaeTrainer
 {
     /// <summary>
-    /// Trains on <paramref name="rows"/> rows of <paramref name="dimension"/> features, row-major in <paramref name="data"/>.
+    /// Trains on <paramref name="rows"/> rows of the model-space cells of <paramref name="layout"/>, row-major in <paramref name="data"/>.
     /// <paramref name="heldOut"/> lists the rows held out for early stopping, in a seeded random order (empty when
     /// none are): no gradient step and no kept code comes from them, so they score as new rows do.
     /// </summary>
-    public static VaeModel Train(float[] data, int rows, int dimension, VaeTrainingOptions options, int seed, string columnName, IChannel? channel,
+    public static VaeModel Train(float[] data, int rows, VaeInputLayout layout, VaeTrainingOptions options, int seed, string columnName, IChannel? channel,
         out long[] heldOut)
     {
         options.Validate();
+        int dimension = layout.Cells;
         if (options.Likelihood == VaeLikelihood.Bernoulli)
             CheckUnitInterval(data, dimension, columnName);
-        var checkpoint = TrainingCheckpoint.For(options, seed, data, rows, dimension);
+        var checkpoint = TrainingCheckpoint.For(options, seed, data, rows, layout);
 
         using var threads = TorchThreads.Use(options.Threads);
         // The run's own generator draws everything random (initial weights, mini-batch orders, ε), so the seed alone
@@ -38,7 +39,7 @@ internal static class VaeTrainer
             options.Activation, options.Likelihood, options.LearnOutputVariance, options.MissingValues, generator);
         // from_array shares the buffer the column was read into (pinned while the tensor lives) rather than
         // copying it: the rows are in memory once, whatever their number (twice more, filled and masked, when cells are missing).
-        using var all = new TrainingRows(data, rows, dimension, options.MissingValues);
+        using var all = new TrainingRows(data, rows, dimension, options.MissingValues, layout);
         // One seeded order of the rows serves both the held-out split and the sample of codes.
         var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
         new Random(seed).Shuffle(order);
@@ -46,8 +47,8 @@ internal static class VaeTrainer
         heldOut = order[..held];
         using (var train = held == 0 ? null : tensor(order[held..]))
         using (var validation = held == 0 ? null : tensor(heldOut))
-            Fit(network, generator, all, train, validation, options, checkpoint, channel);
-        return network.ToModel(TrainingCodes(network, all, order[held..], options.TrainingCodeCount));
+            Fit(network, generator, all, train, validation, options, checkpoint, channel, layout);
+        return network.ToModel(TrainingCodes(network, all, order[held..], options.TrainingCodeCount), layout);
     }
 
     /// <summary>
@@ -55,7 +56,7 @@ internal static class VaeTrainer
     /// the checkpoint if the options say so, until the epoch limit, early stopping or divergence.
     /// </summary>
     private static void Fit(VaeNetwork network, Generator generator, TrainingRows all, Tensor? train, Tensor? validation, VaeTrainingOptions options,
-        TrainingCheckpoint? checkpoint, IChannel? channel)
+        TrainingCheckpoint? checkpoint, IChannel? channel, VaeInputLayout layout)
     {
         using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
         using var state = new TrainingState(network, optimizer, generator);
@@ -70,7 +71,7 @@ internal static class VaeTrainer
         {
             int epoch = ++state.Epoch;
             double beta = options.KlWarmupEpochs == 0 ? options.Beta : options.Beta * Math.Min(1.0, epoch / (double)options.KlWarmupEpochs);
-            var (reconstructionSum, klSum) = RunEpoch(network, optimizer, generator, all, train, n, beta, options, reclaimer);
+            var (reconstructionSum, klSum) = RunEpoch(network, optimizer, generator, all, train, n, beta, options, reclaimer, layout);
             reconstructionSum += n * constantPerRow;
             double trainLoss = (reconstructionSum + beta * klSum) / n;
             // Once an epoch: a diverged step leaves weights that poison every later loss, and only climbs further.
@@ -82,7 +83,7 @@ internal static class VaeTrainer
             else
             {
                 state.LowestTrainingLoss = Math.Min(state.LowestTrainingLoss, trainLoss);
-                double? validationLoss = validation is null ? null : MeanScore(network, all, validation, options.Likelihood);
+                double? validationLoss = validation is null ? null : MeanScore(network, all, validation, options.Likelihood, layout);
                 var report = new VaeEpochReport(epoch, epochs, trainLoss, reconstructionSum / n, klSum / n, validationLoss, clock.Elapsed);
                 channel?.Info(MessageSensitivity.None,
                     $"VAE epoch {epoch}/{epochs}: loss {report.TrainLoss:G5} (reconstruction {report.Reconstruction:G5}, KL {report.KlDivergence:G5})" +
@@ -134,7 +135,7 @@ internal static class VaeTrainer
     /// constant, <see cref="VaeLoss.ConstantPerRow"/>) and KL terms.
     /// </summary>
     private static (double Reconstruction, double Kl) RunEpoch(VaeNetwork network, OptimizerHelper optimizer, Generator generator, TrainingRows all,
-        Tensor? train, long n, double beta, VaeTrainingOptions options, ScalarReclaimer reclaimer)
+        Tensor? train, long n, double beta, VaeTrainingOptions options, ScalarReclaimer reclaimer, VaeInputLayout layout)
     {
         network.train();
         // Each batch's two terms are kept (detaching costs no kernel) and summed once the epoch ends: reading a
@@ -150,7 +151,7 @@ internal static class VaeTrainer
                 using var scope = NewDisposeScope();
                 var (x, observed) = all.Select(order.narrow(0, start, Math.Min(options.BatchSize, n - start)));
                 var forward = network.Forward(x, observed, noise: generator);
-                var reconstruction = VaeLoss.ReconstructionSum(x, forward.Decoded, network.OutputLogVariance, options.Likelihood, observed);
+                var reconstruction = VaeLoss.ReconstructionSum(x, forward.Decoded, network.OutputLogVariance, options.Likelihood, observed, layout);
                 var kl = VaeLoss.KlDivergenceSum(forward.Mean, forward.LogVariance);
                 var loss = beta == 1 ? reconstruction + kl : reconstruction + beta * kl;
                 optimizer.zero_grad();
@@ -172,7 +173,7 @@ internal static class VaeTrainer
     }
 
     /// <summary>The mean negative ELBO at z = μ (the held-out loss) of the rows of <paramref name="all"/> listed in <paramref name="rows"/>.</summary>
-    private static double MeanScore(VaeNetwork network, TrainingRows all, Tensor rows, VaeLikelihood likelihood)
+    private static double MeanScore(VaeNetwork network, TrainingRows all, Tensor rows, VaeLikelihood likelihood, VaeInputLayout layout)
     {
         // In blocks, so that a large held-out set never needs its activations in memory all at once.
         const long block = 65536;
@@ -185,7 +186,7 @@ internal static class VaeTrainer
             using var scope = NewDisposeScope();
             var (x, observed) = all.Select(rows.narrow(0, start, Math.Min(block, count - start)));
             var forward = network.Forward(x, observed, noise: null);
-            var score = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, likelihood, observed)
+            var score = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, likelihood, observed, layout)
                 + VaeLoss.KlDivergence(forward.Mean, forward.LogVariance);
             sum += score.sum().item<float>();
         }

@@ -113,6 +113,16 @@ public abstract class VaeTrainingOptions
     public VaeMissingValues MissingValues = Defaults.MissingValues;
 
     /// <summary>
+    /// More input columns, read beside the main one (the detector's <c>FeatureColumnName</c>, the featurizer's
+    /// <c>InputColumnName</c>) into one model with one score. Each column's likelihood follows its type: <c>Single</c>
+    /// (a value or a known-size vector) gets <see cref="Likelihood"/>; <c>Boolean</c> a Bernoulli; a key over UInt32 with a
+    /// known count (from <c>MapValueToKey</c>) a categorical, a softmax over its at most
+    /// <see cref="VaeInputColumn.MaximumCategories"/> categories, key 0 (ML.NET's missing key) being a missing cell
+    /// (<see cref="VaeInputKind"/>). The main column may be of any of these kinds too. Default empty: the main column alone.
+    /// </summary>
+    public string[] AdditionalFeatureColumnNames = [];
+
+    /// <summary>
     /// Maximum number of passes over the training rows. Default (null): <see cref="Defaults.MinimumEpochs"/>, or more
     /// when the rows are few, as many as <see cref="Defaults.MinimumSteps"/> mini-batch steps take: a few hundred rows
     /// make two batches per epoch, too few steps to train the model (docs/quality.md); fewer when the rows are many, as
@@ -217,6 +227,9 @@ public abstract class VaeTrainingOptions
             throw new ArgumentOutOfRangeException(nameof(HiddenLayerSizes), $"Every hidden layer needs at least one unit; got [{string.Join(", ", HiddenLayerSizes)}].");
         Check(LatentDimension >= 1, nameof(LatentDimension), LatentDimension, "must be at least 1");
         Check(Enum.IsDefined(MissingValues), nameof(MissingValues), MissingValues, "must be Error or Model");
+        if (AdditionalFeatureColumnNames is null || AdditionalFeatureColumnNames.Any(string.IsNullOrWhiteSpace))
+            throw new ArgumentException("AdditionalFeatureColumnNames must be an array of column names (empty for none), without null or blank names.",
+                nameof(AdditionalFeatureColumnNames));
         if (Epochs is int epochs)
             Check(epochs >= 1, nameof(Epochs), epochs, "must be at least 1");
         if (MaxTrainingRows is long maxRows)
@@ -242,6 +255,7 @@ public abstract class VaeTrainingOptions
     {
         var copy = (T)MemberwiseClone();
         copy.HiddenLayerSizes = (int[]?)HiddenLayerSizes?.Clone();
+        copy.AdditionalFeatureColumnNames = (string[])AdditionalFeatureColumnNames?.Clone()!;
         return copy;
     }
 

@@ -60,31 +60,40 @@ internal static class FeatureColumn
         out int rows, out int size, out long dataRows)
     {
         size = CheckSchema(data.Schema, columnName);
-        var column = data.Schema[columnName];
+        return ReadSample(data, [columnName], VaeInputLayout.Real(size, columnName), maximumRows, seed, missingValues, out rows, out dataRows);
+    }
+
+    /// <summary>
+    /// <see cref="ReadSample(IDataView, string, long, int, VaeMissingValues, out int, out int, out long)"/> over the
+    /// columns <paramref name="names"/>, which <paramref name="layout"/> describes: each row read as its
+    /// <see cref="VaeInputLayout.Cells"/> model-space cells (<see cref="FeatureRowReader"/>).
+    /// </summary>
+    public static float[] ReadSample(IDataView data, IReadOnlyList<string> names, VaeInputLayout layout, long maximumRows, int seed,
+        VaeMissingValues missingValues, out int rows, out long dataRows)
+    {
+        int size = layout.Cells;
         long capacity = Math.Max(1, Math.Min(maximumRows, MaximumValues / size));
         // One contiguous buffer, grown by doubling when the row count is unknown (TextLoader does not know it).
         long? known = data.GetRowCount();
         var buffer = new float[Math.Min(Math.Max(1, known ?? 1024), capacity) * size];
-        var values = default(VBuffer<float>);
         var row = new float[size];
         Random? sampler = null;
-        using var cursor = data.GetRowCursor(new[] { column });
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        using var cursor = data.GetRowCursor(names.Select(n => data.Schema[n]));
+        var reader = new FeatureRowReader(cursor, names, layout, missingValues);
         long read = 0;
         while (cursor.MoveNext())
         {
-            getter(ref values);
             if (read < capacity)
             {
                 if ((read + 1) * size > buffer.Length)
                     Array.Resize(ref buffer, (int)(Math.Min(2 * read, capacity) * size));
-                CopyChecked(values, buffer.AsSpan((int)(read * size), size), columnName, read, missingValues);
+                reader.Read(buffer.AsSpan((int)(read * size), size), read);
             }
             else
             {
                 // Row n (from 0) replaces a random one of the sample with probability capacity / (n + 1): each row
                 // read so far is then in the sample with the same probability.
-                CopyChecked(values, row, columnName, read, missingValues);
+                reader.Read(row, read);
                 long slot = (sampler ??= new Random(seed)).NextInt64(read + 1);
                 if (slot < capacity)
                     row.CopyTo(buffer.AsSpan((int)(slot * size), size));
@@ -92,7 +101,7 @@ internal static class FeatureColumn
             read++;
         }
         if (read == 0)
-            throw new VaeDataException(columnName, null, $"The data has no rows: a VAE needs at least one row of '{columnName}' to train.");
+            throw new VaeDataException(names[0], null, $"The data has no rows: a VAE needs at least one row of '{names[0]}' to train.");
         rows = (int)Math.Min(read, capacity);
         if ((long)rows * size != buffer.Length)
             Array.Resize(ref buffer, rows * size);
@@ -111,7 +120,10 @@ internal static class FeatureColumn
     /// <param name="row">The row's position, for messages.</param>
     /// <param name="missingValues">Whether NaN is an error or a missing cell; ±∞ is an error either way, and so is a
     /// row whose every cell is missing, which gives a model nothing to encode.</param>
-    public static void CopyChecked(in VBuffer<float> values, Span<float> destination, string columnName, long? row, VaeMissingValues missingValues)
+    /// <param name="wholeRow">Whether the vector is the whole row, so that all of it missing is an error here; false for
+    /// one column of several, whose row <see cref="FeatureRowReader"/> checks whole.</param>
+    public static void CopyChecked(in VBuffer<float> values, Span<float> destination, string columnName, long? row, VaeMissingValues missingValues,
+        bool wholeRow = true)
     {
         string where = row is long r ? $"Row {r} of column '{columnName}'" : $"Column '{columnName}' of the row given to PredictionEngine.Predict";
         if (values.Length != destination.Length)
@@ -129,7 +141,7 @@ internal static class FeatureColumn
         if (infinite >= 0)
             throw new VaeDataException(columnName, row,
                 $"{where} holds {destination[infinite]} at slot {infinite}: features must be finite, or NaN for a missing cell.", infinite);
-        if (!destination.ContainsAnyExcept(float.NaN))
+        if (wholeRow && !destination.ContainsAnyExcept(float.NaN))
             throw new VaeDataException(columnName, row,
                 $"{where} has no observed value: all {destination.Length} features are missing (NaN), which leaves nothing to encode, score or learn from. " +
                 "Drop such rows first (e.g. mlContext.Data.FilterRowsByMissingValues).");

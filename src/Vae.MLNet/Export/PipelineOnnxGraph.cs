@@ -181,6 +181,11 @@ internal sealed class PipelineOnnxGraph
     /// </summary>
     private void AddVae(VaeTransformerBase component, VaeGraphOptions options, IReadOnlyList<(string Value, string? Column, string Output)> columns)
     {
+        // The exported graph reads Single columns; Boolean and key columns would need inputs of their own types.
+        if (!component.Model.InputLayout.IsSingleReal)
+            throw new NotSupportedException(
+                $"The pipeline's VAE reads mixed columns ({string.Join(", ", component.InputColumnNames.Select(n => $"'{n}'"))}), which its ONNX export does not " +
+                "translate yet. Save the pipeline with mlContext.Model.Save, or export the model alone (VaeModel.ExportOnnx), which reads its model-space cells.");
         var features = Read(component.InputColumnName, component);
         var vae = ModelProto.Parser.ParseFrom(VaeOnnxGraph.Build(component.Model, options with { InputName = VaeOnnxGraph.Features }));
         var outputs = _graph.AddSubgraph(vae.Graph, $"vae{_vaeCount++}/", new Dictionary<string, string> { [VaeOnnxGraph.Features] = features.Value });

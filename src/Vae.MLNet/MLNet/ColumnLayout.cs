@@ -31,7 +31,11 @@ internal sealed class ColumnLayout
             if (source >= 0)
                 builder.AddColumn(input[source].Name, input[source].Type, input[source].Annotations);
             else
-                builder.AddColumn(added[~source].Name, added[~source].Type);
+            {
+                var column = added[~source];
+                var annotations = column.AnnotationsOf is { } of && input.GetColumnOrNull(of) is { } origin ? origin.Annotations : column.Annotations;
+                builder.AddColumn(column.Name, column.Type, annotations);
+            }
         }
         Schema = builder.ToSchema();
     }

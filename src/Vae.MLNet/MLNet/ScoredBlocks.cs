@@ -17,21 +17,20 @@ internal sealed class ScoredBlocks : ScoredRow
 {
     private readonly VaeTransformerBase _transformer;
     private readonly DataViewRowCursor _source;
-    private readonly ValueGetter<VBuffer<float>> _features;
+    private readonly FeatureRowReader _features;
     private readonly VaeScoreBatch _block;
-    private VBuffer<float> _values;
     private int _rowsInBlock;
     private bool _sourceEnded;
 
     /// <param name="transformer">The transformer that scores the blocks.</param>
-    /// <param name="source">A cursor over the feature column and <paramref name="passThrough"/>; this reads it from the start.</param>
+    /// <param name="source">A cursor over the input columns and <paramref name="passThrough"/>; this reads it from the start.</param>
     /// <param name="passThrough">The source columns to keep for <see cref="Rows"/>.</param>
     /// <param name="needs">The network outputs to score.</param>
     public ScoredBlocks(VaeTransformerBase transformer, DataViewRowCursor source, IEnumerable<DataViewSchema.Column> passThrough, VaeOutputs needs)
     {
         _transformer = transformer;
         _source = source;
-        _features = source.GetGetter<VBuffer<float>>(source.Schema[transformer.InputColumnName]);
+        _features = transformer.CreateReader(source);
         _block = transformer.CreateBatch(VaeTransformerBase.DefaultBatchSize, needs);
         Rows = new RowBlock(source, passThrough, _block.Capacity) { Index = -1 };
     }
@@ -76,9 +75,7 @@ internal sealed class ScoredBlocks : ScoredRow
                 _sourceEnded = true;
                 break;
             }
-            _features(ref _values);
-            FeatureColumn.CopyChecked(_values, _block.Features.AsSpan(rows * width, width), _transformer.InputColumnName, _source.Position,
-                _transformer.InputMissingValues);
+            _features.Read(_block.Features.AsSpan(rows * width, width), _source.Position);
             Rows.Keep(rows);
             rows++;
         }

@@ -23,7 +23,8 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
 
     /// <summary>Creates the detector from a trained model and a threshold.</summary>
     /// <param name="model">The trained VAE.</param>
-    /// <param name="inputColumnName">The features: a known-size vector of Single with <see cref="VaeModel.InputDimension"/> slots.</param>
+    /// <param name="inputColumnName">The features: the first column of the model's <see cref="VaeModel.InputLayout"/> (a known-size
+    /// vector of Single with <see cref="VaeModel.InputDimension"/> slots for a model of one real column); the layout's other columns are read by their names.</param>
     /// <param name="threshold">Rows whose score is above it are labelled anomalous; +∞ labels none, −∞ every row; not NaN.</param>
     /// <param name="calibration">Scores of normal rows the model did not learn from, which let <see cref="WithContamination"/>
     /// pick a calibrated threshold and the <c>PValue</c> column be computed.</param>
@@ -31,7 +32,9 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     /// <see cref="VaeScoreKind.AggregatePosterior"/>, for a model with training codes, and the negative ELBO at z = μ
     /// for one without.</param>
     /// <param name="featureErrorColumnName">If set, a column for the per-feature reconstruction error −log p(xⱼ|z = μ),
-    /// a vector of <see cref="VaeModel.InputDimension"/> slots that sums to the reconstruction term: which features made a row anomalous.</param>
+    /// a vector of one slot per feature (<see cref="VaeInputLayout.Features"/>: a key slot is one feature) that sums to the
+    /// reconstruction term: which features made a row anomalous. For mixed columns its slots are named (<c>SlotNames</c>)
+    /// <c>Column</c> or <c>Column[i]</c>.</param>
     /// <param name="addPValueColumn">Add <see cref="PValueColumnName"/>, the conformal p-value of each row's score
     /// (<see cref="CalibrationScores.PValue"/>); needs <paramref name="calibration"/>.</param>
     public VaeAnomalyDetectionTransformer(VaeModel model, string inputColumnName, float threshold, CalibrationScores? calibration = null,
@@ -57,7 +60,9 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
         if (addPValueColumn)
             columns.Add(new ScoreMappedColumn<float>(PValueColumnName, NumberDataViewType.Single, calibration!.PValue));
         if (featureErrorColumnName != null)
-            columns.Add(VaeOutputColumn.Vector(featureErrorColumnName, VaeOutputs.FeatureError, model.InputDimension));
+            columns.Add(VaeOutputColumn.Vector(featureErrorColumnName, VaeOutputs.FeatureError, model.InputLayout.Features,
+                // Named slots tell which column made a row anomalous; one real column keeps its unnamed slots, as before mixed columns.
+                model.InputLayout.IsSingleReal ? null : model.InputLayout.SlotNames(inputColumnName)));
         _outputColumns = columns.ToArray();
     }
 

@@ -27,7 +27,7 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
             _columns = new RowWithOutputs(_source, layout);
             return;
         }
-        _source = source.GetRowCursor(passThrough.Append(source.Schema[transformer.InputColumnName]));
+        _source = source.GetRowCursor(passThrough.Concat(transformer.InputColumnNames.Select(n => source.Schema[n])));
         _blocks = new ScoredBlocks(transformer, _source, passThrough, VaeTransformerBase.Needs(outputs.Select(o => o.Column)));
         _columns = new RowWithOutputs(_blocks.Rows, layout);
         _columns.AddOutputs(outputs, _blocks);

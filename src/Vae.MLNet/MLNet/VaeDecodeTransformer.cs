@@ -25,7 +25,7 @@ public sealed class VaeDecodeTransformer : VaeTransformerBase
     /// <summary>The reconstruction column.</summary>
     public string OutputColumnName { get; }
 
-    internal override int InputWidth => Model.LatentDimension;
+    internal override VaeInputLayout InputLayout => VaeInputLayout.Real(Model.LatentDimension, InputColumnName);
 
     /// <summary>A latent code has no missing values, whatever the features may have.</summary>
     internal override VaeMissingValues InputMissingValues => VaeMissingValues.Error;

@@ -17,17 +17,36 @@ internal abstract class VaeOutputColumn
 
     public DataViewType Type { get; }
 
+    /// <summary>The column's annotations (e.g. slot names), or null for none.</summary>
+    public DataViewSchema.Annotations? Annotations { get; private init; }
+
+    /// <summary>
+    /// The input column whose annotations (key values, slot names) this column carries, as values of the same meaning
+    /// (a filled copy of it); null for none. Used in place of <see cref="Annotations"/> when the input has the column.
+    /// </summary>
+    public string? AnnotationsOf { get; protected init; }
+
     /// <summary>The network outputs this column is computed from.</summary>
     public VaeOutputs Needs { get; }
 
     /// <summary>A getter (<see cref="ValueGetter{TValue}"/> of the column's type) reading from <paramref name="row"/>.</summary>
     public abstract Delegate MakeGetter(ScoredRow row);
 
-    /// <summary>A known-size vector copied from one network output, e.g. the latent mean.</summary>
-    public static VaeOutputColumn Vector(string name, VaeOutputs output, int size) => new VectorColumn(name, output, size);
+    /// <summary>A known-size vector copied from one network output, e.g. the latent mean; with <paramref name="slotNames"/>, ML.NET's <c>SlotNames</c> annotation.</summary>
+    public static VaeOutputColumn Vector(string name, VaeOutputs output, int size, string[]? slotNames = null) =>
+        new VectorColumn(name, output, size) { Annotations = slotNames is null ? null : SlotNamesAnnotation(slotNames) };
 
     /// <summary>A scalar copied from one network output, e.g. the score.</summary>
     public static VaeOutputColumn Scalar(string name, VaeOutputs output) => new ScalarColumn(name, output);
+
+    private static DataViewSchema.Annotations SlotNamesAnnotation(string[] slotNames)
+    {
+        var builder = new DataViewSchema.Annotations.Builder();
+        var names = new VBuffer<ReadOnlyMemory<char>>(slotNames.Length, slotNames.Select(n => n.AsMemory()).ToArray());
+        builder.Add("SlotNames", new VectorDataViewType(TextDataViewType.Instance, slotNames.Length),
+            (ref VBuffer<ReadOnlyMemory<char>> value) => names.CopyTo(ref value));
+        return builder.ToAnnotations();
+    }
 
     private sealed class VectorColumn(string name, VaeOutputs output, int size)
         : VaeOutputColumn(name, new VectorDataViewType(NumberDataViewType.Single, size), output)

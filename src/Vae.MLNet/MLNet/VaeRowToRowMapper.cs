@@ -18,7 +18,7 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, ColumnLa
         var columns = dependingColumns.ToArray();
         IEnumerable<DataViewSchema.Column> inputs = layout.InputColumns(columns);
         if (layout.AddedColumns(columns).Length > 0)
-            inputs = inputs.Append(layout.Input[transformer.InputColumnName]);
+            inputs = inputs.Concat(transformer.InputColumnNames.Select(n => layout.Input[n]));
         return inputs.Distinct().ToArray();
     }
 
@@ -58,8 +58,7 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, ColumnLa
         {
             private readonly MappedRow _row;
             private readonly VaeScoreBatch? _batch;
-            private readonly ValueGetter<VBuffer<float>>? _features;
-            private VBuffer<float> _values;
+            private readonly FeatureRowReader? _features;
             private long _scoredPosition = -1;
 
             public SingleRow(MappedRow row, VaeOutputs needs)
@@ -68,7 +67,7 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, ColumnLa
                 if (needs == VaeOutputs.None)
                     return;
                 _batch = row._transformer.CreateBatch(1, needs);
-                _features = row._input.GetGetter<VBuffer<float>>(row._input.Schema[row._transformer.InputColumnName]);
+                _features = row._transformer.CreateReader(row._input);
             }
 
             public override long Position => _row.Position;
@@ -78,10 +77,8 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, ColumnLa
                 index = 0;
                 if (_scoredPosition != _row.Position)
                 {
-                    _features!(ref _values);
-                    var transformer = _row._transformer;
-                    FeatureColumn.CopyChecked(_values, _batch!.Features, transformer.InputColumnName, row: null, transformer.InputMissingValues);
-                    transformer.Run(_batch, 1);
+                    _features!.Read(_batch!.Features, row: null);
+                    _row._transformer.Run(_batch, 1);
                     _scoredPosition = _row.Position;
                 }
                 return _batch!;

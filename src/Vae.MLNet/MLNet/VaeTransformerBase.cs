@@ -41,8 +41,20 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// </summary>
     public string InputColumnName { get; }
 
-    /// <summary>Values per row of the input column.</summary>
-    internal virtual int InputWidth => Model.InputDimension;
+    /// <summary>
+    /// The columns the transformer reads, <see cref="InputColumnName"/> in place of the first: the model's
+    /// <see cref="VaeModel.InputLayout"/> for features, one column of latent codes for <see cref="VaeDecodeTransformer"/>.
+    /// </summary>
+    internal virtual VaeInputLayout InputLayout => Model.InputLayout;
+
+    /// <summary>The names of the columns of <see cref="InputLayout"/>: <see cref="InputColumnName"/>, then the model's other input columns.</summary>
+    internal IReadOnlyList<string> InputColumnNames => [InputColumnName, .. InputLayout.Columns.Skip(1).Select(c => c.Name)];
+
+    /// <summary>Model-space values per row of the input columns.</summary>
+    internal int InputWidth => InputLayout.Cells;
+
+    /// <summary>A reader of the input columns of <paramref name="row"/> into model-space rows.</summary>
+    internal FeatureRowReader CreateReader(DataViewRow row) => new(row, InputColumnNames, InputLayout, InputMissingValues);
 
     /// <summary>Whether a NaN in the input column is an error or a missing cell: as the model says, for features.</summary>
     internal virtual VaeMissingValues InputMissingValues => Model.MissingValues;
@@ -55,7 +67,10 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
 
     /// <summary>Buffers for <paramref name="capacity"/> rows of this transformer's input and the outputs it <paramref name="needs"/>.</summary>
     internal VaeScoreBatch CreateBatch(int capacity, VaeOutputs needs) =>
-        new(Model.InputDimension, Model.LatentDimension, capacity, needs, InputWidth);
+        new(Model.InputDimension, Model.LatentDimension, capacity, needs, InputWidth, Model.InputLayout.Features, ReconstructionWidth);
+
+    /// <summary>Values per row of the <see cref="VaeOutputs.Reconstruction"/> output: D, but the filled slots F for the imputer of mixed columns.</summary>
+    private protected virtual int ReconstructionWidth => Model.InputDimension;
 
     /// <summary>Always true: the transformer maps each row on its own, so <c>PredictionEngine</c> works.</summary>
     public bool IsRowToRowMapper => true;
@@ -86,7 +101,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     private ColumnLayout Layout(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        FeatureColumn.CheckSchema(inputSchema, InputColumnName, InputWidth);
+        FeatureColumns.Check(inputSchema, InputColumnNames, InputLayout);
         return new ColumnLayout(inputSchema, OutputColumns);
     }
 
@@ -125,27 +140,73 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
 
     /// <summary>
     /// The column the saved graph reads: <see cref="InputColumnName"/>, unless an output replaces it (an in-place
-    /// transform, as <c>VaeEncode("Features")</c> is), since an ONNX graph cannot have an input and an output of one name.
+    /// transform, as <c>VaeEncode("Features")</c> is), since an ONNX graph cannot have an input and an output of one name,
+    /// or the model reads mixed columns, which the saved pipeline concatenates into one row of model-space cells.
     /// </summary>
     /// <remarks>
-    /// The copy is dropped again after the graph, so a user column of its name would be lost: hence a name no one
+    /// The column is dropped again after the graph, so a user column of its name would be lost: hence a name no one
     /// picks, but one that starts with the column's, which ML.NET's messages about the copy then name.
     /// </remarks>
     internal string SavedInputName =>
-        OutputColumns.Any(c => c.Name == InputColumnName) ? $"{InputColumnName}.VaeInput" : InputColumnName;
+        !InputLayout.IsSingleReal || OutputColumns.Any(c => c.Name == InputColumnName) ? $"{InputColumnName}.VaeInput" : InputColumnName;
 
     /// <summary>
     /// <see cref="ToSaveable"/>, preceded for an in-place transform by a copy of the features under
-    /// <see cref="SavedInputName"/> and followed by the copy's removal, so the loaded chain adds the same columns.
+    /// <see cref="SavedInputName"/> (for mixed columns, by <see cref="SlotsOfColumns"/>) and followed by its removal,
+    /// so the loaded chain adds the same columns.
     /// </summary>
     private ITransformer ToSaveableInPlace(MLContext ml)
     {
         var saveable = ToSaveable(ml);
         if (SavedInputName == InputColumnName)
             return saveable;
-        var copy = ml.Transforms.CopyColumns(SavedInputName, InputColumnName).Fit(EmptyInput(ml, InputColumnName));
+        var prepare = InputLayout.IsSingleReal
+            ? ml.Transforms.CopyColumns(SavedInputName, InputColumnName).Fit(VectorColumnView.Create(ml, InputColumnName, InputWidth, []))
+            : SlotsOfColumns(ml);
         var drop = ml.Transforms.DropColumns(SavedInputName).Fit(EmptyInput(ml));
-        return new TransformerChain<ITransformer>(copy, saveable, drop);
+        return new TransformerChain<ITransformer>(prepare, saveable, drop);
+    }
+
+    /// <summary>
+    /// ML.NET's glue that turns the input columns into one row of model-space cells under <see cref="SavedInputName"/>:
+    /// each Boolean column converted to Single, each key column one-hot encoded by <c>KeyToVector</c> (which writes
+    /// a missing key as K zeros, <see cref="VaeGraphOptions.KeysAsZeroBlocks"/>), then all concatenated in order.
+    /// </summary>
+    private ITransformer SlotsOfColumns(MLContext ml)
+    {
+        var names = InputColumnNames;
+        var builder = new DataViewSchema.Builder();
+        for (int i = 0; i < names.Count; i++)
+            builder.AddColumn(names[i], InputLayout.Columns[i].DataType);
+        IDataView data = new EmptyDataView(builder.ToSchema());
+        var steps = new List<ITransformer>();
+        void Apply(IEstimator<ITransformer> estimator)
+        {
+            var step = estimator.Fit(data);
+            data = step.Transform(data);
+            steps.Add(step);
+        }
+        var parts = new List<string>();
+        var converted = new List<string>();
+        for (int i = 0; i < names.Count; i++)
+        {
+            var kind = InputLayout.Columns[i].Kind;
+            if (kind == VaeInputKind.Real)
+            {
+                parts.Add(names[i]);
+                continue;
+            }
+            string cells = $"{names[i]}.VaeCells";
+            Apply(kind == VaeInputKind.Binary
+                ? ml.Transforms.Conversion.ConvertType(cells, names[i], DataKind.Single)
+                : ml.Transforms.Conversion.MapKeyToVector(cells, names[i]));
+            parts.Add(cells);
+            converted.Add(cells);
+        }
+        Apply(ml.Transforms.Concatenate(SavedInputName, [.. parts]));
+        if (converted.Count > 0)
+            Apply(ml.Transforms.DropColumns([.. converted]));
+        return new TransformerChain<ITransformer>([.. steps]);
     }
 
     /// <summary>
@@ -166,6 +227,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
         var graph = VaeOnnxGraph.Build(Model, new VaeGraphOptions
         {
             InputName = SavedInputName, Outputs = outputs, Label = label, PValue = pValue, Metadata = metadata, PerRow = true, Scoring = GraphScoring,
+            KeysAsZeroBlocks = !InputLayout.IsSingleReal,
         });
         return (graph, [.. outputs.Select(o => o.Name), .. label is var (labelName, _) ? [labelName] : Array.Empty<string>(),
             .. pValue is var (pValueName, _) ? [pValueName] : Array.Empty<string>()]);
@@ -175,13 +237,20 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// An OnnxTransformer over <see cref="SavedGraph"/>, reading <see cref="SavedInputName"/>. Its columns come in the
     /// order of <see cref="OutputColumns"/>, so that the loaded pipeline lays them out as this transformer does.
     /// </summary>
-    private protected OnnxTransformer ToOnnxTransformer(MLContext ml) =>
-        ml.Transforms.ApplyOnnxModel(OutputColumns.Select(c => c.Name).ToArray(), [SavedInputName], new MemoryStream(SavedGraph().Graph)).Fit(EmptyInput(ml));
+    private protected OnnxTransformer ToOnnxTransformer(MLContext ml)
+    {
+        var (graph, columns) = SavedGraph();
+        return ml.Transforms.ApplyOnnxModel(GraphColumnsInOrder(columns), [SavedInputName], new MemoryStream(graph)).Fit(EmptyInput(ml));
+    }
+
+    /// <summary>
+    /// The columns the OnnxTransformer adds, in the order it lays them out: those of <see cref="OutputColumns"/>, in
+    /// theirs, unless the graph writes others (<paramref name="graphColumns"/>), which glue turns into them.
+    /// </summary>
+    private protected virtual string[] GraphColumnsInOrder(string[] graphColumns) => OutputColumns.Select(c => c.Name).ToArray();
 
     /// <summary>No rows, one column: the features as the saved graph reads them, as <c>Fit</c> of ML.NET's glue components needs a schema.</summary>
-    private protected IDataView EmptyInput(MLContext ml) => EmptyInput(ml, SavedInputName);
-
-    private IDataView EmptyInput(MLContext ml, string columnName) => VectorColumnView.Create(ml, columnName, InputWidth, []);
+    private protected IDataView EmptyInput(MLContext ml) => VectorColumnView.Create(ml, SavedInputName, InputWidth, []);
 
     /// <summary>
     /// Releases the ONNX Runtime session: at once, or when the last run in progress on another thread (a cursor's block,

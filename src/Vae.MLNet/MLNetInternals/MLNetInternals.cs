@@ -32,14 +32,27 @@ internal static class MLNetInternals
     /// <summary>The shape of <paramref name="schema"/>, as ML.NET's pipelines pass it to <c>GetOutputSchema</c>.</summary>
     public static SchemaShape ShapeOf(DataViewSchema schema) => (SchemaShape)CreateShape.Invoke(null, [schema])!;
 
-    /// <summary><paramref name="input"/> with <paramref name="columns"/> added, replacing input columns of the same name.</summary>
-    public static SchemaShape AddColumns(SchemaShape input, IEnumerable<(string Name, DataViewType Type)> columns)
+    /// <summary>
+    /// <paramref name="input"/> with <paramref name="columns"/> added, replacing input columns of the same name; those
+    /// named in <paramref name="slotNamed"/> carry a <c>SlotNames</c> annotation (a shape records its kind, not its names).
+    /// </summary>
+    public static SchemaShape AddColumns(SchemaShape input, IEnumerable<(string Name, DataViewType Type)> columns, IReadOnlySet<string>? slotNamed = null)
     {
         var builder = new DataViewSchema.Builder();
         foreach (var (name, type) in columns)
-            builder.AddColumn(name, type);
+            builder.AddColumn(name, type, slotNamed?.Contains(name) == true ? SlotNamesShape : null);
         var added = ShapeOf(builder.ToSchema());
         var names = added.Select(c => c.Name).ToHashSet();
         return new SchemaShape(input.Where(c => !names.Contains(c.Name)).Concat(added));
+    }
+
+    private static readonly DataViewSchema.Annotations SlotNamesShape = BuildSlotNamesShape();
+
+    private static DataViewSchema.Annotations BuildSlotNamesShape()
+    {
+        var builder = new DataViewSchema.Annotations.Builder();
+        builder.Add("SlotNames", new VectorDataViewType(TextDataViewType.Instance, 1),
+            (ref VBuffer<ReadOnlyMemory<char>> names) => names = new VBuffer<ReadOnlyMemory<char>>(1, ["".AsMemory()]));
+        return builder.ToAnnotations();
     }
 }

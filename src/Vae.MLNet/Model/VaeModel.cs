@@ -14,7 +14,7 @@ namespace Vae.MLNet;
 /// </remarks>
 public sealed class VaeModel
 {
-    /// <summary>Assembles a model from trained layers, checking that their sizes chain.</summary>
+    /// <summary>Assembles a model from trained layers, checking that their sizes chain (and that <paramref name="inputLayout"/>, if given, has as many cells as the decoder reconstructs).</summary>
     public VaeModel(
         VaeActivation activation,
         VaeLikelihood likelihood,
@@ -25,7 +25,8 @@ public sealed class VaeModel
         DenseLayer outputLayer,
         IReadOnlyList<float> outputLogVariance,
         LatentCodes? trainingCodes = null,
-        VaeMissingValues missingValues = VaeMissingValues.Error)
+        VaeMissingValues missingValues = VaeMissingValues.Error,
+        VaeInputLayout? inputLayout = null)
     {
         ArgumentNullException.ThrowIfNull(encoderLayers);
         ArgumentNullException.ThrowIfNull(meanLayer);
@@ -53,6 +54,8 @@ public sealed class VaeModel
         int expectedVariances = likelihood == VaeLikelihood.Gaussian ? inputDimension : 0;
         if (outputLogVariance.Count != expectedVariances)
             throw new ArgumentException($"A {likelihood} likelihood needs {expectedVariances} output log-variances, got {outputLogVariance.Count}.", nameof(outputLogVariance));
+        if (inputLayout != null && inputLayout.Cells != inputDimension)
+            throw new ArgumentException($"The input columns ({inputLayout}) make {inputLayout.Cells} model cells a row, but the decoder reconstructs {inputDimension}.", nameof(inputLayout));
         if (trainingCodes != null && trainingCodes.LatentDimension != latentDimension)
             throw new ArgumentException($"The training codes have {trainingCodes.LatentDimension} dimensions but the latent space has {latentDimension}.", nameof(trainingCodes));
 
@@ -67,11 +70,21 @@ public sealed class VaeModel
         TrainingCodes = trainingCodes;
         MissingValues = missingValues;
         InputDimension = inputDimension;
+        InputLayout = inputLayout ?? VaeInputLayout.Real(inputDimension);
         LatentDimension = latentDimension;
     }
 
-    /// <summary>Number of input features D.</summary>
+    /// <summary>
+    /// Number of model-space input cells D (W): the features of a model of one real column; for mixed columns, one
+    /// cell per real or Boolean slot and K one-hot cells per key slot of K categories (<see cref="InputLayout"/>).
+    /// </summary>
     public int InputDimension { get; }
+
+    /// <summary>
+    /// The columns the model reads and the likelihood of each (<see cref="VaeInputLayout"/>); one <see cref="VaeInputKind.Real"/>
+    /// column of <see cref="InputDimension"/> slots for a model built without a layout.
+    /// </summary>
+    public VaeInputLayout InputLayout { get; }
 
     /// <summary>Number of latent dimensions k.</summary>
     public int LatentDimension { get; }

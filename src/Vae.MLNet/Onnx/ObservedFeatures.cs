@@ -12,9 +12,12 @@ namespace Vae.MLNet;
 /// <param name="CellWeight">
 /// Float [N, D]: D / (the row's observed count) for an observed cell, 0 for a missing one, so that the weighted sum of
 /// −log p(xⱼ|z) over the observed cells is on the scale of a complete row's sum over all D; null likewise. A row with
-/// no observed cell gets NaN weights, hence a NaN reconstruction term and score: it holds no evidence either way.
+/// no observed cell gets NaN weights, hence a NaN reconstruction term and score: it holds no evidence either way. For
+/// mixed columns (<see cref="VaeInputLayout"/>) the count is of feature slots, not cells: F / (observed slots), so that
+/// a key of K categories counts as one feature, as it is one.
 /// </param>
-internal sealed record ObservedFeatures(string X, string EncoderInput, string? Missing, string? Observed, string? CellWeight)
+/// <param name="MissingSlots">Boolean [N, F], true for a missing feature slot; <paramref name="Missing"/> itself for one real column.</param>
+internal sealed record ObservedFeatures(string X, string EncoderInput, string? Missing, string? Observed, string? CellWeight, string? MissingSlots)
 {
     /// <summary>Adds the nodes that read <paramref name="rows"/>, [N, D], as <paramref name="model"/> treats NaN.</summary>
     public static ObservedFeatures Add(OnnxGraphBuilder graph, VaeModel model, string rows)
@@ -23,7 +26,7 @@ internal sealed record ObservedFeatures(string X, string EncoderInput, string? M
         {
             // The graph of a model that refuses NaN is the one it always was, node for node, so its files are unchanged.
             string clamped = Clamp(graph, rows);
-            return new ObservedFeatures(clamped, clamped, null, null, null);
+            return new ObservedFeatures(clamped, clamped, null, null, null, null);
         }
         int d = model.InputDimension;
         string missing = graph.AddNode("IsNaN", [rows]);
@@ -32,9 +35,21 @@ internal sealed record ObservedFeatures(string X, string EncoderInput, string? M
         // 0 is the mean of a standardized feature: the encoder tells it from an observed 0 by the mask beside it.
         string x = Clamp(graph, graph.AddNode("Where", [missing, graph.Scalar(0f), rows]));
         string encoderInput = graph.AddNode("Concat", [x, observed], [OnnxGraphBuilder.IntAttribute("axis", 1)]);
-        string observedCount = graph.AddNode("MatMul", [observed, graph.OnesColumn(d)]);
-        string scale = graph.AddNode("Div", [graph.Scalar(d), observedCount]);
-        return new ObservedFeatures(x, encoderInput, missing, observed, graph.AddNode("Mul", [observed, scale]));
+        var layout = model.InputLayout;
+        if (layout.IsSingleReal)
+        {
+            string observedCount = graph.AddNode("MatMul", [observed, graph.OnesColumn(d)]);
+            string scale = graph.AddNode("Div", [graph.Scalar(d), observedCount]);
+            return new ObservedFeatures(x, encoderInput, missing, observed, graph.AddNode("Mul", [observed, scale]), missing);
+        }
+        // A slot is missing when any of its cells is (a missing key's K cells are all NaN); counts of cells are exact in float.
+        string missingCells = graph.AddNode("MatMul", [graph.AddNode("Cast", [missing], [OnnxGraphBuilder.IntAttribute("to", (long)global::Onnx.TensorProto.Types.DataType.Float)]),
+            VaeOnnxGraph.CellsToSlots(graph, layout)]);
+        string missingSlots = graph.AddNode("Greater", [missingCells, graph.Scalar(0f)]);
+        string observedSlots = graph.AddNode("Cast", [graph.AddNode("Not", [missingSlots])],
+            [OnnxGraphBuilder.IntAttribute("to", (long)global::Onnx.TensorProto.Types.DataType.Float)]);
+        string slotScale = graph.AddNode("Div", [graph.Scalar(layout.Features), graph.AddNode("MatMul", [observedSlots, graph.OnesColumn(layout.Features)])]);
+        return new ObservedFeatures(x, encoderInput, missing, observed, graph.AddNode("Mul", [observed, slotScale]), missingSlots);
     }
 
     /// <summary>

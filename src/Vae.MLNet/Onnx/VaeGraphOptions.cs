@@ -24,6 +24,13 @@ internal sealed record VaeGraphOptions
     /// <summary>Read one row [D] instead of batches [N, D], as ML.NET's OnnxTransformer feeds it.</summary>
     public bool PerRow { get; init; }
 
+    /// <summary>
+    /// Whether a missing key arrives as a block of K zeros rather than NaN (<see cref="VaeOnnxGraph.MarkMissingKeys"/>):
+    /// what a saved pipeline of mixed columns feeds its graph, having one-hot encoded its keys with ML.NET's
+    /// <c>KeyToVector</c>. Default false.
+    /// </summary>
+    public bool KeysAsZeroBlocks { get; init; }
+
     /// <summary>How the <c>score</c> output is computed.</summary>
     public VaeScoring Scoring { get; init; } = VaeScoring.NegativeElboAtMean;
 }

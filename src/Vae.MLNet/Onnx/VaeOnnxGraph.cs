@@ -58,12 +58,16 @@ internal static class VaeOnnxGraph
         // Inside, every value is a batch: a single row becomes a batch of one.
         string input = graph.AddInput(options.InputName, d);
         string rows = options.PerRow ? graph.AddNode("Reshape", [input, graph.AddInt64Initializer("row_shape", [1, d], 2)]) : input;
+        if (options.KeysAsZeroBlocks)
+            rows = MarkMissingKeys(graph, model.InputLayout, rows);
         var features = ObservedFeatures.Add(graph, model, rows);
         var (mean, logVariance) = Encode(graph, model, features.EncoderInput, LatentMean, LatentLogVariance);
 
         // Decoding μ instead of a sampled z keeps reconstructions deterministic.
         string reconstructionError;
-        if (features.CellWeight is not { } cellWeight)
+        if (!model.InputLayout.IsSingleReal)
+            reconstructionError = MixedErrors(graph, model, features, mean);
+        else if (features.CellWeight is not { } cellWeight)
         {
             string featureError = DecodeAndCompare(graph, model, mean, features.X, Reconstruction, FeatureError).FeatureError!;
             reconstructionError = SumOverColumns(graph, featureError, d, ReconstructionError);
@@ -80,7 +84,7 @@ internal static class VaeOnnxGraph
 
         var widths = new Dictionary<string, long[]>
         {
-            [LatentMean] = [k], [LatentLogVariance] = [k], [Reconstruction] = [d], [FeatureError] = [d],
+            [LatentMean] = [k], [LatentLogVariance] = [k], [Reconstruction] = [d], [FeatureError] = [model.InputLayout.Features],
             [ReconstructionError] = [], [KlDivergence] = [], [Score] = [],
         };
         foreach (var (output, name) in options.Outputs)
@@ -125,6 +129,8 @@ internal static class VaeOnnxGraph
         string z, string? x, string? reconstructionName, string? featureErrorName)
     {
         string decoded = HiddenLayers(graph, "decoder", z, model.DecoderLayers, model.Activation);
+        if (!model.InputLayout.IsSingleReal)
+            return DecodeAndCompareColumns(graph, model, Dense(graph, "output", decoded, model.OutputLayer), x, reconstructionName, featureErrorName);
         switch (model.Likelihood)
         {
             case VaeLikelihood.Gaussian:
@@ -137,6 +143,108 @@ internal static class VaeOnnxGraph
             default:
                 throw new ArgumentOutOfRangeException(nameof(model), model.Likelihood, "Unknown likelihood.");
         }
+    }
+
+    /// <summary>
+    /// The errors of a model of mixed columns, from the posterior mean: the per-cell −log p(x|z) summed into one value
+    /// per feature slot by a fixed [W, F] product (a key's K one-hot cells into its one slot), NaN for a missing slot,
+    /// as <see cref="FeatureError"/>; returns the reconstruction term, the sum over the slots (weighted by
+    /// <see cref="ObservedFeatures.CellWeight"/> when cells may be missing).
+    /// </summary>
+    private static string MixedErrors(OnnxGraphBuilder graph, VaeModel model, ObservedFeatures features, string mean)
+    {
+        var layout = model.InputLayout;
+        string cellError = DecodeAndCompare(graph, model, mean, features.X, Reconstruction, null).FeatureError!;
+        string toSlots = CellsToSlots(graph, layout);
+        if (features.CellWeight is not { } cellWeight)
+        {
+            string slotError = graph.AddNode("MatMul", [cellError, toSlots], output: FeatureError);
+            return SumOverColumns(graph, slotError, layout.Features, ReconstructionError);
+        }
+        // A missing cell adds nothing (its error is zeroed, not NaN, so that the product stays finite); a missing slot has no error.
+        string observedError = graph.AddNode("MatMul", [graph.AddNode("Mul", [cellError, features.Observed!]), toSlots]);
+        graph.AddNode("Where", [features.MissingSlots!, graph.Scalar(float.NaN), observedError], output: FeatureError);
+        return SumOverColumns(graph, graph.AddNode("Mul", [cellError, cellWeight]), layout.Cells, ReconstructionError);
+    }
+
+    /// <summary>
+    /// Model-space cells [N, W] from cells whose missing keys are blocks of 0 (as ML.NET's <c>KeyToVector</c> writes key 0)
+    /// rather than NaN: each key slot whose K cells sum to 0 gets NaN in all of them. The sums are taken with NaN (a
+    /// missing real value) read as 0, since in a product one NaN would spoil every sum of its row.
+    /// </summary>
+    internal static string MarkMissingKeys(OnnxGraphBuilder graph, VaeInputLayout layout, string cells)
+    {
+        var isKey = new float[layout.Cells];
+        for (int i = 0; i < layout.Columns.Count; i++)
+            if (layout.Columns[i].Kind == VaeInputKind.Categorical)
+                Array.Fill(isKey, 1f, layout.CellOffset(i), layout.Columns[i].Cells);
+        string finite = graph.AddNode("Where", [graph.AddNode("IsNaN", [cells]), graph.Scalar(0f), cells]);
+        string slotSums = graph.AddNode("MatMul", [finite, CellsToSlots(graph, layout)]);
+        string cellSlotSums = graph.AddNode("Gather", [slotSums, graph.AddInt64Initializer("slot_of_cells", layout.SlotOfCells().Select(s => (long)s).ToArray(), layout.Cells)],
+            [OnnxGraphBuilder.IntAttribute("axis", 1)]);
+        string missingKey = graph.AddNode("And", [graph.AddNode("Equal", [cellSlotSums, graph.Scalar(0f)]),
+            graph.AddNode("Greater", [graph.AddInitializer("cell_is_key", isKey, layout.Cells), graph.Scalar(0f)])]);
+        return graph.AddNode("Where", [missingKey, graph.Scalar(float.NaN), cells]);
+    }
+
+    /// <summary>The [W, F] matrix that sums each feature slot's model-space cells: 1 where cell w belongs to slot f.</summary>
+    internal static string CellsToSlots(OnnxGraphBuilder graph, VaeInputLayout layout)
+    {
+        var slotOfCell = layout.SlotOfCells();
+        var matrix = new float[layout.Cells * layout.Features];
+        for (int cell = 0; cell < slotOfCell.Length; cell++)
+            matrix[cell * layout.Features + slotOfCell[cell]] = 1f;
+        return graph.AddInitializer("cells_to_slots", matrix, layout.Cells, layout.Features);
+    }
+
+    /// <summary>
+    /// <see cref="DecodeAndCompare"/> for mixed columns, from the decoder's output <paramref name="output"/> [N, W], a
+    /// column at a time: real cells as the model's likelihood says, Boolean cells Bernoulli (sigmoid probabilities),
+    /// key slots a softmax over their K cells, whose error −Σₖ xₖ log pₖ lies on the observed category's cell (and is 0
+    /// for a missing key, whose cells the graph set to 0).
+    /// </summary>
+    private static (string Reconstruction, string? FeatureError) DecodeAndCompareColumns(OnnxGraphBuilder graph, VaeModel model,
+        string output, string? x, string? reconstructionName, string? featureErrorName)
+    {
+        var layout = model.InputLayout;
+        var reconstructions = new List<string>();
+        var errors = new List<string>();
+        string axis = graph.AddInt64Initializer("axis_one", [1], 1);
+        for (int i = 0; i < layout.Columns.Count; i++)
+        {
+            var column = layout.Columns[i];
+            int start = layout.CellOffset(i), end = start + column.Cells;
+            string Slice(string value) => graph.AddNode("Slice", [value, graph.AddInt64Initializer($"column_{i}_start", [start], 1),
+                graph.AddInt64Initializer($"column_{i}_end", [end], 1), axis]);
+            string decoded = Slice(output);
+            string? observed = x is null ? null : Slice(x);
+            switch (column.Kind)
+            {
+                case VaeInputKind.Real when model.Likelihood == VaeLikelihood.Gaussian:
+                    reconstructions.Add(decoded);
+                    if (observed is not null)
+                        errors.Add(GaussianFeatureError(graph, observed, decoded, model.OutputLogVariance.Skip(start).Take(column.Cells).ToArray(), null, $".{i}"));
+                    break;
+                case VaeInputKind.Real or VaeInputKind.Binary:
+                    reconstructions.Add(graph.AddNode("Sigmoid", [decoded]));
+                    if (observed is not null)
+                        errors.Add(BernoulliFeatureError(graph, observed, decoded, null));
+                    break;
+                default:
+                    string blocks = graph.AddNode("Reshape", [decoded, graph.AddInt64Initializer($"column_{i}_blocks", [-1, column.Slots, column.Categories], 3)]);
+                    string cells = graph.AddInt64Initializer($"column_{i}_cells", [-1, column.Cells], 2);
+                    string softmax = graph.AddNode("Softmax", [blocks], [OnnxGraphBuilder.IntAttribute("axis", 2)]);
+                    reconstructions.Add(graph.AddNode("Reshape", [softmax, cells]));
+                    if (observed is not null)
+                    {
+                        string logSoftmax = graph.AddNode("LogSoftmax", [blocks], [OnnxGraphBuilder.IntAttribute("axis", 2)]);
+                        errors.Add(graph.AddNode("Neg", [graph.AddNode("Mul", [observed, graph.AddNode("Reshape", [logSoftmax, cells])])]));
+                    }
+                    break;
+            }
+        }
+        string reconstruction = graph.AddNode("Concat", [.. reconstructions], [OnnxGraphBuilder.IntAttribute("axis", 1)], reconstructionName);
+        return (reconstruction, x is null ? null : graph.AddNode("Concat", [.. errors], [OnnxGraphBuilder.IntAttribute("axis", 1)], featureErrorName));
     }
 
     /// <summary>
@@ -192,7 +300,8 @@ internal static class VaeOnnxGraph
     };
 
     /// <summary>½[(xⱼ − x̂ⱼ)²·exp(−sⱼ) + sⱼ + log 2π] per feature, with sⱼ the learned output log-variance.</summary>
-    private static string GaussianFeatureError(OnnxGraphBuilder graph, string x, string reconstruction, IReadOnlyList<float> logVariance, string? output)
+    private static string GaussianFeatureError(OnnxGraphBuilder graph, string x, string reconstruction, IReadOnlyList<float> logVariance, string? output,
+        string suffix = "")
     {
         // sⱼ is fixed after training, so both per-feature factors are folded here, in double, rather than in the graph.
         int d = logVariance.Count;
@@ -206,8 +315,8 @@ internal static class VaeOnnxGraph
 
         string residual = graph.AddNode("Sub", [x, reconstruction]);
         string squared = graph.AddNode("Mul", [residual, residual]);
-        string scaled = graph.AddNode("Mul", [squared, graph.AddInitializer("half_inverse_variance", halfInverseVariance, d)]);
-        return graph.AddNode("Add", [scaled, graph.AddInitializer("half_log_normalizer", halfLogNormalizer, d)], output: output);
+        string scaled = graph.AddNode("Mul", [squared, graph.AddInitializer($"half_inverse_variance{suffix}", halfInverseVariance, d)]);
+        return graph.AddNode("Add", [scaled, graph.AddInitializer($"half_log_normalizer{suffix}", halfLogNormalizer, d)], output: output);
     }
 
     /// <summary>softplus(lⱼ) − xⱼ·lⱼ per feature, with softplus written as max(l, 0) + log(1 + exp(−|l|)).</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Vae.MLNet;
 
@@ -9,8 +10,17 @@ namespace Vae.MLNet;
 /// </summary>
 internal static class VaeOnnxMetadata
 {
-    /// <summary>The format this library writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The format this library writes for a model of mixed columns (<see cref="InputLayout"/>), which a reader of
+    /// version 1 must refuse rather than score as one real column.
+    /// </summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>
+    /// The format of a model of one real column, written as it always was, so that its files stay byte for byte what
+    /// they were; this library reads both.
+    /// </summary>
+    public const int SingleColumnFormatVersion = 1;
 
     /// <summary>What every key this library writes starts with.</summary>
     public const string Prefix = "vae_mlnet.";
@@ -27,6 +37,12 @@ internal static class VaeOnnxMetadata
     /// other models stay byte for byte what they were, and read as <see cref="VaeMissingValues.Error"/> when absent.
     /// </summary>
     public const string MissingValues = "vae_mlnet.missing_values";
+
+    /// <summary>
+    /// The input columns of a model of mixed columns, as JSON (name, kind, slots, categories per column); written only
+    /// for such a model, and read as one real column when absent.
+    /// </summary>
+    public const string InputLayout = "vae_mlnet.input_layout";
 
     /// <summary>What the file holds: <see cref="ModelKind"/>, or a component of a saved ML.NET pipeline.</summary>
     public const string Kind = "vae_mlnet.kind";
@@ -54,7 +70,7 @@ internal static class VaeOnnxMetadata
     {
         var description = new Dictionary<string, string>
         {
-            [Format] = FormatVersion.ToString(CultureInfo.InvariantCulture),
+            [Format] = (model.InputLayout.IsSingleReal ? SingleColumnFormatVersion : FormatVersion).ToString(CultureInfo.InvariantCulture),
             [Activation] = model.Activation.ToString(),
             [Likelihood] = model.Likelihood.ToString(),
             [OutputLogVariance] = FormatFloats(model.OutputLogVariance),
@@ -63,8 +79,39 @@ internal static class VaeOnnxMetadata
         };
         if (model.MissingValues != VaeMissingValues.Error)
             description[MissingValues] = model.MissingValues.ToString();
+        if (!model.InputLayout.IsSingleReal)
+            description[InputLayout] = JsonSerializer.Serialize(model.InputLayout.Columns.Select(c => new LayoutEntry(c.Name, c.Kind.ToString(), c.Slots, c.Categories)));
         return description;
     }
+
+    /// <summary>The input columns the metadata describes; null when it describes none (one real column, as wide as the decoder's output).</summary>
+    /// <remarks>
+    /// The layout and the format version must agree: a file of version 2 without its layout would otherwise score its
+    /// key and Boolean cells as real values, and one of version 1 with a layout is no file this library writes.
+    /// </remarks>
+    public static VaeInputLayout? ReadInputLayout(IReadOnlyDictionary<string, string> metadata)
+    {
+        bool mixed = metadata.GetValueOrDefault(Format) == FormatVersion.ToString(CultureInfo.InvariantCulture);
+        if (!metadata.TryGetValue(InputLayout, out var text))
+            return mixed ? throw new FormatException($"it is of format version {FormatVersion}, a model of mixed columns, but has no '{InputLayout}' metadata.") : null;
+        if (!mixed)
+            throw new FormatException($"it is of format version {SingleColumnFormatVersion}, a model of one real column, but has '{InputLayout}' metadata.");
+        LayoutEntry[]? entries;
+        try
+        {
+            entries = JsonSerializer.Deserialize<LayoutEntry[]>(text);
+        }
+        catch (JsonException error)
+        {
+            throw new FormatException($"the input layout '{text}' is not valid: {error.Message}", error);
+        }
+        if (entries is null || entries.Any(e => e is null || e.Name is null || e.Kind is null))
+            throw new FormatException($"the input layout '{text}' lacks a column's name or kind.");
+        return new VaeInputLayout(entries.Select(e => new VaeInputColumn(e.Name, ParseName<VaeInputKind>(e.Kind), e.Slots, e.Categories)));
+    }
+
+    /// <summary>One column of <see cref="InputLayout"/>, as JSON holds it.</summary>
+    private sealed record LayoutEntry(string Name, string Kind, int Slots, int Categories);
 
     /// <summary>How the model whose metadata this is treats NaN features; <see cref="VaeMissingValues.Error"/> when unsaid.</summary>
     public static VaeMissingValues ReadMissingValues(IReadOnlyDictionary<string, string> metadata) =>

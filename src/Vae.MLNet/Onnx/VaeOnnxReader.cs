@@ -46,8 +46,9 @@ internal static class VaeOnnxReader
     {
         if (!metadata.TryGetValue(VaeOnnxMetadata.Format, out var format))
             throw new InvalidDataException($"{source} is not a Vae.MLNet model: it has no '{VaeOnnxMetadata.Format}' metadata.");
-        if (format != VaeOnnxMetadata.FormatVersion.ToString(CultureInfo.InvariantCulture))
-            throw new InvalidDataException($"{source} has Vae.MLNet format version {format}; this version of the library reads version {VaeOnnxMetadata.FormatVersion}.");
+        if (format != VaeOnnxMetadata.FormatVersion.ToString(CultureInfo.InvariantCulture) && format != VaeOnnxMetadata.SingleColumnFormatVersion.ToString(CultureInfo.InvariantCulture))
+            throw new InvalidDataException(
+                $"{source} has Vae.MLNet format version {format}; this version of the library reads versions {VaeOnnxMetadata.SingleColumnFormatVersion} and {VaeOnnxMetadata.FormatVersion}.");
     }
 
     /// <summary>The model whose weights a full scoring graph holds.</summary>
@@ -64,7 +65,8 @@ internal static class VaeOnnxReader
             Layer(weights, "output"),
             VaeOnnxMetadata.ParseFloats(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.OutputLogVariance)),
             Codes(weights),
-            VaeOnnxMetadata.ReadMissingValues(metadata));
+            VaeOnnxMetadata.ReadMissingValues(metadata),
+            VaeOnnxMetadata.ReadInputLayout(metadata));
     });
 
     /// <summary>

@@ -125,7 +125,8 @@ public static class VaeModelLoader
                 VaeOnnxMetadata.EncodeKind => (position, new VaeEncodeTransformer(model, VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.LatentColumn), feature,
                     metadata.GetValueOrDefault(VaeOnnxMetadata.LogVarianceColumn),
                     reconstructionColumnName: metadata.GetValueOrDefault(VaeOnnxMetadata.ReconstructionColumn))),
-                VaeOnnxMetadata.ImputeKind => (position, new VaeImputeTransformer(model, VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.ReconstructionColumn), feature,
+                // An imputer of mixed columns was saved as a chain of its ONNX part and glue: the component is the chain.
+                VaeOnnxMetadata.ImputeKind => (model.InputLayout.IsSingleReal ? position : position[..^1], new VaeImputeTransformer(model, VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.ReconstructionColumn), feature,
                     int.Parse(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.ScoreSamples), NumberStyles.None, CultureInfo.InvariantCulture),
                     int.Parse(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.ScoreSeed), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture))),
                 _ => throw new FormatException($"it holds a VAE component of unknown kind '{kind}'."),

@@ -42,6 +42,7 @@ internal sealed class VaeOnnxScorer : IDisposable
         InputDimension = model.InputDimension;
         LatentDimension = model.LatentDimension;
         InputWidth = inputWidth;
+        FeatureSlots = model.InputLayout.Features;
         _inputNames = [inputName];
 
         // The session copies its options when it is created, so they need not outlive the constructor.
@@ -74,9 +75,12 @@ internal sealed class VaeOnnxScorer : IDisposable
     /// <summary>Values per input row: D for the scoring graph, k for the decoder.</summary>
     public int InputWidth { get; }
 
+    /// <summary>The feature slots F of the model, the width of its per-feature errors.</summary>
+    public int FeatureSlots { get; }
+
     /// <summary>Creates buffers for up to <paramref name="capacity"/> rows per run, holding the requested outputs.</summary>
     public VaeScoreBatch CreateBatch(int capacity, VaeOutputs outputs) =>
-        new(InputDimension, LatentDimension, capacity, outputs, InputWidth);
+        new(InputDimension, LatentDimension, capacity, outputs, InputWidth, FeatureSlots);
 
     /// <summary>
     /// Scores the first <paramref name="rows"/> rows of <see cref="VaeScoreBatch.Features"/>, writing the first

@@ -15,7 +15,10 @@ internal sealed class VaeScoreBatch
     /// <param name="capacity">Rows per run.</param>
     /// <param name="outputs">The outputs to fetch.</param>
     /// <param name="inputWidth">The width of <see cref="Features"/>: D for the scoring graph (default), k for the decoder graph.</param>
-    public VaeScoreBatch(int inputDimension, int latentDimension, int capacity, VaeOutputs outputs, int? inputWidth = null)
+    /// <param name="featureSlots">The width of <see cref="FeatureError"/>: the model's feature slots F (<see cref="VaeInputLayout.Features"/>); default D.</param>
+    /// <param name="reconstructionWidth">The width of <see cref="Reconstruction"/>: default D; F for the imputer of mixed columns, which fills slots.</param>
+    public VaeScoreBatch(int inputDimension, int latentDimension, int capacity, VaeOutputs outputs, int? inputWidth = null, int? featureSlots = null,
+        int? reconstructionWidth = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputDimension, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(latentDimension, 1);
@@ -42,8 +45,8 @@ internal sealed class VaeScoreBatch
 
         LatentMean = Allocate(VaeOutputs.LatentMean, VaeOnnxGraph.LatentMean, latentDimension);
         LatentLogVariance = Allocate(VaeOutputs.LatentLogVariance, VaeOnnxGraph.LatentLogVariance, latentDimension);
-        Reconstruction = Allocate(VaeOutputs.Reconstruction, VaeOnnxGraph.Reconstruction, inputDimension);
-        FeatureError = Allocate(VaeOutputs.FeatureError, VaeOnnxGraph.FeatureError, inputDimension);
+        Reconstruction = Allocate(VaeOutputs.Reconstruction, VaeOnnxGraph.Reconstruction, reconstructionWidth ?? inputDimension);
+        FeatureError = Allocate(VaeOutputs.FeatureError, VaeOnnxGraph.FeatureError, featureSlots ?? inputDimension);
         ReconstructionError = Allocate(VaeOutputs.ReconstructionError, VaeOnnxGraph.ReconstructionError, null);
         KlDivergence = Allocate(VaeOutputs.KlDivergence, VaeOnnxGraph.KlDivergence, null);
         Score = Allocate(VaeOutputs.Score, VaeOnnxGraph.Score, null);
@@ -71,10 +74,10 @@ internal sealed class VaeScoreBatch
 
     public float[] LatentLogVariance { get; }
 
-    /// <summary>[Capacity, InputDimension].</summary>
+    /// <summary>[Capacity, InputDimension]; for the imputer of mixed columns, the filled slots, [Capacity, F].</summary>
     public float[] Reconstruction { get; }
 
-    /// <summary>[Capacity, InputDimension].</summary>
+    /// <summary>[Capacity, F], one value per feature slot (F = D for a model of one real column).</summary>
     public float[] FeatureError { get; }
 
     /// <summary>[Capacity].</summary>

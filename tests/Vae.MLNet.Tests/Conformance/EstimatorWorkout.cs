@@ -13,7 +13,14 @@ namespace Vae.MLNet.Tests.Conformance;
 /// </summary>
 /// <param name="ml">The context that saves and reloads.</param>
 /// <param name="folder">Where the saved models go.</param>
-internal sealed class EstimatorWorkout(MLContext ml, string folder)
+/// <param name="companions">
+/// The other input columns of an estimator of mixed columns, if it is one. Its pipeline reloaded by <c>mlContext.Model.Load</c>
+/// is ML.NET's components, with known gaps, asserted as such: ML.NET's OnnxTransformer adds no <c>SlotNames</c> to
+/// the per-feature errors, the imputer's glue (<c>MapValueToKey</c> over 1 to K) gives a filled key column the key
+/// values 1 to K rather than the input's <c>KeyValues</c>, and the saved glue's <c>Concatenate</c> refuses an input column of another item type naming
+/// the glue column it compared it with, a companion's one-hot or Single copy <c>'Companion.VaeCells'</c>.
+/// </param>
+internal sealed class EstimatorWorkout(MLContext ml, string folder, IReadOnlyList<string>? companions = null)
 {
     private readonly List<string> _checks = [];
 
@@ -75,8 +82,10 @@ internal sealed class EstimatorWorkout(MLContext ml, string folder)
         }
     }
 
-    private void CheckTransformer(string name, ITransformer transformer, IDataView valid, IReadOnlyList<InvalidInput> invalid)
+    private void CheckTransformer(string name, ITransformer transformer, IDataView valid, IReadOnlyList<InvalidInput> invalid, bool byMLNet = false)
     {
+        // Only a mixed pipeline loaded by ML.NET has glue that can name its own column (see the class's remarks).
+        string[] glueColumns = byMLNet && companions is not null ? companions.Select(c => $"{c}.VaeCells").ToArray() : [];
         var schema = transformer.GetOutputSchema(valid.Schema);
         var transformed = transformer.Transform(valid);
         SameSchema.AssertEqual(schema, transformed.Schema, $"{name}: GetOutputSchema vs Transform");
@@ -100,9 +109,9 @@ internal sealed class EstimatorWorkout(MLContext ml, string folder)
                 Passed($"{name}: ML.NET's OnnxTransformer accepts {input.Description} (known gap)");
                 continue;
             }
-            Refused($"{name} GetOutputSchema of {input.Description}", () => transformer.GetOutputSchema(input.Data.Schema));
-            Refused($"{name} Transform of {input.Description}", () => transformer.Transform(input.Data));
-            Refused($"{name} GetRowToRowMapper of {input.Description}", () => transformer.GetRowToRowMapper(input.Data.Schema));
+            Refused($"{name} GetOutputSchema of {input.Description}", () => transformer.GetOutputSchema(input.Data.Schema), glueColumns);
+            Refused($"{name} Transform of {input.Description}", () => transformer.Transform(input.Data), glueColumns);
+            Refused($"{name} GetRowToRowMapper of {input.Description}", () => transformer.GetRowToRowMapper(input.Data.Schema), glueColumns);
         }
     }
 
@@ -123,11 +132,13 @@ internal sealed class EstimatorWorkout(MLContext ml, string folder)
                 SameSchema.AssertEqual(valid.Schema, inputSchema, $"{name}: saved input schema");
                 Passed($"{name}: the saved input schema is the data's");
                 string columns = hiddenColumns ? "all columns" : "visible columns";
-                SameSchema.AssertEqual(transformer.GetOutputSchema(valid.Schema), loaded.GetOutputSchema(valid.Schema), $"{name}: output schema", hiddenColumns);
+                // ML.NET's OnnxTransformer adds no annotations, and its glue cannot copy a key column's (see the class's remarks).
+                string[] lost = byMLNet && companions is not null ? ["SlotNames", "KeyValues"] : [];
+                SameSchema.AssertEqual(transformer.GetOutputSchema(valid.Schema), loaded.GetOutputSchema(valid.Schema), $"{name}: output schema", hiddenColumns, lost);
                 Passed($"{name}: the output schema is the fitted transformer's ({columns})");
                 SameValues.AssertEqual(expected, loaded.Transform(valid), $"{name}: values", hiddenColumns);
                 Passed($"{name}: the values are the fitted transformer's ({columns})");
-                CheckTransformer(name, loaded, valid, invalid);
+                CheckTransformer(name, loaded, valid, invalid, byMLNet);
             }
             finally
             {
@@ -150,16 +161,17 @@ internal sealed class EstimatorWorkout(MLContext ml, string folder)
     /// names the input column: as <c>'Features'</c>, or after an in-place transform is reloaded by ML.NET, as the
     /// copy <c>'Features.VaeInput'</c> that its OnnxTransformer reads.
     /// </summary>
-    private void Refused(string what, Action action)
+    private void Refused(string what, Action action, IReadOnlyList<string>? glueColumns = null)
     {
         var error = Record.Exception(action);
         if (error is not (ArgumentOutOfRangeException or InvalidOperationException))
             throw new Xunit.Sdk.XunitException(
                 $"{what}: expected ArgumentOutOfRangeException or InvalidOperationException, got {error?.GetType().Name ?? "no exception"}: {error?.Message}");
+        string? glue = glueColumns?.FirstOrDefault(c => error.Message.Contains($"'{c}'", StringComparison.Ordinal));
         Assert.True(error.Message.Contains($"'{InvalidInputs.Column}'", StringComparison.Ordinal)
-            || error.Message.Contains($"'{InvalidInputs.Column}.VaeInput'", StringComparison.Ordinal),
+            || error.Message.Contains($"'{InvalidInputs.Column}.VaeInput'", StringComparison.Ordinal) || glue is not null,
             $"{what}: the message does not name the column '{InvalidInputs.Column}': {error.Message}");
-        Passed($"{what} is refused ({error.GetType().Name})");
+        Passed(glue is null ? $"{what} is refused ({error.GetType().Name})" : $"{what} is refused ({error.GetType().Name}), naming the glue column '{glue}' (known gap)");
     }
 
     private void Passed(string check) => _checks.Add(check);

@@ -57,6 +57,8 @@ internal static class SameValues
             VectorDataViewType { ItemType: BooleanDataViewType } => Vectors<bool>(expected, actual, e, a, (x, y) => x == y, where),
             NumberDataViewType t when t == NumberDataViewType.Single => Scalars<float>(expected, actual, e, a, Close, where),
             BooleanDataViewType => Scalars<bool>(expected, actual, e, a, (x, y) => x == y, where),
+            VectorDataViewType { ItemType: KeyDataViewType { RawType: var raw } } when raw == typeof(uint) => Vectors<uint>(expected, actual, e, a, (x, y) => x == y, where),
+            KeyDataViewType { RawType: var raw } when raw == typeof(uint) => Scalars<uint>(expected, actual, e, a, (x, y) => x == y, where),
             _ => throw new NotSupportedException($"{where} is {e.Type}, which these checks do not compare."),
         };
     }

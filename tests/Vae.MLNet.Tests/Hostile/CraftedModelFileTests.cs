@@ -82,9 +82,54 @@ public sealed class CraftedModelFileTests(HostileFiles files) : CraftedFileTests
             }).Message);
     }
 
-    private InvalidDataException LoadEdited(Action<ModelProto> edit)
+    [Fact]
+    public void AMixedModelFileLoadsWithItsLayout()
     {
-        var model = ModelProto.Parser.ParseFrom(files.ModelFile);
+        File.WriteAllBytes(CraftedPath, files.MixedModelFile);
+        var model = VaeModelFile.Load(CraftedPath);
+        Assert.Equal("Features: 3 × Real; Color: 1 × key of 3; Flag: 1 × Binary", model.InputLayout.ToString());
+        Assert.Equal(HostileFiles.MixedLayout, ModelProto.Parser.ParseFrom(files.MixedModelFile).MetadataProps.Single(p => p.Key == VaeOnnxMetadata.InputLayout).Value);
+    }
+
+    [Theory]
+    [InlineData("{not json", "the input layout '{not json' is not valid")]
+    [InlineData("null", "lacks a column's name or kind")]
+    [InlineData("[]", "A VAE reads at least one column")]
+    [InlineData("""[{"Name":"Features","Kind":"Real","Slots":3}]""", "make 3 model cells a row, but the decoder reconstructs 7")]
+    [InlineData("""[{"Name":"Features","Kind":"Real","Slots":4},{"Name":"Color","Kind":"Categorical","Slots":1,"Categories":3},{"Name":"Flag","Kind":"Binary","Slots":1}]""",
+        "make 8 model cells a row, but the decoder reconstructs 7")]
+    [InlineData("""[{"Name":"Features","Kind":"Real","Slots":3},{"Name":"Color","Kind":"Ordinal","Slots":1,"Categories":3},{"Name":"Flag","Kind":"Binary","Slots":1}]""",
+        "'Ordinal' is not a VaeInputKind")]
+    [InlineData("""[{"Name":"Features","Kind":"Real","Slots":3},{"Name":"Color","Kind":"Categorical","Slots":1,"Categories":0},{"Name":"Flag","Kind":"Binary","Slots":4}]""",
+        "Key column 'Color' has 0 categories")]
+    [InlineData("""[{"Name":"Features","Kind":"Real","Slots":3},{"Name":"Color","Kind":"Categorical","Slots":1,"Categories":1001},{"Name":"Flag","Kind":"Binary","Slots":1}]""",
+        "Key column 'Color' has 1001 categories")]
+    [InlineData("""[{"Name":"Features","Kind":"Real","Slots":3},{"Name":"Color","Kind":"Categorical","Slots":1,"Categories":3},{"Name":"Color","Kind":"Binary","Slots":1}]""",
+        "Column 'Color' is listed 2 times")]
+    [InlineData("""[{"Name":"Features","Kind":"Real","Slots":3},{"Name":"Color","Kind":"Categorical","Slots":-1,"Categories":3},{"Name":"Flag","Kind":"Binary","Slots":1}]""",
+        "Column 'Color' needs at least one slot")]
+    [InlineData("""[{"Name":"Features","Kind":"Real","Slots":3},{"Name":"Color","Kind":"Categorical","Slots":3000000000,"Categories":3}]""",
+        "is not valid")]
+    public void ACorruptInputLayoutIsRefusedWithItsFault(string layout, string fault)
+    {
+        var error = LoadEdited(model => SetMetadata(model, VaeOnnxMetadata.InputLayout, layout), files.MixedModelFile);
+
+        Assert.Contains(fault, error.Message);
+    }
+
+    [Fact]
+    public void AMixedModelFileWithoutItsLayoutOrASingleColumnFileWithOneIsRefused()
+    {
+        var withoutLayout = LoadEdited(model => model.MetadataProps.Remove(model.MetadataProps.Single(p => p.Key == VaeOnnxMetadata.InputLayout)), files.MixedModelFile);
+        Assert.Contains("format version 2, a model of mixed columns, but has no 'vae_mlnet.input_layout' metadata", withoutLayout.Message);
+
+        var withLayout = LoadEdited(model => model.MetadataProps.Add(new StringStringEntryProto { Key = VaeOnnxMetadata.InputLayout, Value = HostileFiles.MixedLayout }));
+        Assert.Contains("format version 1, a model of one real column, but has 'vae_mlnet.input_layout' metadata", withLayout.Message);
+    }
+
+    private InvalidDataException LoadEdited(Action<ModelProto> edit, byte[]? file = null)
+    {
+        var model = ModelProto.Parser.ParseFrom(file ?? files.ModelFile);
         edit(model);
         File.WriteAllBytes(CraftedPath, model.ToByteArray());
         var error = Assert.Throws<InvalidDataException>(() => VaeModelFile.Load(CraftedPath));

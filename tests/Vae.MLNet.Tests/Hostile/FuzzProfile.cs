@@ -8,8 +8,11 @@ internal static class FuzzProfile
 {
     public const string Variable = "VAE_FUZZ_INPUTS";
 
-    /// <summary>The fuzzed inputs (four loaders, and the model file of a detector of missing values); the total is split evenly among them.</summary>
-    public const int Loaders = 5;
+    /// <summary>
+    /// The fuzzed inputs (four loaders, and the model files of a detector of missing values and of one of mixed columns);
+    /// the total is split evenly among them.
+    /// </summary>
+    public const int Loaders = 6;
 
     private const int CiTotal = 1000;
 

@@ -36,6 +36,8 @@ public sealed class HostileFiles
             ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 3, Seed = 1, MissingValues = VaeMissingValues.Model })
                 .Fit(TestData.ToDataView(ml, rows)).Model.Save(path);
             MissingValuesModelFile = File.ReadAllBytes(path);
+            MixedDetector(ml).Model.Save(path);
+            MixedModelFile = File.ReadAllBytes(path);
         }
         finally
         {
@@ -57,6 +59,42 @@ public sealed class HostileFiles
 
     /// <summary>A detector of missing values (<c>MissingValues = Model</c>, 20% of cells hidden), saved with <c>model.Save</c>.</summary>
     public byte[] MissingValuesModelFile { get; }
+
+    /// <summary>
+    /// A detector of mixed columns (<see cref="MixedLayout"/>: three Singles, a key of three categories, a flag; missing
+    /// values modelled), saved with <c>model.Save</c>: format version 2, with its <c>vae_mlnet.input_layout</c>.
+    /// </summary>
+    public byte[] MixedModelFile { get; }
+
+    /// <summary>The input layout of <see cref="MixedModelFile"/>, as its metadata writes it.</summary>
+    public const string MixedLayout =
+        """[{"Name":"Features","Kind":"Real","Slots":3,"Categories":0},{"Name":"Color","Kind":"Categorical","Slots":1,"Categories":3},{"Name":"Flag","Kind":"Binary","Slots":1,"Categories":0}]""";
+
+    private static VaeAnomalyDetectionTransformer MixedDetector(MLContext ml)
+    {
+        var random = new Random(7);
+        var rows = Enumerable.Range(0, 200).Select(i =>
+        {
+            float a = (float)random.NextDouble();
+            return new MixedRow { Features = [a, 2 * a, random.NextDouble() < 0.1 ? float.NaN : 1 - a], Color = (uint)(a * 3), Flag = a > 0.5f };
+        }).ToArray();
+        return ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options
+        {
+            AdditionalFeatureColumnNames = ["Color", "Flag"], MissingValues = VaeMissingValues.Model, Epochs = 3, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [8],
+        }).Fit(ml.Data.LoadFromEnumerable(rows));
+    }
+
+    /// <summary>A row of <see cref="MixedModelFile"/>'s training data; LoadFromEnumerable reads <see cref="Color"/> 0-based (0 is key 1).</summary>
+    private sealed class MixedRow
+    {
+        [VectorType(3)]
+        public float[] Features { get; set; } = [];
+
+        [KeyType(3)]
+        public uint Color { get; set; }
+
+        public bool Flag { get; set; }
+    }
 }
 
 /// <summary>

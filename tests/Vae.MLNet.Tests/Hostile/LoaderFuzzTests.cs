@@ -17,6 +17,7 @@ public sealed class LoaderFuzzTests(HostileFiles files, ITestOutputHelper output
     private const string BatchedZip = "LoadWithBatchedScoring";
     private const string MLNetZip = "mlContext.Model.Load";
     private const string MissingValuesModelFile = "VaeModelFile.Load of a detector of missing values";
+    private const string MixedModelFile = "VaeModelFile.Load of a detector of mixed columns";
 
     [Theory]
     [InlineData(ModelFile, 1_000_000)]
@@ -24,12 +25,16 @@ public sealed class LoaderFuzzTests(HostileFiles files, ITestOutputHelper output
     [InlineData(BatchedZip, 3_000_000)]
     [InlineData(MLNetZip, 4_000_000)]
     [InlineData(MissingValuesModelFile, 5_000_000)]
+    [InlineData(MixedModelFile, 6_000_000)]
     public void EveryHostileInputEndsInAWorkingModelOrADocumentedException(string loader, int seed)
     {
         var tally = loader switch
         {
-            ModelFile or ExportedOnnx or MissingValuesModelFile => LoaderFuzzer.Run(FuzzProfile.InputsPerLoader, seed,
-                random => MutateOnnx(loader switch { ModelFile => files.ModelFile, ExportedOnnx => files.ExportedDetector, _ => files.MissingValuesModelFile }, random),
+            ModelFile or ExportedOnnx or MissingValuesModelFile or MixedModelFile => LoaderFuzzer.Run(FuzzProfile.InputsPerLoader, seed,
+                random => MutateOnnx(loader switch
+                {
+                    ModelFile => files.ModelFile, ExportedOnnx => files.ExportedDetector, MissingValuesModelFile => files.MissingValuesModelFile, _ => files.MixedModelFile,
+                }, random),
                 path => HostileScoring.ScoreOneRow(VaeModelFile.Load(path)),
                 error => error is InvalidDataException),
             BatchedZip => LoaderFuzzer.Run(FuzzProfile.InputsPerLoader, seed,
