@@ -25,11 +25,30 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [CommandOption("--label <NAME>"), Description("Label column name (default Label).")]
         public string Label { get; init; } = CsvDataset.LabelColumn;
 
-        [CommandOption("--save-model <ZIP>"), Description("Save the trained pipeline (z-scoring and detector) to this zip.")]
+        [CommandOption("--categorical <COLUMNS>"), Description("Columns of categories (comma-separated names), read as text and mapped to keys fitted on the training file; " +
+            "the model gives each a softmax over its categories (at most 1,000). An empty cell, or a category the training file lacks, is an error, or a missing cell with --missing-values Model.")]
+        public string? Categorical { get; init; }
+
+        [CommandOption("--boolean <COLUMNS>"), Description("Columns of true/false flags (comma-separated names), modelled as Bernoulli; a cell is one of " + BooleanCell.Described + ". " +
+            "Other columns but the label are numbers, z-scored.")]
+        public string? Boolean { get; init; }
+
+        [CommandOption("--save-model <ZIP>"), Description("Save the trained pipeline (z-scoring, key mapping and detector) to this zip; score and explain read the same CSV columns.")]
         public string? SaveModel { get; init; }
 
         public override ValidationResult Validate() =>
-            Train.Length == 0 || Test.Length == 0 ? ValidationResult.Error("--train and --test are required.") : base.Validate();
+            Train.Length == 0 || Test.Length == 0 ? ValidationResult.Error("--train and --test are required.")
+            : Names(Categorical).Intersect(Names(Boolean)).FirstOrDefault() is string both ? ValidationResult.Error($"--categorical and --boolean both name column '{both}'; give it one kind.")
+            : base.Validate();
+
+        /// <summary>The columns declared categorical or Boolean, each with its kind and the option that named it.</summary>
+        public IReadOnlyDictionary<string, (VaeInputKind Kind, string Option)> DeclaredColumns =>
+            Names(Categorical).Select(name => (name, (VaeInputKind.Categorical, "--categorical")))
+                .Concat(Names(Boolean).Select(name => (name, (VaeInputKind.Binary, "--boolean"))))
+                .ToDictionary(declared => declared.name, declared => declared.Item2);
+
+        private static string[] Names(string? list) =>
+            list?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray() ?? [];
     }
 
     /// <summary>The false-alarm rates whose figures every evaluation reports beside the one it was asked for.</summary>
@@ -44,18 +63,23 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         (int First, int Last)? epochs = null;
         var (train, result) = CliProgress.Run(progress =>
         {
-            var train = CsvDataset.Load(ml, settings.Train, settings.Label, requireLabel: false, progress: progress, missingCells: settings.MissingCells);
+            var train = CsvDataset.Load(ml, settings.Train, settings.Label, requireLabel: false, progress: progress, missingCells: settings.MissingCells, declared: settings.DeclaredColumns);
             var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.Columns, progress, settings.MissingCells);
             // What the trainer logs to mlContext.Log, where the CLI shows nothing.
             long sample = settings.ToOptions(cancellationToken).MaxTrainingRowsFor(train.FeatureNames.Length);
             if (train.RowCount > sample)
                 CsvDataset.Note(settings.Train, $"{train.RowCount:N0} rows, more than training holds ({sample:N0}, --max-training-rows): training on a uniform random sample of {sample:N0} rows, seeded by --seed.");
-            return (train, DetectorEvaluation.Run(ml, "VAE", train, test, onEpoch => ml.AnomalyDetection.Trainers.Vae(settings.ToOptions(cancellationToken, report =>
+            return (train, DetectorEvaluation.Run(ml, "VAE", train, test, onEpoch =>
             {
-                if (report.CalibrationFold == 0)
-                    epochs = (epochs?.First ?? report.Epoch, report.Epoch);
-                onEpoch(report);
-            })), progress));
+                var options = settings.ToOptions(cancellationToken, report =>
+                {
+                    if (report.CalibrationFold == 0)
+                        epochs = (epochs?.First ?? report.Epoch, report.Epoch);
+                    onEpoch(report);
+                });
+                (options.FeatureColumnName, options.AdditionalFeatureColumnNames) = (train.ModelColumnNames[0], train.ModelColumnNames[1..]);
+                return ml.AnomalyDetection.Trainers.Vae(options);
+            }, progress));
         });
 
         AnsiConsole.MarkupLine($"[bold]VAE[/] on {Markup.Escape(settings.Test)}: AUROC {result.Auc:F4}, detection rate at 10 FP {result.DetectionRateAt10FalsePositives:F4}");

@@ -9,7 +9,8 @@ namespace Vae.MLNet.Cli;
 
 /// <summary>
 /// <c>vae-mlnet explain</c>: scores a CSV with a saved detector and, for each row it flags, names the features with
-/// the largest reconstruction error −log p(xⱼ|z = μ): the features that made the row anomalous.
+/// the largest reconstruction error −log p(xⱼ|z = μ): the features that made the row anomalous. A categorical or
+/// Boolean column of a mixed model is one feature, named as its column (a category's error is its −log p).
 /// </summary>
 internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
 {
@@ -26,7 +27,7 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         [CommandOption("--label <NAME>"), Description("Label column to leave out of the features (default Label).")]
         public string Label { get; init; } = CsvDataset.LabelColumn;
 
-        [CommandOption("--top <N>"), Description("Features to name per flagged row (default 3).")]
+        [CommandOption("--top <N>"), Description("Features to name per flagged row (default 3); a categorical column is one feature, named as its column.")]
         public int Top { get; init; } = 3;
 
         public override ValidationResult Validate() =>

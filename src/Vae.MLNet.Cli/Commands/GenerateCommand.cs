@@ -43,6 +43,9 @@ internal sealed class GenerateCommand : Command<GenerateCommand.Settings>
     {
         OutputLocation.CheckFile(settings.Output, "--output");
         var pipeline = SavedPipeline.Load(new MLContext(seed: settings.Seed), settings.Model);
+        // Its rows are written in the data's units through the normalizers: numbers only, for now.
+        if (!pipeline.Vae.Model.InputLayout.IsSingleReal)
+            throw new CliException($"{settings.Model}: the VAE reads columns of several kinds ({pipeline.Vae.Model.InputLayout}); generate writes rows of one column of numbers only.");
         CliProgress.Run(progress =>
         {
             using var generating = progress.Begin($"generating {Path.GetFileName(settings.Output)}", "rows", settings.Count);

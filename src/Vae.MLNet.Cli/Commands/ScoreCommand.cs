@@ -132,6 +132,8 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
                 rows += Flush();
         }
         rows += Flush();
+        foreach (var note in stream.UnknownCategories())
+            CsvDataset.Note(settings.Input, note);
         return (rows, rejected);
 
         int Flush()

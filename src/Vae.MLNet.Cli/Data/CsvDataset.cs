@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
@@ -6,8 +7,8 @@ namespace Vae.MLNet.Cli;
 
 /// <summary>
 /// A comma-separated file with a header, loaded with ML.NET's TextLoader: every feature becomes a Single column named
-/// by its header (or, for a pipeline that reads a vector, the vector of those columns), the label the Single column
-/// named by its header. Columns are found by name, never by position: the order of the columns in the file does not
+/// by its header (or, for a pipeline that reads a vector, the vector of those columns), a categorical one a text
+/// column and a Boolean one a Boolean column of that name, the label the Single column named by its header. Columns are found by name, never by position: the order of the columns in the file does not
 /// matter. Quoted cells are unquoted (so "1.5" is a number; "1,5" is one cell and no number), a UTF-8 byte order mark
 /// is skipped, blank lines and lines starting with // are not rows (TextLoader's rules), and every row is checked
 /// before anything is trained on it. Every column is used, or named in a note saying why it is not.
@@ -25,8 +26,18 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
 
     private const string CellsColumn = "Cells";
 
-    /// <summary>The CSV columns that make the features, in the order of the feature vector.</summary>
-    public string[] FeatureNames { get; } = Columns.SelectMany(column => column.Headers).ToArray();
+    /// <summary>The CSV columns that make the features, in the model's order: the numbers of the feature vector, then the others.</summary>
+    public string[] FeatureNames { get; } = Columns.OrderBy(column => column.Kind != VaeInputKind.Real).SelectMany(column => column.Headers).ToArray();
+
+    /// <summary>The columns of numbers, z-scored and concatenated into <see cref="FeaturesColumn"/>.</summary>
+    public InputColumn[] NumberColumns => Columns.Where(column => column.Kind == VaeInputKind.Real).ToArray();
+
+    /// <summary>
+    /// The columns the model reads, its main one first: <see cref="FeaturesColumn"/> if there are numbers, then the
+    /// categorical (mapped to keys in place) and Boolean columns in the file's order.
+    /// </summary>
+    public string[] ModelColumnNames =>
+        [.. NumberColumns.Length > 0 ? [FeaturesColumn] : Array.Empty<string>(), .. Columns.Where(column => column.Kind != VaeInputKind.Real).Select(column => column.Name)];
 
     /// <summary>Loads <paramref name="path"/>; fails with one clear message on a file that cannot be used.</summary>
     /// <param name="labelName">The label column: never a feature.</param>
@@ -36,9 +47,16 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
     /// columns are not read. Null: every column but the label that holds numbers is a feature.
     /// </param>
     /// <param name="progress">Where to show the rows read, if anywhere.</param>
-    /// <param name="missingCells">An empty or NaN feature cell is a missing cell, read as NaN, rather than an error.</param>
+    /// <param name="missingCells">
+    /// An empty or NaN feature cell, and a category the model does not know, is a missing cell (NaN, key 0) rather
+    /// than an error.
+    /// </param>
+    /// <param name="declared">
+    /// Without <paramref name="columns"/>: the columns the user declared categorical or Boolean, by name, with the option
+    /// that declared them (e.g. <c>--categorical</c>), for its messages.
+    /// </param>
     public static CsvDataset Load(MLContext ml, string path, string labelName, bool requireLabel, IReadOnlyList<InputColumn>? columns = null, CliProgress? progress = null,
-        bool missingCells = false)
+        bool missingCells = false, IReadOnlyDictionary<string, (VaeInputKind Kind, string Option)>? declared = null)
     {
         InputFile.CheckReadable(path);
         using var reading = progress?.Begin($"reading {System.IO.Path.GetFileName(path)}", "rows");
@@ -49,13 +67,18 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
             throw new CliException($"{path}: no label column '{labelName}' (columns: {string.Join(", ", header)}).");
         if (columns != null)
             columns = Match(ml, path, header, labelName, columns);
+        declared ??= new Dictionary<string, (VaeInputKind, string)>();
+        foreach (var (name, (_, option)) in declared)
+            if (name == labelName || !header.Contains(name))
+                throw new CliException(name == labelName
+                    ? $"{option} {name}: is the label column of {path}, which is never a feature."
+                    : $"{option} {name}: {path} has no such column (its columns: {string.Join(", ", header)}).");
 
-        var roles = header.Select(name => columns == null ? RowCheck.Role.Candidate
-            : columns.Any(column => column.Headers.Contains(name)) ? RowCheck.Role.Required : RowCheck.Role.Ignored).ToArray();
+        var roles = columns == null ? header.Select(name => declared.TryGetValue(name, out var kind) ? Role(kind.Kind) : RowCheck.Role.Candidate).ToArray() : Roles(header, columns);
         // The label is never a feature, unless a saved pipeline reads a column of that name.
-        if (labelIndex >= 0 && roles[labelIndex] != RowCheck.Role.Required)
+        if (labelIndex >= 0 && roles[labelIndex] is RowCheck.Role.Candidate or RowCheck.Role.Ignored)
             roles[labelIndex] = requireLabel ? RowCheck.Role.Label : RowCheck.Role.Ignored;
-        var check = new RowCheck(path, header, roles, missingCells);
+        var check = new RowCheck(path, header, roles, missingCells, Categories(header, columns));
         long row = 0;
         while (rows.MoveNext())
         {
@@ -70,6 +93,8 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
                 "the AUROC needs both normal (0) and anomalous (1) rows.");
         reading?.Report(row);
         reading?.Complete();
+        foreach (var note in check.UnknownCategories())
+            Note(path, note);
 
         if (columns == null)
         {
@@ -77,11 +102,14 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
             if (text.Length > 0)
                 Note(path, $"{Names(header, text)} {(text.Length == 1 ? "holds" : "hold")} no number, so {(text.Length == 1 ? "is not a feature" : "are not features")}.");
             var features = Enumerable.Range(0, header.Length).Where(c => roles[c] == RowCheck.Role.Candidate && check.HoldsNumbers(c)).ToArray();
-            if (features.Length == 0)
+            if (features.Length == 0 && declared.Count == 0)
                 throw new CliException($"{path}: no numeric feature columns.");
             if (Array.FindIndex(features, c => header[c].Length == 0) is int unnamed and >= 0)
                 throw new CliException($"{path}: column {features[unnamed] + 1} holds numbers but has no name in the header; name it or drop it.");
-            columns = features.Select(c => InputColumn.Scalar(header[c])).ToArray();
+            if (declared.Keys.FirstOrDefault(name => declared[name].Kind == VaeInputKind.Categorical && check.Categories(Array.IndexOf(header, name))!.Count == 0) is string empty)
+                throw new CliException($"{path}: column '{empty}' (--categorical) has no category: every cell is empty.");
+            columns = Enumerable.Range(0, header.Length).Where(c => features.Contains(c) || declared.ContainsKey(header[c]))
+                .Select(c => InputColumn.Scalar(header[c], declared.TryGetValue(header[c], out var kind) ? kind.Kind : VaeInputKind.Real, check.Categories(c))).ToArray();
         }
         else if (Enumerable.Range(0, header.Length).Where(c => roles[c] == RowCheck.Role.Ignored && c != labelIndex).ToArray() is [_, ..] unused)
             Note(path, $"{Names(header, unused)} {(unused.Length == 1 ? "is" : "are")} not read: the model was not trained on {(unused.Length == 1 ? "it" : "them")}.");
@@ -98,7 +126,7 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
             MissingRealsAsNaNs = missingCells,
             Columns = loaderColumns.ToArray(),
         });
-        var constants = columns.Where(column => !column.IsVector)
+        var constants = columns.Where(column => !column.IsVector && column.Kind == VaeInputKind.Real)
             .Select(column => (column.Name, Value: check.ConstantValue(Array.IndexOf(header, column.Name))))
             .Where(constant => constant.Value != null).ToDictionary(constant => constant.Name, constant => constant.Value!.Value);
         return new CsvDataset(path, loader.Load(path), columns.ToArray(), requireLabel ? labelName : null, constants, row);
@@ -133,10 +161,37 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
         return columns.ToArray();
     }
 
-    /// <summary>TextLoader columns that read <paramref name="columns"/> as Singles from the CSV columns of <paramref name="header"/>.</summary>
+    /// <summary>
+    /// TextLoader columns that read <paramref name="columns"/> from the CSV columns of <paramref name="header"/>: numbers
+    /// as Singles, categories as text, Booleans as Booleans.
+    /// </summary>
     public static TextLoader.Column[] LoaderColumns(IEnumerable<InputColumn> columns, string[] header) =>
-        columns.Select(column => new TextLoader.Column(column.Name, DataKind.Single,
-            column.Headers.Select(name => new TextLoader.Range(Array.IndexOf(header, name))).ToArray())).ToArray();
+        columns.Select(column => new TextLoader.Column(column.Name, column.Kind switch
+        {
+            VaeInputKind.Categorical => DataKind.String,
+            VaeInputKind.Binary => DataKind.Boolean,
+            _ => DataKind.Single,
+        }, column.Headers.Select(name => new TextLoader.Range(Array.IndexOf(header, name))).ToArray())).ToArray();
+
+    /// <summary>The check of the rows of a file with <paramref name="header"/> that a pipeline reading <paramref name="columns"/> scores.</summary>
+    public static RowCheck Check(string path, string[] header, IReadOnlyList<InputColumn> columns, bool missingCells) =>
+        new(path, header, Roles(header, columns), missingCells, Categories(header, columns));
+
+    /// <summary>What each CSV column of <paramref name="header"/> must hold for a pipeline that reads <paramref name="columns"/>.</summary>
+    private static RowCheck.Role[] Roles(string[] header, IReadOnlyList<InputColumn> columns) =>
+        header.Select(name => columns.FirstOrDefault(column => column.Headers.Contains(name)) is { } read ? Role(read.Kind) : RowCheck.Role.Ignored).ToArray();
+
+    /// <summary>The categories the pipeline knows for each categorical CSV column of <paramref name="header"/>; null entries for the others, or while they are being found.</summary>
+    private static FrozenSet<string>?[] Categories(string[] header, IReadOnlyList<InputColumn>? columns) =>
+        header.Select(name => columns?.FirstOrDefault(column => column.Headers.Contains(name))?.Categories).ToArray();
+
+    /// <summary>What a CSV column read as <paramref name="kind"/> must hold.</summary>
+    private static RowCheck.Role Role(VaeInputKind kind) => kind switch
+    {
+        VaeInputKind.Categorical => RowCheck.Role.Category,
+        VaeInputKind.Binary => RowCheck.Role.Flag,
+        _ => RowCheck.Role.Required,
+    };
 
     /// <summary>A TextLoader column holding every cell of a row as text, as TextLoader splits and unquotes them.</summary>
     public static TextLoader.Column CellsLoaderColumn(string name) =>
@@ -154,9 +209,9 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
         return header;
     }
 
-    /// <summary>The features as one vector column, <see cref="FeaturesColumn"/>, in the order of <see cref="FeatureNames"/>.</summary>
+    /// <summary>The columns of numbers as one vector column, <see cref="FeaturesColumn"/>, in the order of <see cref="FeatureNames"/>.</summary>
     public ColumnConcatenatingEstimator FeatureVector(MLContext ml) =>
-        ml.Transforms.Concatenate(FeaturesColumn, Columns.Select(column => column.Name).ToArray());
+        ml.Transforms.Concatenate(FeaturesColumn, NumberColumns.Select(column => column.Name).ToArray());
 
     private static string Names(string[] header, int[] columns) =>
         (columns.Length == 1 ? "column " : "columns ") + string.Join(", ", columns.Select(c => header[c].Length > 0 ? $"'{header[c]}'" : $"{c + 1} (no name)"));
@@ -190,7 +245,7 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
     /// <summary>Turns a bad value found while training or scoring into a message naming this file's row and column.</summary>
     public CliException Explain(VaeDataException error) => error switch
     {
-        { Row: long row, Slot: int slot } => new CliException($"{Path}: data row {row + 1}, column '{FeatureNames[slot]}': not a finite number."),
+        { Row: long row, Slot: int slot, ColumnName: FeaturesColumn } => new CliException($"{Path}: data row {row + 1}, column '{FeatureNames[slot]}': not a finite number."),
         _ => new CliException($"{Path}: {error.Message}"),
     };
 }

@@ -6,8 +6,9 @@ namespace Vae.MLNet.Cli;
 /// <summary>
 /// A CSV file read once, a row at a time, in the memory of one row: each data row's cells as text, checked as
 /// <see cref="CsvDataset.Load"/> checks a saved pipeline's input (<see cref="RowCheck"/>: as many cells as the header, a
-/// finite Single in every column the pipeline reads), and a good row's values of those columns, parsed by the same
-/// TextLoader as <see cref="CsvDataset"/> so that they are the same Singles.
+/// finite Single in every column of numbers the pipeline reads, a Boolean or a known category in the others), and a
+/// good row's values of those columns, parsed by the same TextLoader as <see cref="CsvDataset"/> so that they are the
+/// same values.
 /// </summary>
 internal sealed class CsvRowStream : IDisposable
 {
@@ -21,11 +22,10 @@ internal sealed class CsvRowStream : IDisposable
 
     /// <param name="header">The file's header, as <see cref="CsvDataset.ReadHeader"/> read it.</param>
     /// <param name="columns">The pipeline's input columns, matched to the header (<see cref="CsvDataset.Match"/>).</param>
-    /// <param name="missingCells">An empty or NaN cell is a missing cell, read as NaN, rather than a bad row.</param>
+    /// <param name="missingCells">An empty or NaN cell, or an unknown category, is a missing cell (NaN, key 0) rather than a bad row.</param>
     public CsvRowStream(MLContext ml, string path, string[] header, IReadOnlyList<InputColumn> columns, bool missingCells)
     {
-        var read = columns.SelectMany(column => column.Headers).ToHashSet();
-        _check = new RowCheck(path, header, header.Select(name => read.Contains(name) ? RowCheck.Role.Required : RowCheck.Role.Ignored).ToArray(), missingCells);
+        _check = CsvDataset.Check(path, header, columns, missingCells);
         var data = ml.Data.CreateTextLoader(new TextLoader.Options
         {
             HasHeader = true,
@@ -73,18 +73,24 @@ internal sealed class CsvRowStream : IDisposable
         return true;
     }
 
-    /// <summary>Copies the current (good) row's values of the pipeline's input columns, one column after the other.</summary>
-    public void CopyValues(Span<float> destination)
+    /// <summary>
+    /// Copies the current (good) row's values of the pipeline's input columns, one column after the other, into
+    /// <paramref name="row"/> of a <see cref="RowBlock"/> for those columns.
+    /// </summary>
+    public void CopyValues(RowBlock.Row row)
     {
-        int offset = 0;
+        int offset = 0, text = 0;
         foreach (var getter in _valueGetters)
-            offset += getter(destination[offset..]);
+            getter(row.Numbers, ref offset, row.Texts, ref text);
     }
+
+    /// <summary>For each categorical column with cells the model reads as missing because it was not trained on their category, a sentence saying so.</summary>
+    public IEnumerable<string> UnknownCategories() => _check.UnknownCategories();
 
     public void Dispose() => _cursor.Dispose();
 
-    /// <summary>Copies a row's value of one column to the start of a span; returns the slots it took.</summary>
-    private delegate int SlotsGetter(Span<float> destination);
+    /// <summary>Copies a row's value of one column to the numbers at <paramref name="offset"/> or the texts at <paramref name="text"/>, and moves that position past it.</summary>
+    private delegate void SlotsGetter(Span<float> numbers, ref int offset, Span<ReadOnlyMemory<char>> texts, ref int text);
 
     private static SlotsGetter ValueGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
     {
@@ -92,20 +98,40 @@ internal sealed class CsvRowStream : IDisposable
         {
             var getter = cursor.GetGetter<VBuffer<float>>(column);
             var value = default(VBuffer<float>);
-            return destination =>
+            return (Span<float> numbers, ref int offset, Span<ReadOnlyMemory<char>> _, ref int _) =>
             {
                 getter(ref value);
-                value.CopyTo(destination[..vector.Size]);
-                return vector.Size;
+                value.CopyTo(numbers.Slice(offset, vector.Size));
+                offset += vector.Size;
+            };
+        }
+        if (column.Type is TextDataViewType)
+        {
+            var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
+            return (Span<float> _, ref int _, Span<ReadOnlyMemory<char>> texts, ref int text) =>
+            {
+                var value = default(ReadOnlyMemory<char>);
+                getter(ref value);
+                // A string of its own: the block keeps it after the loader has moved on to other lines.
+                texts[text++] = value.ToString().AsMemory();
+            };
+        }
+        if (column.Type is BooleanDataViewType)
+        {
+            var getter = cursor.GetGetter<bool>(column);
+            return (Span<float> numbers, ref int offset, Span<ReadOnlyMemory<char>> _, ref int _) =>
+            {
+                bool value = false;
+                getter(ref value);
+                numbers[offset++] = value ? 1 : 0;
             };
         }
         var scalar = cursor.GetGetter<float>(column);
-        return destination =>
+        return (Span<float> numbers, ref int offset, Span<ReadOnlyMemory<char>> _, ref int _) =>
         {
             float value = 0;
             scalar(ref value);
-            destination[0] = value;
-            return 1;
+            numbers[offset++] = value;
         };
     }
 }

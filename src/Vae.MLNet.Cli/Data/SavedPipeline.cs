@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -55,20 +56,47 @@ internal sealed class SavedPipeline
 
     /// <summary>
     /// The columns of the saved input schema that the pipeline reads (those without which it cannot run), each with
-    /// the CSV columns it is made of: a Single column by its own name, a vector by its slot names.
+    /// the CSV columns it is made of: a Single or Boolean column by its own name, a vector by its slot names, a text
+    /// column (categorical) by its own name, with the categories of the key the pipeline maps it to in place.
     /// </summary>
     public InputColumn[] InputColumns() => InputSchema.Where(column => !column.IsHidden && IsRead(column)).Select(column => column.Type switch
     {
         NumberDataViewType when column.Type == NumberDataViewType.Single => InputColumn.Scalar(column.Name),
+        BooleanDataViewType => InputColumn.Scalar(column.Name, VaeInputKind.Binary),
+        TextDataViewType => InputColumn.Scalar(column.Name, VaeInputKind.Categorical, KeyValues(column.Name)),
         VectorDataViewType { ItemType: var item, Size: > 0 } vector when item == NumberDataViewType.Single =>
             new InputColumn(column.Name, SlotNames(column, vector.Size) ?? new string[vector.Size].Select(_ => "").ToArray(), IsVector: true),
-        _ => throw new CliException($"{path}: the pipeline reads the column '{column.Name}' of type {column.Type}; the CLI reads Single numbers and known-size vectors of them."),
+        _ => throw new CliException($"{path}: the pipeline reads the column '{column.Name}' of type {column.Type}; the CLI reads Single numbers, known-size vectors of them, " +
+            "Booleans and text."),
     }).ToArray();
 
-    /// <summary>The names of the VAE's input slots, as the steps before it name them; else f0, f1, ….</summary>
-    public string[] FeatureNames() =>
-        SlotNames(SchemaBeforeVae()[Vae.InputColumnName], Vae.Model.InputDimension)
-        ?? Enumerable.Range(0, Vae.Model.InputDimension).Select(j => $"f{j}").ToArray();
+    /// <summary>
+    /// The name of each feature the VAE reads, as its error column names them: its main column's slots as the steps
+    /// before it name them (else f0, f1, …), then each other column by its name (<c>Column[i]</c> for a vector).
+    /// </summary>
+    public string[] FeatureNames()
+    {
+        var layout = Vae.Model.InputLayout;
+        int mainSlots = layout.Columns[0].Slots;
+        var main = SchemaBeforeVae()[Vae.InputColumnName];
+        string[] mainNames = main.Type is VectorDataViewType
+            ? SlotNames(main, mainSlots) ?? Enumerable.Range(0, mainSlots).Select(j => $"f{j}").ToArray()
+            : [Vae.InputColumnName];
+        return [.. mainNames, .. layout.SlotNames(Vae.InputColumnName).Skip(mainSlots)];
+    }
+
+    /// <summary>
+    /// The categories of the key column <paramref name="name"/> that the steps before the VAE make (MapValueToKey in
+    /// place, as the CLI's pipelines do); null when they make no such column, and nothing checks the text then.
+    /// </summary>
+    private FrozenSet<string>? KeyValues(string name)
+    {
+        if (SchemaBeforeVae().GetColumnOrNull(name) is not { Type: KeyDataViewType key } column || !column.HasKeyValues())
+            return null;
+        var values = default(VBuffer<ReadOnlyMemory<char>>);
+        column.GetKeyValues(ref values);
+        return values.DenseValues().Select(value => value.ToString()).ToFrozenSet();
+    }
 
     /// <summary>
     /// Rows in the VAE's units mapped back to the data's units through the affine normalizers before the VAE: those
