@@ -119,6 +119,7 @@ public sealed class MixedColumnsTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("C", error.ColumnName);
         Assert.Equal(1, error.Row);
         Assert.Contains("MissingValues = Model", error.Message);
+        Assert.Contains("give MapValueToKey every category (keyData)", error.Message);
     }
 
     [Fact]

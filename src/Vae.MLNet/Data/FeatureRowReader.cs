@@ -111,7 +111,9 @@ internal sealed class FeatureRowReader
                     if (missingValues == VaeMissingValues.Error)
                         throw new VaeDataException(name, position,
                             $"{Where(name, position)} holds the missing key (0) at slot {s}: a value MapValueToKey did not know, or a missing one. " +
-                            $"Let the model treat it as a missing cell (MissingValues = {nameof(VaeMissingValues.Model)}), or filter such rows first.", s);
+                            "To score a category the training rows lacked as the rare category it is, give MapValueToKey every category " +
+                            "(keyData) before training; to score it on the row's other columns, let the model treat it as a missing cell " +
+                            $"(MissingValues = {nameof(VaeMissingValues.Model)}); or filter such rows first.", s);
                     block.Fill(float.NaN);
                 }
                 else if (key > categories)
