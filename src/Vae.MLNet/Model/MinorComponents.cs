@@ -58,8 +58,9 @@ public sealed class MinorComponents
     /// <summary>
     /// The minor components of rows with this <paramref name="mean"/> and covariance eigen-decomposition: those whose
     /// eigenvalue is below <see cref="RelativeEigenvalueThreshold"/> times the mean eigenvalue, each scaled by
-    /// 1/√max(λ, <see cref="RelativeEigenvalueFloor"/> × mean eigenvalue); null when there is none, or when the rows do
-    /// not vary at all.
+    /// 1/√max(λ, <see cref="RelativeEigenvalueFloor"/> × mean eigenvalue); null when there is none, when the rows do
+    /// not vary at all, or when they vary so little (a mean eigenvalue below about 1e-17) that a scaled vector would
+    /// pass <see cref="ScaledVectorBound"/>.
     /// </summary>
     /// <param name="mean">The rows' mean, [D].</param>
     /// <param name="eigenvalues">The covariance's eigenvalues, [D], any order.</param>
