@@ -35,16 +35,19 @@ public class ImmutableModelTests
         var weight = model.EncoderLayers[0].Weight.ToArray();
         var outputLogVariance = model.OutputLogVariance.ToArray();
         var means = model.TrainingCodes!.Means.ToArray();
+        var rowMean = model.MinorComponents!.Mean.ToArray();
         var copy = new VaeModel(model.Activation, model.Likelihood,
             [new DenseLayer(model.EncoderLayers[0].InputSize, model.EncoderLayers[0].OutputSize, weight, model.EncoderLayers[0].Bias)],
             model.MeanLayer, model.LogVarianceLayer, model.DecoderLayers, model.OutputLayer, outputLogVariance,
-            new LatentCodes(model.LatentDimension, means, model.TrainingCodes.LogVariances));
+            new LatentCodes(model.LatentDimension, means, model.TrainingCodes.LogVariances),
+            minorComponents: new MinorComponents(rowMean, model.MinorComponents.ScaledVectors));
         using var scored = new VaeAnomalyDetectionTransformer(copy, "Features", detector.Threshold);
         var before = TestData.Column(scored.Transform(data), "Score");
 
         Array.Fill(weight, 1e3f);
         Array.Fill(outputLogVariance, -20f);
         Array.Fill(means, 50f);
+        Array.Fill(rowMean, 50f);
         scored.Dispose(); // a new session, built from what the model holds now
 
         Assert.Equal(before, TestData.Column(scored.Transform(data), "Score"));

@@ -102,9 +102,10 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
 
     /// <summary>
     /// The trained weights, with <paramref name="trainingCodes"/>, as a <see cref="VaeModel"/>, which needs no TorchSharp
-    /// to score; <paramref name="layout"/> says which columns its cells come from (one real column when null).
+    /// to score; <paramref name="layout"/> says which columns its cells come from (one real column when null), and
+    /// <paramref name="minorComponents"/> are the training rows' (<see cref="MinorComponentsFit"/>).
     /// </summary>
-    public VaeModel ToModel(LatentCodes trainingCodes, VaeInputLayout? layout = null)
+    public VaeModel ToModel(LatentCodes trainingCodes, VaeInputLayout? layout = null, MinorComponents? minorComponents = null)
     {
         using var scope = NewDisposeScope();
         return new VaeModel(
@@ -118,7 +119,8 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
             _likelihood != VaeLikelihood.Gaussian ? [] : _outputLogVariance?.detach().data<float>().ToArray() ?? new float[InputDimension],
             trainingCodes,
             _missingValues,
-            layout);
+            layout,
+            minorComponents);
     }
 
     private static DenseLayer[] Layers(Sequential mlp) => mlp.children().OfType<Linear>().Select(ToLayer).ToArray();

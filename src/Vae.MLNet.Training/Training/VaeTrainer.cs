@@ -48,7 +48,10 @@ internal static class VaeTrainer
         using (var train = held == 0 ? null : tensor(order[held..]))
         using (var validation = held == 0 ? null : tensor(heldOut))
             Fit(network, generator, all, train, validation, options, checkpoint, channel, layout);
-        return network.ToModel(TrainingCodes(network, all, order[held..], options.TrainingCodeCount), layout);
+        // Both from the rows trained on only, so that a held-out row scores as a new row does (calibration).
+        var trainingRows = order[held..];
+        return network.ToModel(TrainingCodes(network, all, trainingRows, options.TrainingCodeCount), layout,
+            MinorComponentsFit.Fit(all, trainingRows, layout, options));
     }
 
     /// <summary>

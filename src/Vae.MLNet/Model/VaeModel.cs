@@ -14,7 +14,10 @@ namespace Vae.MLNet;
 /// </remarks>
 public sealed class VaeModel
 {
-    /// <summary>Assembles a model from trained layers, checking that their sizes chain (and that <paramref name="inputLayout"/>, if given, has as many cells as the decoder reconstructs).</summary>
+    /// <summary>
+    /// Assembles a model from trained layers, checking that their sizes chain (and that <paramref name="inputLayout"/>,
+    /// if given, has as many cells as the decoder reconstructs, and <paramref name="minorComponents"/> as many features).
+    /// </summary>
     public VaeModel(
         VaeActivation activation,
         VaeLikelihood likelihood,
@@ -26,7 +29,8 @@ public sealed class VaeModel
         IReadOnlyList<float> outputLogVariance,
         LatentCodes? trainingCodes = null,
         VaeMissingValues missingValues = VaeMissingValues.Error,
-        VaeInputLayout? inputLayout = null)
+        VaeInputLayout? inputLayout = null,
+        MinorComponents? minorComponents = null)
     {
         ArgumentNullException.ThrowIfNull(encoderLayers);
         ArgumentNullException.ThrowIfNull(meanLayer);
@@ -59,6 +63,16 @@ public sealed class VaeModel
         if (trainingCodes != null && trainingCodes.LatentDimension != latentDimension)
             throw new ArgumentException($"The training codes have {trainingCodes.LatentDimension} dimensions but the latent space has {latentDimension}.", nameof(trainingCodes));
 
+        if (minorComponents != null)
+        {
+            // The term was measured on one real column of complete rows under a Gaussian likelihood; a masked or
+            // one-hot cell has no covariance that means the same.
+            if (missingValues != VaeMissingValues.Error || likelihood != VaeLikelihood.Gaussian || !(inputLayout?.IsSingleReal ?? true))
+                throw new ArgumentException("Minor components belong to a Gaussian model of one real column that refuses missing values.", nameof(minorComponents));
+            if (minorComponents.Dimension != inputDimension)
+                throw new ArgumentException($"The minor components have {minorComponents.Dimension} features but the model reads {inputDimension}.", nameof(minorComponents));
+        }
+
         Activation = activation;
         Likelihood = likelihood;
         EncoderLayers = Array.AsReadOnly(encoderLayers.ToArray());
@@ -68,6 +82,7 @@ public sealed class VaeModel
         OutputLayer = outputLayer;
         OutputLogVariance = Array.AsReadOnly(outputLogVariance.ToArray());
         TrainingCodes = trainingCodes;
+        MinorComponents = minorComponents;
         MissingValues = missingValues;
         InputDimension = inputDimension;
         InputLayout = inputLayout ?? VaeInputLayout.Real(inputDimension);
@@ -126,6 +141,13 @@ public sealed class VaeModel
     /// null for a model built without them.
     /// </summary>
     public LatentCodes? TrainingCodes { get; }
+
+    /// <summary>
+    /// The minor principal components of the training rows, whose Mahalanobis term the
+    /// <see cref="VaeScoreKind.AggregatePosterior"/> score adds (<see cref="VaeScoring.MinorComponentWeight"/>); null
+    /// for a model built without them, a model of missing values or mixed columns, and files written before them.
+    /// </summary>
+    public MinorComponents? MinorComponents { get; }
 
     private static void CheckChain(string part, int inputSize, IReadOnlyList<DenseLayer> hidden, DenseLayer head)
     {

@@ -62,6 +62,8 @@ internal static class VaeOnnxMetadata
     public const string ScoreSamples = "vae_mlnet.score_samples";
     public const string ScoreSeed = "vae_mlnet.score_seed";
     public const string ScoreLatentDensityWeight = "vae_mlnet.score_latent_density_weight";
+    // Absent from files written before minor components: their models have none, so the weight changes nothing.
+    public const string ScoreMinorComponentWeight = "vae_mlnet.score_minor_component_weight";
     public const string DecodeKind = "decode";
     public const string ImputeKind = "impute";
 
@@ -124,6 +126,7 @@ internal static class VaeOnnxMetadata
         metadata[ScoreSamples] = scoring.Samples.ToString(CultureInfo.InvariantCulture);
         metadata[ScoreSeed] = scoring.Seed.ToString(CultureInfo.InvariantCulture);
         metadata[ScoreLatentDensityWeight] = scoring.LatentDensityWeight.ToString("R", CultureInfo.InvariantCulture);
+        metadata[ScoreMinorComponentWeight] = scoring.MinorComponentWeight.ToString("R", CultureInfo.InvariantCulture);
     }
 
     /// <summary>How a saved detector scores; files written before score kinds existed score the default.</summary>
@@ -133,7 +136,8 @@ internal static class VaeOnnxMetadata
             return VaeScoring.NegativeElboAtMean;
         var scoring = new VaeScoring(ParseName<VaeScoreKind>(kind),
             int.Parse(Required(metadata, ScoreSamples), CultureInfo.InvariantCulture), int.Parse(Required(metadata, ScoreSeed), CultureInfo.InvariantCulture),
-            double.Parse(Required(metadata, ScoreLatentDensityWeight), NumberStyles.Float, CultureInfo.InvariantCulture));
+            double.Parse(Required(metadata, ScoreLatentDensityWeight), NumberStyles.Float, CultureInfo.InvariantCulture),
+            metadata.TryGetValue(ScoreMinorComponentWeight, out var minor) ? double.Parse(minor, NumberStyles.Float, CultureInfo.InvariantCulture) : VaeScoring.Defaults.MinorComponentWeight);
         scoring.Validate();
         return scoring;
     }

@@ -66,7 +66,8 @@ internal static class VaeOnnxReader
             VaeOnnxMetadata.ParseFloats(VaeOnnxMetadata.Required(metadata, VaeOnnxMetadata.OutputLogVariance)),
             Codes(weights),
             VaeOnnxMetadata.ReadMissingValues(metadata),
-            VaeOnnxMetadata.ReadInputLayout(metadata));
+            VaeOnnxMetadata.ReadInputLayout(metadata),
+            Minor(weights));
     });
 
     /// <summary>
@@ -128,6 +129,24 @@ internal static class VaeOnnxReader
         if (means.FloatData.Count != means.Dims[0] * latentDimension)
             throw new FormatException($"the training codes hold {means.FloatData.Count} means for a {means.Dims[0]}x{latentDimension} matrix.");
         return new LatentCodes(latentDimension, FiniteValues(means), FiniteValues(logVariances));
+    }
+
+    /// <summary>The minor components, if the graph stores them: both tensors or neither, a [D] mean and [D, m] vectors.</summary>
+    private static MinorComponents? Minor(Dictionary<string, TensorProto> weights)
+    {
+        bool hasMean = weights.TryGetValue(MinorComponentsTerm.MeanName, out var mean);
+        bool hasVectors = weights.TryGetValue(MinorComponentsTerm.VectorsName, out var vectors);
+        if (!hasMean && !hasVectors)
+            return null;
+        if (mean is null || vectors is null)
+            throw new FormatException($"the file holds only one of '{MinorComponentsTerm.MeanName}' and '{MinorComponentsTerm.VectorsName}'.");
+        if (mean.Dims.Count != 1 || vectors.Dims.Count != 2 || vectors.Dims[0] != mean.Dims[0] || vectors.Dims[1] < 1
+            || mean.FloatData.Count != mean.Dims[0] || vectors.FloatData.Count != vectors.Dims[0] * vectors.Dims[1])
+            throw new FormatException($"the minor components have dimensions [{string.Join(", ", mean.Dims)}] and [{string.Join(", ", vectors.Dims)}] " +
+                $"holding {mean.FloatData.Count} and {vectors.FloatData.Count} values, not a filled [D] mean and [D, m] vectors.");
+        // MinorComponents checks the vectors' bound, and the model that their size is its own.
+        int d = checked((int)mean.Dims[0]), m = checked((int)vectors.Dims[1]);
+        return new MinorComponents(FiniteValues(mean), VaeOnnxGraph.Transpose(FiniteValues(vectors), d, m));
     }
 
     private static TensorProto Tensor(Dictionary<string, TensorProto> weights, string name) =>

@@ -37,7 +37,16 @@ internal static class VaeScoreGraph
                         $"The {nameof(VaeScoreKind.AggregatePosterior)} score needs the training codes that training stores in the model; this model has none.");
                 string codeLogDensity = AggregatePosteriorDensity.Add(graph, mean, codes);
                 string weight = graph.AddInitializer("code_density_weight", [(float)scoring.LatentDensityWeight]);
-                graph.AddNode("Sub", [reconstructionError, graph.AddNode("Mul", [codeLogDensity, weight])], output: output);
+                if (model.MinorComponents is not { } minor)
+                {
+                    // A model without minor components (written before them, or of missing values or mixed columns)
+                    // scores with the graph it always had, node for node.
+                    graph.AddNode("Sub", [reconstructionError, graph.AddNode("Mul", [codeLogDensity, weight])], output: output);
+                    break;
+                }
+                string score = graph.AddNode("Sub", [reconstructionError, graph.AddNode("Mul", [codeLogDensity, weight])]);
+                string minorWeight = graph.AddInitializer("minor_component_weight", [(float)scoring.MinorComponentWeight]);
+                graph.AddNode("Add", [score, graph.AddNode("Mul", [MinorComponentsTerm.Add(graph, features.X, minor), minorWeight])], output: output);
                 break;
             }
             case VaeScoreKind.MonteCarloElbo:

@@ -39,8 +39,10 @@ public enum VaeScoreKind
     /// posterior of the training rows (<see cref="VaeModel.TrainingCodes"/>) and w =
     /// <see cref="VaeScoring.LatentDensityWeight"/>. The prior N(0, I) is what the encoder is pulled toward, the
     /// aggregate posterior is where it actually puts normal rows: a row whose code falls between or beyond the
-    /// training codes is flagged even if it reconstructs well. The detector's default: the best mean AUROC of the
-    /// choices on the shared datasets (docs/quality.md). No sampling; one decoder pass and a product with the M codes.
+    /// training codes is flagged even if it reconstructs well. A model with <see cref="VaeModel.MinorComponents"/> adds
+    /// v·½ Σᵢ ((x − mean)·wᵢ)² (v = <see cref="VaeScoring.MinorComponentWeight"/>), which flags rows that leave the
+    /// directions in which the training rows barely vary. The detector's default: the best mean AUROC of the choices on
+    /// the shared datasets (docs/quality.md). No sampling; one decoder pass and a product with the M codes.
     /// </summary>
     AggregatePosterior,
 }

@@ -83,6 +83,28 @@ public sealed class CraftedModelFileTests(HostileFiles files) : CraftedFileTests
     }
 
     [Fact]
+    public void MinorComponentsThatAreDamagedAreRefused()
+    {
+        Assert.Contains("holds only one of 'minor_components.mean' and 'minor_components.scaled_vectors'",
+            LoadEdited(model => model.Graph.Initializer.Remove(Weight(model, MinorComponentsTerm.VectorsName))).Message);
+        Assert.Contains("not a filled [D] mean and [D, m] vectors", LoadEdited(model => Weight(model, MinorComponentsTerm.VectorsName).Dims[0] = 5).Message);
+        Assert.Contains("not a filled [D] mean and [D, m] vectors", LoadEdited(model => Weight(model, MinorComponentsTerm.VectorsName).Dims[1] = 40000).Message);
+        Assert.Contains("'minor_components.mean' holds NaN at position 2",
+            LoadEdited(model => Weight(model, MinorComponentsTerm.MeanName).FloatData[2] = float.NaN).Message);
+        Assert.Contains("within ±1E+10", LoadEdited(model => Weight(model, MinorComponentsTerm.VectorsName).FloatData[1] = 1e30f).Message);
+        Assert.Contains("The minor components have 5 features but the model reads 6", LoadEdited(model =>
+        {
+            var mean = Weight(model, MinorComponentsTerm.MeanName);
+            var vectors = Weight(model, MinorComponentsTerm.VectorsName);
+            mean.Dims[0] = 5;
+            mean.FloatData.RemoveAt(5);
+            int m = (int)vectors.Dims[1];
+            vectors.Dims[0] = 5;
+            for (int i = 0; i < m; i++) vectors.FloatData.RemoveAt(vectors.FloatData.Count - 1);
+        }).Message);
+    }
+
+    [Fact]
     public void AMixedModelFileLoadsWithItsLayout()
     {
         File.WriteAllBytes(CraftedPath, files.MixedModelFile);
