@@ -126,6 +126,29 @@ public class CliMixedColumnsTests(CliMixedColumnsTests.SavedModel saved) : IClas
         Assert.DoesNotContain("training", error);
     }
 
+    [Fact]
+    public void ScoreNamesABadBooleanCellByRowAndColumnAndSkipBadRowsRejectsItsRowAlone()
+    {
+        string input = TestFileWith("bad-flag-score.csv", row: 5, column: 3, "maybe");
+        string output = Path.Combine(saved.Folder, "bad-flag-scored.csv");
+
+        var (code, _, error) = CliProcess.Run(["score", "--model", saved.Model, "--input", input, "--output", output]);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{input}: data row 5, column 'active': 'maybe' is not a Boolean", error);
+        Assert.False(File.Exists(output));
+
+        var summary = CliProcess.RunForJson(["score", "--model", saved.Model, "--input", input, "--output", output, "--skip-bad-rows"]);
+
+        Assert.Equal(164, summary.GetProperty("rows").GetInt64());
+        Assert.Equal(1, summary.GetProperty("rejected").GetInt64());
+        Assert.StartsWith("5,", File.ReadAllLines(Path.ChangeExtension(output, null) + ".rejects.csv")[1]);
+        // The other rows' scores are those of the file without the bad row.
+        string reference = Path.Combine(saved.Folder, "bad-flag-reference.csv");
+        CliProcess.RunForJson(["score", "--model", saved.Model, "--input", saved.Test, "--output", reference]);
+        Assert.Equal(File.ReadAllLines(reference).Where((_, i) => i != 5), File.ReadAllLines(output));
+    }
+
     /// <summary>A copy of the test file named <paramref name="name"/>, with one cell (data row, 0-based column) replaced.</summary>
     private string TestFileWith(string name, int row, int column, string value)
     {
@@ -166,8 +189,11 @@ public class CliMixedColumnsTests(CliMixedColumnsTests.SavedModel saved) : IClas
         {
             File.WriteAllLines(path, ["x,flag", $"1,{cell}"]);
             var data = ml.Data.CreateTextLoader([new TextLoader.Column("flag", DataKind.Boolean, 1)], separatorChar: ',', hasHeader: true).Load(path);
-            bool read = Record.Exception(() => data.GetColumn<bool>("flag").ToArray()) is null;
+            bool[]? values = null;
+            bool read = Record.Exception(() => values = data.GetColumn<bool>("flag").ToArray()) is null;
             Assert.True(read == BooleanCell.IsBoolean(cell), $"'{cell}': TextLoader {(read ? "reads" : "refuses")} it.");
+            if (read)
+                Assert.True(values![0] == BooleanCell.Value(cell), $"'{cell}': TextLoader reads {values[0]}.");
         }
     }
 }

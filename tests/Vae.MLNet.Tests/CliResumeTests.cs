@@ -43,7 +43,9 @@ public class CliResumeTests
         finally
         {
             File.Delete(checkpoint);
-            File.Delete(checkpoint + ".tmp");
+            // The killed run may leave its temporary file.
+            foreach (var temporary in Directory.GetFiles(Path.GetDirectoryName(checkpoint)!, Path.GetFileName(checkpoint) + ".*.tmp"))
+                File.Delete(temporary);
         }
     }
 }

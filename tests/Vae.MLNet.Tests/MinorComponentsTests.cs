@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Vae.MLNet.Training;
 using Xunit.Abstractions;
 
@@ -185,6 +186,35 @@ public sealed class MinorComponentsTests(ITestOutputHelper output) : IDisposable
         var minor = MinorComponentsFit.Fit(all, Enumerable.Range(0, rows.Length).Select(i => (long)i).ToArray(), VaeInputLayout.Real(6), new VaeAnomalyDetectionTrainer.Options())!;
 
         Assert.Equal(4, minor.Count);
+    }
+
+    /// <summary>Rows of <paramref name="dimension"/> independent standard normal features.</summary>
+    private static LabelledRow[] Independent(int count, int dimension, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => new LabelledRow
+        {
+            Features = Enumerable.Range(0, dimension).Select(_ => (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()))).ToArray(),
+        }).ToArray();
+    }
+
+    [Fact]
+    public void CrossFittedCalibrationModelsOfFewerRowsThanFeaturesScoreWithTheTermSoTheThresholdKeepsItsPromise()
+    {
+        // 9 training rows of 8 features: the model has components (the directions 9 rows barely span); each calibration
+        // model trains on 7 or 8 rows, no more than features. Calibrated on scores without the term, the threshold
+        // flagged 58% of new normal rows.
+        var ml = new MLContext(seed: 0);
+        var detector = ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Seed = 0, Epochs = 5 })
+            .Fit(TestData.ToDataView(ml, Independent(9, 8, seed: 1)));
+        Assert.NotNull(detector.Model.MinorComponents);
+
+        var flagged = detector.Transform(TestData.ToDataView(ml, Independent(2000, 8, seed: 2)))
+            .GetColumn<bool>(VaeAnomalyDetectionTransformer.PredictedLabelColumnName).ToArray();
+
+        double share = flagged.Count(f => f) / (double)flagged.Length;
+        output.WriteLine($"{share:P1} of the new normal rows flagged at a promised {VaeAnomalyDetectionTrainer.Options.Defaults.Contamination:P0}");
+        Assert.True(share <= 0.15, $"{share:P1} of the new normal rows flagged at a promised 10%.");
     }
 
     [Fact]

@@ -312,8 +312,7 @@ public sealed class MixedColumnsTests(ITestOutputHelper output) : IDisposable
 
         var flagAsNumber = ml.Data.LoadFromEnumerable(new[] { new NumericFlagRow { Flag = 1, Values = [0, 0] } });
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => detector.Transform(flagAsNumber));
-        Assert.Contains("Feature column 'Flag' is real-valued", error.Message);
-        Assert.Contains("trained on Boolean", error.Message);
+        Assert.Contains("Feature column 'Flag' is real-valued (Single), but the model was trained on Boolean.", error.Message);
     }
 
     /// <summary>

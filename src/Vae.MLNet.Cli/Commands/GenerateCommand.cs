@@ -41,7 +41,7 @@ internal sealed class GenerateCommand : Command<GenerateCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        OutputLocation.CheckFile(settings.Output, "--output");
+        OutputLocation.CheckFile(settings.Output, "--output", ("--model", settings.Model));
         var pipeline = SavedPipeline.Load(new MLContext(seed: settings.Seed), settings.Model);
         // Its rows are written in the data's units through the normalizers: numbers only, for now.
         if (!pipeline.Vae.Model.InputLayout.IsSingleReal)

@@ -56,11 +56,9 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        OutputLocation.CheckFile(settings.Output, "--output");
+        OutputLocation.CheckFile(settings.Output, "--output", ("--input", settings.Input), ("--model", settings.Model));
         if (settings.SkipBadRows)
-            OutputLocation.CheckFile(settings.RejectsPath, "--rejects");
-        if (Path.GetFullPath(settings.Output) == Path.GetFullPath(settings.Input))
-            throw new CliException($"--output {settings.Output}: is the input file; write the scores elsewhere.");
+            OutputLocation.CheckFile(settings.RejectsPath, "--rejects", ("--input", settings.Input), ("--model", settings.Model), ("--output", settings.Output));
         var ml = new MLContext(seed: 0);
         var pipeline = SavedPipeline.Load(ml, settings.Model);
         var header = CsvDataset.ReadHeader(ml, settings.Input);

@@ -14,6 +14,18 @@ internal static class BooleanCell
     /// <summary>The spellings, for messages and help.</summary>
     public const string Described = "true/false, t/f, yes/no, y/n, 1/0 or +1/-1, in any letter case";
 
+    /// <summary>
+    /// The value TextLoader reads from <paramref name="cell"/>, one of <see cref="Spellings"/> (checked with
+    /// <see cref="IsBoolean"/>): true for the first of each pair.
+    /// </summary>
+    public static bool Value(ReadOnlySpan<char> cell)
+    {
+        for (int i = 0; i < Spellings.Length; i++)
+            if (cell.Equals(Spellings[i], StringComparison.OrdinalIgnoreCase))
+                return i % 2 == 0;
+        throw new ArgumentException($"'{cell}' is not a Boolean ({Described}).", nameof(cell));
+    }
+
     /// <summary>Whether <paramref name="cell"/> (as TextLoader hands it over, leading blanks removed) is a Boolean TextLoader reads.</summary>
     public static bool IsBoolean(ReadOnlySpan<char> cell)
     {

@@ -8,7 +8,7 @@ namespace Vae.MLNet.Cli;
 /// <see cref="CsvDataset.Load"/> checks a saved pipeline's input (<see cref="RowCheck"/>: as many cells as the header, a
 /// finite Single in every column of numbers the pipeline reads, a Boolean or a known category in the others), and a
 /// good row's values of those columns, parsed by the same TextLoader as <see cref="CsvDataset"/> so that they are the
-/// same values.
+/// same values (a Boolean's, by the spellings TextLoader reads, <see cref="BooleanCell"/>).
 /// </summary>
 internal sealed class CsvRowStream : IDisposable
 {
@@ -32,11 +32,14 @@ internal sealed class CsvRowStream : IDisposable
             Separators = [','],
             AllowQuoting = true,
             MissingRealsAsNaNs = missingCells,
-            Columns = [CsvDataset.CellsLoaderColumn(CellsColumn), .. CsvDataset.LoaderColumns(columns, header)],
+            // A Boolean column is read as text and parsed once the row is checked: TextLoader fails its whole cursor
+            // at a cell it cannot read as a Boolean, before the check could name the row or --skip-bad-rows reject it.
+            Columns = [CsvDataset.CellsLoaderColumn(CellsColumn), .. CsvDataset.LoaderColumns(columns, header)
+                .Select(column => column.DataKind == DataKind.Boolean ? new TextLoader.Column(column.Name, DataKind.String, column.Source) : column)],
         }).Load(path);
         _cursor = data.GetRowCursor(data.Schema);
         _cellsGetter = _cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(data.Schema[CellsColumn]);
-        _valueGetters = columns.Select(column => ValueGetter(_cursor, data.Schema[column.Name])).ToArray();
+        _valueGetters = columns.Select(column => ValueGetter(_cursor, data.Schema[column.Name], column.Kind)).ToArray();
         Cells = new ReadOnlyMemory<char>[header.Length];
     }
 
@@ -92,8 +95,18 @@ internal sealed class CsvRowStream : IDisposable
     /// <summary>Copies a row's value of one column to the numbers at <paramref name="offset"/> or the texts at <paramref name="text"/>, and moves that position past it.</summary>
     private delegate void SlotsGetter(Span<float> numbers, ref int offset, Span<ReadOnlyMemory<char>> texts, ref int text);
 
-    private static SlotsGetter ValueGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    private static SlotsGetter ValueGetter(DataViewRowCursor cursor, DataViewSchema.Column column, VaeInputKind kind)
     {
+        if (kind == VaeInputKind.Binary)
+        {
+            var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
+            return (Span<float> numbers, ref int offset, Span<ReadOnlyMemory<char>> _, ref int _) =>
+            {
+                var value = default(ReadOnlyMemory<char>);
+                getter(ref value);
+                numbers[offset++] = BooleanCell.Value(value.Span) ? 1 : 0;
+            };
+        }
         if (column.Type is VectorDataViewType vector)
         {
             var getter = cursor.GetGetter<VBuffer<float>>(column);
@@ -114,16 +127,6 @@ internal sealed class CsvRowStream : IDisposable
                 getter(ref value);
                 // A string of its own: the block keeps it after the loader has moved on to other lines.
                 texts[text++] = value.ToString().AsMemory();
-            };
-        }
-        if (column.Type is BooleanDataViewType)
-        {
-            var getter = cursor.GetGetter<bool>(column);
-            return (Span<float> numbers, ref int offset, Span<ReadOnlyMemory<char>> _, ref int _) =>
-            {
-                bool value = false;
-                getter(ref value);
-                numbers[offset++] = value ? 1 : 0;
             };
         }
         var scalar = cursor.GetGetter<float>(column);

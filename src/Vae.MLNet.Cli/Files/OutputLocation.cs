@@ -7,17 +7,31 @@ namespace Vae.MLNet.Cli;
 internal static class OutputLocation
 {
     /// <summary>
-    /// Fails unless <paramref name="path"/> (given by <paramref name="option"/>) can be written: not a folder, in a
-    /// folder that exists and takes new files.
+    /// Fails unless <paramref name="path"/> (given by <paramref name="option"/>) can be written: none of the command's
+    /// <paramref name="inputs"/> (<see cref="CheckNotAnInput"/>), not a folder, in a folder that exists and takes new files.
     /// </summary>
-    public static void CheckFile(string path, string option)
+    public static void CheckFile(string path, string option, params (string Option, string? Path)[] inputs)
     {
+        CheckNotAnInput(path, option, inputs);
         if (Directory.Exists(path))
             throw new CliException($"{option} {path}: is a folder; give a file name.");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(folder))
             throw new CliException($"{option} {path}: the folder {folder} does not exist.");
         Probe(folder, $"{option} {path}");
+    }
+
+    /// <summary>
+    /// Fails if <paramref name="path"/> (given by <paramref name="option"/>) names the same file as one of the command's
+    /// <paramref name="inputs"/>, each given by its option (null when not given): a file written whole replaces the one
+    /// there, so scores written over the model, a reject file over the rows it rejects or a saved model over the
+    /// training file would destroy what the user gave.
+    /// </summary>
+    public static void CheckNotAnInput(string path, string option, params (string Option, string? Path)[] inputs)
+    {
+        foreach (var (inputOption, input) in inputs)
+            if (input != null && Path.GetFullPath(input) == Path.GetFullPath(path))
+                throw new CliException($"{option} {path}: is the file of {inputOption}; write it elsewhere.");
     }
 
     /// <summary>Creates the folder <paramref name="path"/> if needed; fails unless it takes new files.</summary>

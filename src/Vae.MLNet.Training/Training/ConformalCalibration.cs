@@ -53,8 +53,11 @@ internal static class ConformalCalibration
             var scored = order[start..end];
             var rest = order[..start].Concat(order[end..]).ToArray();
             channel.Info(MessageSensitivity.None, $"Calibration model {fold + 1}/{folds}: training on {rest.Length} rows to score the other {scored.Length}.");
+            // A fold's model scores with the minor-component term whenever the final one does, however few rows the
+            // fold leaves it: otherwise a detector trained on just over as many rows as features calibrates on scores
+            // without the term and flags most new normal rows.
             var model = VaeTrainer.Train(Gather(trained, rest), rest.Length, trained.Model.InputLayout, options.ForCalibrationFold(fold + 1),
-                unchecked(trained.Seed + fold + 1), columnName, channel, out _);
+                unchecked(trained.Seed + fold + 1), columnName, channel, out _, minorComponentsOnAnyRowCount: trained.Model.MinorComponents is not null);
             // Each fold is a uniform share of the rows: keeping the same share of each keeps a uniform sample.
             int keep = (int)((long)kept * (fold + 1) / folds) - scores.Count;
             scores.AddRange(Score(model, scoring, trained, scored[..Math.Min(keep, scored.Length)], options.CancellationToken));

@@ -20,14 +20,18 @@ internal static class MinorComponentsFit
     /// <summary>
     /// The components of the rows of <paramref name="all"/> listed in <paramref name="trainingRows"/>, or null for a
     /// model that has none: one of missing values, of mixed columns or of a Bernoulli likelihood, one of more than
-    /// <see cref="MaximumDimension"/> features, or one trained on no more rows than features (whose covariance is
-    /// singular by its size alone, not by the data's shape).
+    /// <see cref="MaximumDimension"/> features, or, unless <paramref name="anyRowCount"/>, one trained on no more rows
+    /// than features (whose covariance is singular by its size alone, not by the data's shape). <paramref name="anyRowCount"/>
+    /// is for a cross-fitted calibration model of a detector whose model has components: its scores must be the
+    /// deployed score's, term included, even when its fold leaves it no more rows than features (the covariance's zero
+    /// eigenvalues are then floored as a constant column's are); without the term they would be lower, and the
+    /// threshold would flag most new normal rows.
     /// </summary>
-    public static MinorComponents? Fit(TrainingRows all, long[] trainingRows, VaeInputLayout layout, VaeTrainingOptions options)
+    public static MinorComponents? Fit(TrainingRows all, long[] trainingRows, VaeInputLayout layout, VaeTrainingOptions options, bool anyRowCount = false)
     {
         int d = layout.Cells;
         if (options.MissingValues != VaeMissingValues.Error || options.Likelihood != VaeLikelihood.Gaussian || !layout.IsSingleReal
-            || d > MaximumDimension || trainingRows.Length <= d)
+            || d > MaximumDimension || (trainingRows.Length <= d && !anyRowCount))
             return null;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();

@@ -17,9 +17,11 @@ internal static class VaeTrainer
     /// Trains on <paramref name="rows"/> rows of the model-space cells of <paramref name="layout"/>, row-major in <paramref name="data"/>.
     /// <paramref name="heldOut"/> lists the rows held out for early stopping, in a seeded random order (empty when
     /// none are): no gradient step and no kept code comes from them, so they score as new rows do.
+    /// <paramref name="minorComponentsOnAnyRowCount"/> fits the minor components on however few rows are trained on
+    /// (<see cref="MinorComponentsFit.Fit"/>).
     /// </summary>
     public static VaeModel Train(float[] data, int rows, VaeInputLayout layout, VaeTrainingOptions options, int seed, string columnName, IChannel? channel,
-        out long[] heldOut)
+        out long[] heldOut, bool minorComponentsOnAnyRowCount = false)
     {
         options.Validate();
         int dimension = layout.Cells;
@@ -51,7 +53,7 @@ internal static class VaeTrainer
         // Both from the rows trained on only, so that a held-out row scores as a new row does (calibration).
         var trainingRows = order[held..];
         return network.ToModel(TrainingCodes(network, all, trainingRows, options.TrainingCodeCount), layout,
-            MinorComponentsFit.Fit(all, trainingRows, layout, options));
+            MinorComponentsFit.Fit(all, trainingRows, layout, options, minorComponentsOnAnyRowCount));
     }
 
     /// <summary>

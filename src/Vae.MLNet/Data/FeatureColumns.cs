@@ -31,7 +31,7 @@ internal static class FeatureColumns
             string name = names[i];
             if (actual.Kind != expected.Kind)
                 throw new ArgumentOutOfRangeException(nameof(schema),
-                    $"Feature column '{name}' is {Describe(actual)} ({schema[name].Type}), but the model was trained on {Describe(expected)}.");
+                    $"Feature column '{name}' is {Describe(actual)}, but the model was trained on {Describe(expected)}.");
             if (actual.Slots != expected.Slots)
                 throw new ArgumentOutOfRangeException(nameof(schema), $"Feature column '{name}' has {actual.Slots} features, but the model was trained on {expected.Slots}.");
             if (actual.Categories != expected.Categories)

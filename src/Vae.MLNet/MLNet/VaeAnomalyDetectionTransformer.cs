@@ -28,9 +28,11 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     /// <param name="threshold">Rows whose score is above it are labelled anomalous; +∞ labels none, −∞ every row; not NaN.</param>
     /// <param name="calibration">Scores of normal rows the model did not learn from, which let <see cref="WithContamination"/>
     /// pick a calibrated threshold and the <c>PValue</c> column be computed.</param>
-    /// <param name="scoring">How the score is computed; default the trainer's default,
-    /// <see cref="VaeScoreKind.AggregatePosterior"/>, for a model with training codes, and the negative ELBO at z = μ
-    /// for one without.</param>
+    /// <param name="scoring">How the score is computed; default <see cref="VaeScoreKind.AggregatePosterior"/> with the
+    /// latent weight <see cref="VaeScoring.Defaults.LatentDensityWeight"/> for a model with training codes, and the
+    /// negative ELBO at z = μ for one without. A trainer given no weight picks one from its rows
+    /// (<see cref="VaeScoring.Defaults.LatentDensityWeightFor"/>): to rebuild a trained detector from its
+    /// <see cref="VaeTransformerBase.Model"/> with its <see cref="Threshold"/> or <see cref="Calibration"/>, pass its <see cref="Scoring"/> too.</param>
     /// <param name="featureErrorColumnName">If set, a column for the per-feature reconstruction error −log p(xⱼ|z = μ),
     /// a vector of one slot per feature (<see cref="VaeInputLayout.Features"/>: a key slot is one feature) that sums to the
     /// reconstruction term: which features made a row anomalous. For mixed columns its slots are named (<c>SlotNames</c>)

@@ -6,8 +6,12 @@ namespace Vae.MLNet;
 /// </summary>
 internal static class AtomicFile
 {
-    /// <summary>The temporary file that <see cref="Write"/> fills before renaming it to <paramref name="path"/>.</summary>
-    public static string TemporaryPath(string path) => path + ".tmp";
+    /// <summary>
+    /// A new name for the temporary file that <see cref="Write"/> fills before renaming it to <paramref name="path"/>:
+    /// <c>NAME.&lt;32 hex digits&gt;.tmp</c>. Never <c>NAME.tmp</c>, which may be the user's own file (the very
+    /// input a command streams into NAME), nor the name another writer of NAME is filling.
+    /// </summary>
+    public static string TemporaryPath(string path) => $"{path}.{Guid.NewGuid():N}.tmp";
 
     /// <summary>Calls <paramref name="write"/> on a new temporary file, then renames that file to <paramref name="path"/>.</summary>
     /// <remarks>On failure the temporary file is removed and the exception passes on; <paramref name="path"/> is untouched.</remarks>
@@ -15,9 +19,11 @@ internal static class AtomicFile
     {
         // In the target's folder, hence on its file system: the rename replaces the file in one step.
         string temporary = TemporaryPath(path);
+        // CreateNew: a file already there is someone else's, to be neither truncated nor, on failure, deleted.
+        var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write);
         try
         {
-            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+            using (file)
             {
                 write(file);
                 file.Flush(flushToDisk: true);
@@ -26,9 +32,7 @@ internal static class AtomicFile
         }
         catch
         {
-            // File.Exists is false for a folder of that name, which was never ours to delete.
-            if (File.Exists(temporary))
-                File.Delete(temporary);
+            File.Delete(temporary);
             throw;
         }
     }

@@ -1,0 +1,51 @@
+namespace Vae.MLNet.Tests;
+
+/// <summary>
+/// An output option naming one of the command's input files is refused before any work, and the input is left as it
+/// was: a file written whole replaces the one there, so the scores would have replaced the model, a reject file the
+/// rows it rejects, a saved model the training file.
+/// </summary>
+public class CliOutputOverInputTests
+{
+    /// <summary>A command whose output names one of its inputs, and what the error must say.</summary>
+    public static TheoryData<string, string> OutputsOverInputs() => new()
+    {
+        { "score --model {folder}/model.zip --input {folder}/rows.csv --output {folder}/rows.csv", "--output {folder}/rows.csv: is the file of --input" },
+        { "score --model {folder}/model.zip --input {folder}/rows.csv --output {folder}/model.zip", "--output {folder}/model.zip: is the file of --model" },
+        { "score --model {folder}/model.zip --input {folder}/rows.csv --output {folder}/out.csv --skip-bad-rows --rejects {folder}/rows.csv", "--rejects {folder}/rows.csv: is the file of --input" },
+        { "score --model {folder}/model.zip --input {folder}/rows.csv --output {folder}/out.csv --skip-bad-rows --rejects {folder}/out.csv", "--rejects {folder}/out.csv: is the file of --output" },
+        // The default reject file is the output's name with .rejects.csv.
+        { "score --model {folder}/model.zip --input {folder}/out.rejects.csv --output {folder}/out.csv --skip-bad-rows", "--rejects {folder}/out.rejects.csv: is the file of --input" },
+        { "evaluate --train {folder}/rows.csv --test {folder}/test.csv --save-model {folder}/rows.csv", "--save-model {folder}/rows.csv: is the file of --train" },
+        { "evaluate --train {folder}/rows.csv --test {folder}/test.csv --save-model {folder}/../{name}/test.csv", "--save-model {folder}/../{name}/test.csv: is the file of --test" },
+        { "evaluate --train {folder}/rows.csv --test {folder}/test.csv --checkpoint {folder}/test.csv", "--checkpoint {folder}/test.csv: is the file of --test" },
+        { "evaluate --train {folder}/rows.csv --test {folder}/test.csv --checkpoint {folder}/model.zip --save-model {folder}/model.zip", "--checkpoint {folder}/model.zip: is the file of --save-model" },
+        { "generate --model {folder}/model.zip --output {folder}/model.zip", "--output {folder}/model.zip: is the file of --model" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OutputsOverInputs))]
+    public void AnOutputThatIsAnInputIsRefusedAndTheInputKept(string command, string expected)
+    {
+        var folder = Directory.CreateTempSubdirectory("vae-cli-over-");
+        string Fill(string text) => text.Replace("{folder}", folder.FullName).Replace("{name}", folder.Name);
+        // The check comes before anything is read: the files need not be what their names say.
+        var files = new[] { "model.zip", "rows.csv", "test.csv", "out.rejects.csv" }.ToDictionary(name => name, name => $"precious {name}");
+        foreach (var (name, text) in files)
+            File.WriteAllText(Path.Combine(folder.FullName, name), text);
+        try
+        {
+            var (code, _, error) = CliProcess.Run(Fill(command).Split(' '));
+
+            Assert.Equal(2, code);
+            Assert.StartsWith($"error: {Fill(expected)}; write it elsewhere.", Assert.Single(error.Trim().Split('\n')));
+            foreach (var (name, text) in files)
+                Assert.Equal(text, File.ReadAllText(Path.Combine(folder.FullName, name)));
+            Assert.Equal(files.Keys.Order(), folder.GetFiles().Select(file => file.Name).Order());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}
