@@ -16,7 +16,7 @@ namespace Vae.MLNet;
 /// <item><description><c>kl_divergence</c> [N]: KL(q(z|x) ‖ N(0, I)).</description></item>
 /// <item><description><c>score</c> [N]: the anomaly score (higher is more anomalous). For a trained model, which keeps
 /// <see cref="VaeModel.TrainingCodes"/>, the detector's default: <c>reconstruction_error</c> − 2·log q(μ), with q the
-/// aggregate posterior of the codes (<see cref="VaeScoreKind.AggregatePosterior"/>), plus 0.05 times the minor-component
+/// aggregate posterior of the codes (<see cref="VaeScoreKind.AggregatePosterior"/>), plus 0.5 times the minor-component
 /// term of a model with <see cref="VaeModel.MinorComponents"/>; for a model without codes,
 /// <c>reconstruction_error</c> + <c>kl_divergence</c>.</description></item>
 /// </list>
