@@ -88,6 +88,45 @@ public class CliTests
         }
     }
 
+    /// <summary>
+    /// A flagged row that breaks a relation the normal rows keep (f2 = f0 + f1) while every value stays in its normal
+    /// range is explained by a feature of the relation: explain adds each feature's share of the minor-component term
+    /// to its reconstruction error, which alone mostly named an unrelated feature for such rows.
+    /// </summary>
+    [Fact]
+    public void ExplainNamesAFeatureOfTheRelationAFlaggedRowBreaks()
+    {
+        var random = new Random(7);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        string Rows(int normal, int anomalies) => "f0,f1,f2,f3,f4,Label\n" + string.Concat(Enumerable.Range(0, normal + anomalies).Select(i =>
+        {
+            var x = Enumerable.Range(0, 5).Select(_ => Normal()).ToArray();
+            x[2] = x[0] + x[1] + 0.05 * Normal() + (i >= normal ? 1.0 : 0);
+            return string.Join(',', x.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + (i >= normal ? ",1\n" : ",0\n");
+        }));
+        string train = WriteCsv(Rows(600, 0)), test = WriteCsv(Rows(200, 40));
+        string model = Path.ChangeExtension(train, ".zip");
+        try
+        {
+            var trained = Run("evaluate", "--train", train, "--test", test, "--epochs", "60", "--seed", "0", "--save-model", model);
+            Assert.True(trained.ExitCode == 0, trained.Error);
+
+            var explained = Run("explain", "--model", model, "--data", test, "--top", "1");
+            Assert.True(explained.ExitCode == 0, explained.Error);
+            using var json = JsonDocument.Parse(explained.Output.TrimEnd().Split('\n')[^1]);
+            var anomalies = json.RootElement.GetProperty("rows").EnumerateArray().Where(r => r.GetProperty("row").GetInt64() > 200).ToArray();
+            Assert.True(anomalies.Length >= 30, $"{anomalies.Length} of the 40 anomalies flagged");
+            int ofTheRelation = anomalies.Count(r => r.GetProperty("top_features")[0].GetString() is "f0" or "f1" or "f2");
+            Assert.True(ofTheRelation >= 0.9 * anomalies.Length, $"a feature of the relation first in {ofTheRelation} of {anomalies.Length} flagged anomalies");
+        }
+        finally
+        {
+            File.Delete(train);
+            File.Delete(test);
+            File.Delete(model);
+        }
+    }
+
     [Fact]
     public void DigitsReportsTheHeldOutBoundsAndDrawsThePictures()
     {

@@ -59,9 +59,69 @@ public sealed class MinorComponentsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void TheComponentsBelowAFifthOfTheMeanEigenvalueAreKeptWithTheirEigenvaluesFloored()
+    public void TheFeatureSharesSumToTheTermAndGoNegativeForAFeatureThatRepairsTheBreak()
     {
-        // Eigenvalues 3.5, 0.5 and 0 (a constant column): mean 4/3, threshold 0.267, floor 4/3 · 1e-3.
+        // One component along (1, 1): the row (2, -1) projects to 1, so the term is v/2; the first feature's share
+        // is v/2 * 2 * 1 = v, the second's v/2 * (-1) * 1 = -v/2.
+        var minor = new MinorComponents([0f, 0f], [1f, 1f]);
+        Assert.Equal(new[] { 0.3, -0.15 }, minor.FeatureShares([2f, -1f], 0.3).Select(v => Math.Round(v, 12)));
+
+        float[] mean = [0.5f, -1f, 2f];
+        float[] vectors = [1f, 2f, -1f, 0f, 3f, 0.5f];
+        var rows = TestData.Gaussian(20, 0, dimension: 3, seed: 4);
+        var weighted = new MinorComponents(mean, vectors);
+        var scoring = new VaeScoring(VaeScoreKind.AggregatePosterior, MinorComponentWeight: 0.7);
+        var without = Scores(TinyModel(null), scoring, rows);
+        var with = Scores(TinyModel(weighted), scoring, rows);
+        for (int i = 0; i < rows.Length; i++)
+            Assert.Equal(with[i] - without[i], weighted.FeatureShares(rows[i].Features, 0.7).Sum(), 1e-3 * Math.Max(1, Math.Abs(with[i])));
+        Assert.Throws<ArgumentException>(() => weighted.FeatureShares([1f, 2f], 0.7));
+    }
+
+    /// <summary>
+    /// Rows where the third feature is the sum of the first two, and anomalies that break the sum by 20 of its noise
+    /// widths while every feature stays in its normal range. Which of the three broke it cannot be told from one row,
+    /// but one of them should come first, not an unrelated feature: the reconstruction errors alone, which the network
+    /// keeps small by passing the row through, put one of the relation first in 14 of the 40 rows here, less often than
+    /// chance would (24); with the shares of the minor-component term, in all 40.
+    /// </summary>
+    [Fact]
+    public void TheSharesNameAFeatureOfTheRelationTheAnomaliesBreak()
+    {
+        var random = new Random(5);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        LabelledRow Row(bool anomaly)
+        {
+            var x = Enumerable.Range(0, 5).Select(_ => Normal()).ToArray();
+            x[2] = x[0] + x[1] + 0.05 * Normal() + (anomaly ? 1.0 : 0);
+            return new LabelledRow { Features = x.Select(v => (float)v).ToArray(), Label = anomaly ? 1 : 0 };
+        }
+        var ml = new MLContext(seed: 0);
+        var detector = ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options
+            {
+                Seed = 0, Epochs = 60, Threshold = 0, Calibration = VaeCalibration.HeldOut, MinimumHeldOutCalibrationRows = 1,
+            })
+            .Fit(TestData.ToDataView(ml, Enumerable.Range(0, 600).Select(_ => Row(false)).ToArray()));
+        var anomalies = Enumerable.Range(0, 40).Select(_ => Row(true)).ToArray();
+        var explaining = new VaeAnomalyDetectionTransformer(detector.Model, "Features", 0, scoring: detector.Scoring, featureErrorColumnName: "Errors");
+        var errors = explaining.Transform(TestData.ToDataView(ml, anomalies)).GetColumn<float[]>("Errors").ToArray();
+
+        int byErrors = 0, withShares = 0;
+        for (int i = 0; i < anomalies.Length; i++)
+        {
+            var shares = detector.Model.MinorComponents!.FeatureShares(anomalies[i].Features, detector.Scoring.MinorComponentWeight);
+            var combined = errors[i].Select((e, j) => e + shares[j]).ToArray();
+            byErrors += Array.IndexOf(errors[i], errors[i].Max()) <= 2 ? 1 : 0;
+            withShares += Array.IndexOf(combined, combined.Max()) <= 2 ? 1 : 0;
+        }
+        output.WriteLine($"a feature of the relation first: {byErrors} of 40 by reconstruction error, {withShares} with the shares");
+        Assert.True(withShares >= 38, $"a feature of the relation first in {withShares} of 40 rows with the shares");
+    }
+
+    [Fact]
+    public void TheComponentsBelowATenthOfTheMeanEigenvalueAreKeptWithTheirEigenvaluesFloored()
+    {
+        // Eigenvalues 3.5, 0.5 and 0 (a constant column): mean 4/3, threshold 0.133, floor 4/3 · 1e-3.
         double[] identity = [1, 0, 0, 0, 1, 0, 0, 0, 1];
         var minor = MinorComponents.FromEigenDecomposition([1, 2, 3], [3.5, 0.5, 0], identity)!;
 

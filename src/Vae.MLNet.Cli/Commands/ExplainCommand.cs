@@ -9,8 +9,11 @@ namespace Vae.MLNet.Cli;
 
 /// <summary>
 /// <c>vae-mlnet explain</c>: scores a CSV with a saved detector and, for each row it flags, names the features with
-/// the largest reconstruction error −log p(xⱼ|z = μ): the features that made the row anomalous. A categorical or
-/// Boolean column of a mixed model is one feature, named as its column (a category's error is its −log p).
+/// the largest reconstruction error −log p(xⱼ|z = μ), plus, when the score has the minor-component term, each feature's
+/// share of it (<see cref="MinorComponents.FeatureShares"/>): the features that made the row anomalous. Without that
+/// share a row flagged for leaving the directions the normal rows keep to, which the network reconstructs well, would
+/// be explained by features that had nothing to do with it. A categorical or Boolean column of a mixed model is one
+/// feature, named as its column (a category's error is its −log p).
 /// </summary>
 internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
 {
@@ -50,15 +53,21 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         var scored = new TransformerChain<ITransformer>(steps).Transform(data.Data);
 
         var flagged = new List<Dictionary<string, object>>();
-        var table = new Table().AddColumns("row", "score", $"top {settings.Top} features (error in nats)");
-        using (var cursor = scored.GetRowCursor(scored.Schema.Where(c => c.Name is "Score" or "PredictedLabel" or FeatureErrors)))
+        // The minor-component term is part of the AggregatePosterior score only.
+        var minor = detector.Scoring.Kind == VaeScoreKind.AggregatePosterior && detector.Scoring.MinorComponentWeight > 0 ? detector.Model.MinorComponents : null;
+        string unit = minor is null ? "error in nats" : "nats: reconstruction error + share of the minor-component term";
+        var table = new Table().AddColumns("row", "score", $"top {settings.Top} features ({unit})");
+        var read = scored.Schema.Where(c => c.Name is "Score" or "PredictedLabel" or FeatureErrors || (minor is not null && c.Name == detector.InputColumnName));
+        using (var cursor = scored.GetRowCursor(read))
         {
             var score = cursor.GetGetter<float>(scored.Schema["Score"]);
             var label = cursor.GetGetter<bool>(scored.Schema["PredictedLabel"]);
             var errors = cursor.GetGetter<VBuffer<float>>(scored.Schema[FeatureErrors]);
+            var input = minor is null ? null : cursor.GetGetter<VBuffer<float>>(scored.Schema[detector.InputColumnName]);
             float s = 0;
             bool anomalous = false;
             var e = default(VBuffer<float>);
+            var x = default(VBuffer<float>);
             for (long row = 1; cursor.MoveNext(); row++)
             {
                 label(ref anomalous);
@@ -66,8 +75,16 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
                     continue;
                 score(ref s);
                 errors(ref e);
-                var top = e.DenseValues().Select((error, j) => (Name: names[j], Error: error)).OrderByDescending(t => t.Error).Take(settings.Top).ToArray();
-                table.AddRow(row.ToString(), $"{s:F2}", string.Join(", ", top.Select(t => $"{t.Name} ({t.Error:F1})")));
+                var nats = e.DenseValues().Select(error => (double)error).ToArray();
+                if (input is not null)
+                {
+                    input(ref x);
+                    var shares = minor!.FeatureShares(x.DenseValues().ToArray(), detector.Scoring.MinorComponentWeight);
+                    for (int j = 0; j < nats.Length; j++)
+                        nats[j] += shares[j];
+                }
+                var top = nats.Select((n, j) => (Name: names[j], Nats: n)).OrderByDescending(t => t.Nats).Take(settings.Top).ToArray();
+                table.AddRow(row.ToString(), $"{s:F2}", string.Join(", ", top.Select(t => $"{t.Name} ({t.Nats:F1})")));
                 flagged.Add(new() { ["row"] = row, ["score"] = s, ["top_features"] = top.Select(t => t.Name).ToArray() });
             }
         }

@@ -107,4 +107,32 @@ public sealed class MinorComponents
 
     /// <summary>The components' unit vectors divided by √λᵢ, [<see cref="Count"/>, <see cref="Dimension"/>] row-major.</summary>
     public IReadOnlyList<float> ScaledVectors { get; }
+
+    /// <summary>
+    /// Each feature's share of the term v · ½ ‖W(x − mean)‖² for one row: ½ v (x − mean)ⱼ · (WᵀW(x − mean))ⱼ. The shares
+    /// sum to the term (the score graph clamps extreme deviations, so rows beyond ±1e8 differ), and a share is large
+    /// where a feature's deviation breaks a relation the normal rows keep, whichever way the others moved; it can be
+    /// negative for a feature whose own deviation partly repairs the break. Beside the per-feature reconstruction
+    /// errors it says which features a row that leaves the normal rows' directions left them by.
+    /// </summary>
+    /// <param name="features">The row as the model reads it, [<see cref="Dimension"/>].</param>
+    /// <param name="weight">The term's weight v (<see cref="VaeScoring.MinorComponentWeight"/>).</param>
+    public double[] FeatureShares(ReadOnlySpan<float> features, double weight)
+    {
+        if (features.Length != Dimension)
+            throw new ArgumentException($"The minor components are of {Dimension} features; the row has {features.Length}.", nameof(features));
+        var deviation = new double[Dimension];
+        for (int j = 0; j < Dimension; j++)
+            deviation[j] = (double)features[j] - Mean[j];
+        var pulled = new double[Dimension];
+        for (int c = 0; c < Count; c++)
+        {
+            double projection = 0;
+            for (int j = 0; j < Dimension; j++)
+                projection += ScaledVectors[c * Dimension + j] * deviation[j];
+            for (int j = 0; j < Dimension; j++)
+                pulled[j] += ScaledVectors[c * Dimension + j] * projection;
+        }
+        return deviation.Select((d, j) => 0.5 * weight * d * pulled[j]).ToArray();
+    }
 }
