@@ -56,6 +56,13 @@ sealed record Table(string[] Header, float[][] X, bool[] Y)
         return (train.Z(mean, sd), test.Z(mean, sd), test.Y, train.Features);
     }
 
+    /// <summary>
+    /// The rows a per-row research dump writes (scripts/research/q19_analyze.py reads them): the test rows, labelled 1
+    /// (anomaly) or 0, then the training rows, labelled -1.
+    /// </summary>
+    public static (float[][] Rows, int[] Labels) DumpRows(float[][] train, float[][] test, bool[] testLabels) =>
+        (test.Concat(train).ToArray(), testLabels.Select(v => v ? 1 : 0).Concat(train.Select(_ => -1)).ToArray());
+
     /// <summary>The rows z-scored with <paramref name="mean"/> and <paramref name="sd"/>; NaN stays NaN.</summary>
     public float[][] Z(float[] mean, float[] sd) => X.Select(r => r.Select((v, j) => (v - mean[j]) / sd[j]).ToArray()).ToArray();
 }

@@ -35,8 +35,7 @@ for (int seed = 0; seed < 3; seed++)
     var opts = new VaeAnomalyDetectionTrainer.Options { Seed = seed, Threshold = 0f, MinimumHeldOutCalibrationRows = 1, CalibrationFolds = 2, Threads = 1 };
     var t = ml.AnomalyDetection.Trainers.Vae(opts).Fit(FeatureView.Of(ml, xtr, D));
     var m = t.Model;
-    var x = xte.Concat(xtr).ToArray();
-    var y = yte.Select(v => v ? 1 : 0).Concat(xtr.Select(_ => -1)).ToArray();
+    var (x, y) = Table.DumpRows(xtr, xte, yte);
     var columns = variants.Select(v =>
     {
         var widened = new VaeModel(m.Activation, m.Likelihood, m.EncoderLayers, m.MeanLayer, m.LogVarianceLayer, m.DecoderLayers,

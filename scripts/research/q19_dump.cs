@@ -57,8 +57,7 @@ for (int seed = 0; seed < 3; seed++)
     var t = ml.AnomalyDetection.Trainers.Vae(opts).Fit(trainView);
     double seconds = watch.Elapsed.TotalSeconds;
     var model = t.Model;
-    var x = xte.Concat(xtr).ToArray();
-    var y = yte.Select(v => v ? 1 : 0).Concat(xtr.Select(_ => -1)).ToArray();
+    var (x, y) = Table.DumpRows(xtr, xte, yte);
     double[] def = FeatureView.Scores(t, ml, x, D);
     var xh = model.Decode(model.Encode(x));
     var logv = model.OutputLogVariance;

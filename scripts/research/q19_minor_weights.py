@@ -5,8 +5,7 @@ product with the first term, v = 0.05 on t = 0.2, which is taken out again): mea
 1e-3, as the product does.
     python3 scripts/research/q19_minor_weights.py SCORES_14 SCORES_SHAPE"""
 import sys
-from q19_analyze import load as load14, auc
-from q19_shape import load as load_shape
+from q19_analyze import load, auc
 
 
 def minor(part, sp, t):
@@ -27,7 +26,7 @@ def mean(data, fn):
 
 
 if __name__ == "__main__":
-    d14, shape = load14(sys.argv[1], "def"), load_shape(sys.argv[2], "def")
+    d14, shape = load(sys.argv[1], "def"), load(sys.argv[2], "def")
     print(f"none            14 {mean(d14, lambda sp: on_14(sp, 0, 1)):.4f} shape {mean(shape, lambda sp: on_shape(sp, 0, 1)):.4f}")
     for t in [0.05, 0.1, 0.2]:
         for v in [0.05, 0.2, 0.5, 1]:

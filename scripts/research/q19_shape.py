@@ -2,20 +2,11 @@
 """The shape suite (few features, few rows; scripts/research/q19_shape_make.py): each score's mean AUROC over the
 derived data sets against kNN computed on the same rows (k = 5, z-scored), and the count more than 0.03 below it.
     python3 scripts/research/q19_shape.py SCORES_DIR VARIANT"""
-import sys, os, glob
-from q19_analyze import Split, auc, std
-
-def load(scores, variant):
-    data = {}
-    for p in sorted(glob.glob(f"{scores}/{variant}/*.tsv")):
-        name, seed = os.path.basename(p)[:-4].rsplit(".seed", 1)
-        try: data.setdefault(name, {})[int(seed)] = Split(p)
-        except (IndexError, ValueError): pass
-    return {n: s for n, s in data.items() if len(s) == 3}
+import sys
+from q19_analyze import load, auc, std
 
 def ev(data, fn): return {n: sum(auc(fn(sp), sp.y) for sp in s.values()) / 3 for n, s in data.items()}
 
-def rule(part, sp): return [a + min(1.0, 1024 / sp.n) * b for a, b in zip(part["recon"], part["lat"])]
 
 if __name__ == "__main__":
     data = load(sys.argv[1], sys.argv[2])
