@@ -6,7 +6,8 @@ namespace Vae.MLNet.Training;
 
 /// <summary>
 /// Trains a VAE anomaly detector: the model learns the training rows (assumed mostly normal; labels are not used)
-/// and scores each row by its reconstruction error plus how rare its code is among the training codes (see
+/// and scores each row by its reconstruction error plus how rare its code is among the training codes, plus, for a
+/// Gaussian model of one real column, how far the row leaves the directions in which the training rows barely vary (see
 /// <see cref="Options.Score"/> for the other choices, the negative ELBO among them). The threshold is calibrated on scores of
 /// rows the model did not learn from (<see cref="Options.Calibration"/>), so that <c>PredictedLabel</c> flags new
 /// normal rows at the rate <see cref="Options.Contamination"/> promises; or it is given. Create it with
@@ -79,7 +80,8 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
         /// <summary>
         /// How rows are scored (see <see cref="VaeScoreKind"/>). Default <see cref="VaeScoring.Defaults.Kind"/>
         /// (<see cref="VaeScoreKind.AggregatePosterior"/>): the reconstruction error plus how rare the row's code is
-        /// among the training rows' codes.
+        /// among the training rows' codes, plus the minor-component term when the model has one
+        /// (<see cref="VaeModel.MinorComponents"/>).
         /// </summary>
         public VaeScoreKind Score = VaeScoring.Defaults.Kind;
 

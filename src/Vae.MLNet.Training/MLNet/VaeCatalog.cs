@@ -63,7 +63,8 @@ public static class VaeCatalog
 
     /// <summary>
     /// Trains a VAE anomaly detector whose <c>Score</c> is the reconstruction error plus the rarity of the row's code
-    /// (<see cref="VaeScoreKind.AggregatePosterior"/>) and whose <c>PredictedLabel</c> flags the
+    /// and, for a Gaussian model of one real column, a term for leaving the directions in which the training rows barely
+    /// vary (<see cref="VaeScoreKind.AggregatePosterior"/>), and whose <c>PredictedLabel</c> flags the
     /// rows above a calibrated threshold: a new normal row is flagged with probability at most <paramref name="contamination"/>.
     /// </summary>
     /// <param name="catalog">The anomaly detection trainers, <c>mlContext.AnomalyDetection.Trainers</c>.</param>
