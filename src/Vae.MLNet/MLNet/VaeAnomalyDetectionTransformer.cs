@@ -149,7 +149,10 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     /// <summary>
     /// The same model with the calibrated threshold for a false-alarm rate <paramref name="contamination"/>
     /// (<see cref="CalibrationScores.ThresholdFor"/>): a new normal row is flagged with probability at most that.
+    /// Below <see cref="CalibrationScores.SmallestFalseAlarmRate"/>, 1/(n + 1), the threshold is +∞ and no row is
+    /// flagged; 1 flags every row.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="contamination"/> is not in [0, 1] (NaN included).</exception>
     /// <exception cref="InvalidOperationException">The detector has no calibration scores.</exception>
     public VaeAnomalyDetectionTransformer WithContamination(double contamination)
     {
