@@ -129,7 +129,8 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
 
     /// <summary>
     /// Writes the detector as an ONNX file: the outputs of <see cref="VaeModelOnnxExtensions"/> plus
-    /// <c>predicted_label</c>, Boolean [N], true where <c>score</c> is above <see cref="Threshold"/>, and, if the
+    /// <c>predicted_label</c>, Boolean [N], true where <c>score</c> is above <see cref="Threshold"/> (or NaN, a row the
+    /// graph cannot score, unless the threshold is +∞), and, if the
     /// detector adds p-values, <c>p_value</c>, Single [N].
     /// </summary>
     public void ExportOnnx(string path)
