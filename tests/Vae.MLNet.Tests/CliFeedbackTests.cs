@@ -74,6 +74,18 @@ public class CliFeedbackTests
         }
     }
 
+    /// <summary>--top below 1 is refused before anything is read; it named no feature of any flagged row before.</summary>
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    public void ExplainRefusesATopBelowOne(string top)
+    {
+        var (code, _, error) = CliProcess.Run(["explain", "--model", "absent.zip", "--data", "absent.csv", "--top", top]);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--top {top}: name at least 1 feature.", error);
+    }
+
     [Fact]
     public void ExplainRefusesAFileWithOtherColumnsNamingTheModelsMissingOnes()
     {

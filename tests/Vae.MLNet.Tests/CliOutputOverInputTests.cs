@@ -3,7 +3,8 @@ namespace Vae.MLNet.Tests;
 /// <summary>
 /// An output option naming one of the command's input files is refused before any work, and the input is left as it
 /// was: a file written whole replaces the one there, so the scores would have replaced the model, a reject file the
-/// rows it rejects, a saved model the training file.
+/// rows it rejects, a saved model the training file. Two names of one file are one file: spellings with <c>..</c>, and
+/// names through symbolic links to the file or to a folder on its path.
 /// </summary>
 public class CliOutputOverInputTests
 {
@@ -21,6 +22,16 @@ public class CliOutputOverInputTests
         { "evaluate --train {folder}/rows.csv --test {folder}/test.csv --checkpoint {folder}/test.csv", "--checkpoint {folder}/test.csv: is the file of --test" },
         { "evaluate --train {folder}/rows.csv --test {folder}/test.csv --checkpoint {folder}/model.zip --save-model {folder}/model.zip", "--checkpoint {folder}/model.zip: is the file of --save-model" },
         { "generate --model {folder}/model.zip --output {folder}/model.zip", "--output {folder}/model.zip: is the file of --model" },
+        // Through symbolic links ({folder}/alias is a link to {folder}, rows-link.csv to rows.csv, up to ..): the same
+        // files by other names. The rename that writes a file follows the links of its folders.
+        { "evaluate --train {folder}/rows.csv --test {folder}/test.csv --save-model {folder}/alias/rows.csv", "--save-model {folder}/alias/rows.csv: is the file of --train" },
+        { "evaluate --train {folder}/rows-link.csv --test {folder}/test.csv --save-model {folder}/rows.csv", "--save-model {folder}/rows.csv: is the file of --train" },
+        { "evaluate --train {folder}/rows.csv --test {folder}/test.csv --checkpoint {folder}/up/{name}/test.csv", "--checkpoint {folder}/up/{name}/test.csv: is the file of --test" },
+        { "score --model {folder}/alias/model.zip --input {folder}/rows.csv --output {folder}/model.zip", "--output {folder}/model.zip: is the file of --model" },
+        { "score --model {folder}/model.zip --input {folder}/rows.csv --output {folder}/rows-link.csv", "--output {folder}/rows-link.csv: is the file of --input" },
+        { "score --model {folder}/model.zip --input {folder}/rows.csv --output {folder}/out.csv --skip-bad-rows --rejects {folder}/alias/alias/out.csv", "--rejects {folder}/alias/alias/out.csv: is the file of --output" },
+        // A ".." in a link's target is the parent of where the link before it points: twisty is alias/../{name}, {folder}.
+        { "generate --model {folder}/up/{name}/model.zip --output {folder}/twisty/model.zip", "--output {folder}/twisty/model.zip: is the file of --model" },
     };
 
     [Theory]
@@ -33,6 +44,9 @@ public class CliOutputOverInputTests
         var files = new[] { "model.zip", "rows.csv", "test.csv", "out.rejects.csv" }.ToDictionary(name => name, name => $"precious {name}");
         foreach (var (name, text) in files)
             File.WriteAllText(Path.Combine(folder.FullName, name), text);
+        var links = new Dictionary<string, string> { ["alias"] = ".", ["rows-link.csv"] = "rows.csv", ["up"] = "..", ["twisty"] = $"alias/../{folder.Name}" };
+        foreach (var (name, target) in links)
+            File.CreateSymbolicLink(Path.Combine(folder.FullName, name), target);
         try
         {
             var (code, _, error) = CliProcess.Run(Fill(command).Split(' '));
@@ -41,7 +55,9 @@ public class CliOutputOverInputTests
             Assert.StartsWith($"error: {Fill(expected)}; write it elsewhere.", Assert.Single(error.Trim().Split('\n')));
             foreach (var (name, text) in files)
                 Assert.Equal(text, File.ReadAllText(Path.Combine(folder.FullName, name)));
-            Assert.Equal(files.Keys.Order(), folder.GetFiles().Select(file => file.Name).Order());
+            Assert.Equal(files.Keys.Append("rows-link.csv").Order(), folder.GetFiles().Select(file => file.Name).Order());
+            foreach (var (name, target) in links)
+                Assert.Equal(target, new FileInfo(Path.Combine(folder.FullName, name)).LinkTarget);
         }
         finally
         {

@@ -189,9 +189,9 @@ public class CliTests
         { ",f0,f1,Label\n0,1,2,0\n1,3,4,0\n", GoodTest, false, "column 1 holds numbers but has no name in the header" },
     };
 
-    /// <summary>Empty and NaN feature cells are missing cells with --missing-values Model, and an error that names the switch without it.</summary>
+    /// <summary>Empty and NaN feature cells are missing cells with --missing-values Model (never named by explain), and an error that names the switch without it.</summary>
     [Fact]
-    public void EvaluateReadsEmptyCellsAsMissingWithMissingValuesModelAndScoreWithItsModel()
+    public void EvaluateReadsEmptyCellsAsMissingWithMissingValuesModelAndScoreAndExplainWithItsModel()
     {
         static string Csv(LabelledRow[] rows, bool hide = true) => "f0,f1,f2,f3,Label\n" + string.Concat(rows.Select((row, i) =>
             string.Join(",", row.Features.Select((v, j) => hide && (i + j) % 7 == 0 ? "" : hide && (i + j) % 11 == 0 ? "NaN" : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))
@@ -211,6 +211,19 @@ public class CliTests
             var lines = File.ReadAllLines(scoredPath);
             Assert.Equal(File.ReadAllLines(testPath).Length, lines.Length);
             Assert.All(lines.Skip(1), line => Assert.True(float.IsFinite(float.Parse(line.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture)), line));
+
+            // explain names observed features only, however many --top asks for: a missing cell made no row anomalous.
+            var explained = Run("explain", "--model", modelPath, "--data", testPath, "--top", "4");
+            Assert.True(explained.ExitCode == 0, explained.Error);
+            var testLines = File.ReadAllLines(testPath);
+            var flagged = System.Text.Json.JsonDocument.Parse(explained.Output.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("rows").EnumerateArray().ToArray();
+            Assert.Contains(flagged, row => testLines[row.GetProperty("row").GetInt32()].Split(',').Take(4).Any(cell => cell is "" or "NaN"));
+            Assert.All(flagged, row =>
+            {
+                var cells = testLines[row.GetProperty("row").GetInt32()].Split(',');
+                var observed = Enumerable.Range(0, 4).Where(j => cells[j] is not ("" or "NaN")).Select(j => $"f{j}").ToArray();
+                Assert.Equal(observed.Order(), row.GetProperty("top_features").EnumerateArray().Select(name => name.GetString()).Order());
+            });
 
             var refused = Run("evaluate", "--train", trainPath, "--test", testPath, "--epochs", "2");
             Assert.NotEqual(0, refused.ExitCode);

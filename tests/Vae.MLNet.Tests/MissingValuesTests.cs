@@ -89,6 +89,26 @@ public sealed class MissingValuesTests(ITestOutputHelper output) : IDisposable
         Assert.All(TestData.Column(detector.Transform(TestData.ToDataView(ml, test)), "Score"), s => Assert.True(float.IsFinite(s)));
     }
 
+    /// <summary>
+    /// A feature missing in every training row is refused before training, by name: the model could not learn it, and
+    /// new rows that have it were flagged at twice the promised rate.
+    /// </summary>
+    [Fact]
+    public void AFeatureMissingInEveryTrainingRowIsRefusedByName()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = Rows(200, 0, 0.2, seed: 0);
+        foreach (var row in train)
+            row.Features[2] = float.NaN;
+
+        var error = Assert.Throws<VaeDataException>(() => ml.AnomalyDetection.Trainers.Vae(Detector(epochs: 2)).Fit(TestData.ToDataView(ml, train)));
+
+        Assert.Equal("Features", error.ColumnName);
+        Assert.Equal(2, error.Slot);
+        Assert.Null(error.Row);
+        Assert.StartsWith("Feature 'Features[2]' is missing (NaN, or key 0) in all 200 training rows", error.Message);
+    }
+
     [Fact]
     public void ARowWithNoObservedCellIsRefusedAndScoresNaNInTheExportedGraph()
     {

@@ -34,7 +34,9 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         public int Top { get; init; } = 3;
 
         public override ValidationResult Validate() =>
-            Model.Length == 0 || Data.Length == 0 ? ValidationResult.Error("--model and --data are required.") : ValidationResult.Success();
+            Model.Length == 0 || Data.Length == 0 ? ValidationResult.Error("--model and --data are required.")
+            : Top < 1 ? ValidationResult.Error($"--top {Top}: name at least 1 feature.")
+            : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -83,7 +85,10 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
                     for (int j = 0; j < nats.Length; j++)
                         nats[j] += shares[j];
                 }
-                var top = nats.Select((n, j) => (Name: names[j], Nats: n)).OrderByDescending(t => t.Nats).Take(settings.Top).ToArray();
+                // A missing cell (NaN error) did not make the row anomalous: it is never named, even when --top asks
+                // for more features than the row has observed.
+                var top = nats.Select((n, j) => (Name: names[j], Nats: n)).Where(t => !double.IsNaN(t.Nats))
+                    .OrderByDescending(t => t.Nats).Take(settings.Top).ToArray();
                 table.AddRow(row.ToString(), $"{s:F2}", string.Join(", ", top.Select(t => $"{t.Name} ({t.Nats:F1})")));
                 flagged.Add(new() { ["row"] = row, ["score"] = s, ["top_features"] = top.Select(t => t.Name).ToArray() });
             }

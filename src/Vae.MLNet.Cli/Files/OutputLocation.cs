@@ -25,13 +25,27 @@ internal static class OutputLocation
     /// Fails if <paramref name="path"/> (given by <paramref name="option"/>) names the same file as one of the command's
     /// <paramref name="inputs"/>, each given by its option (null when not given): a file written whole replaces the one
     /// there, so scores written over the model, a reject file over the rows it rejects or a saved model over the
-    /// training file would destroy what the user gave.
+    /// training file would destroy what the user gave. Paths are compared as the file system resolves them
+    /// (<see cref="RealPath"/>): the rename that writes the file follows the symbolic links of its folders.
     /// </summary>
     public static void CheckNotAnInput(string path, string option, params (string Option, string? Path)[] inputs)
     {
+        string real = Real(path, option);
         foreach (var (inputOption, input) in inputs)
-            if (input != null && Path.GetFullPath(input) == Path.GetFullPath(path))
+            if (input != null && Real(input, inputOption) == real)
                 throw new CliException($"{option} {path}: is the file of {inputOption}; write it elsewhere.");
+    }
+
+    private static string Real(string path, string option)
+    {
+        try
+        {
+            return RealPath.Of(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{option} {path}: cannot follow its symbolic links ({error.Message}).");
+        }
     }
 
     /// <summary>Creates the folder <paramref name="path"/> if needed; fails unless it takes new files.</summary>

@@ -129,7 +129,8 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
 
     /// <summary>
     /// Writes the detector as an ONNX file: the outputs of <see cref="VaeModelOnnxExtensions"/> plus
-    /// <c>predicted_label</c>, Boolean [N], true where <c>score</c> is above <see cref="Threshold"/>, and, if the
+    /// <c>predicted_label</c>, Boolean [N], true where <c>score</c> is above <see cref="Threshold"/> (or NaN, a row the
+    /// graph cannot score, unless the threshold is +∞), and, if the
     /// detector adds p-values, <c>p_value</c>, Single [N].
     /// </summary>
     public void ExportOnnx(string path)
@@ -149,7 +150,10 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     /// <summary>
     /// The same model with the calibrated threshold for a false-alarm rate <paramref name="contamination"/>
     /// (<see cref="CalibrationScores.ThresholdFor"/>): a new normal row is flagged with probability at most that.
+    /// Below <see cref="CalibrationScores.SmallestFalseAlarmRate"/>, 1/(n + 1), the threshold is +∞ and no row is
+    /// flagged; 1 flags every row.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="contamination"/> is not in [0, 1] (NaN included).</exception>
     /// <exception cref="InvalidOperationException">The detector has no calibration scores.</exception>
     public VaeAnomalyDetectionTransformer WithContamination(double contamination)
     {

@@ -9,7 +9,7 @@ internal sealed record VaeGraphOptions
     /// <summary>The exposed outputs: (graph value, output name).</summary>
     public IReadOnlyList<(string Output, string Name)> Outputs { get; init; } = VaeOnnxGraph.AllOutputs;
 
-    /// <summary>When set, a Boolean output of that name: score above the threshold.</summary>
+    /// <summary>When set, a Boolean output of that name: score above the threshold, or NaN unless the threshold is +∞.</summary>
     public (string Name, float Threshold)? Label { get; init; }
 
     /// <summary>

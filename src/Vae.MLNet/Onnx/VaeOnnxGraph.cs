@@ -91,7 +91,13 @@ internal static class VaeOnnxGraph
             graph.AddOutput(Expose(graph, output, name, options.PerRow), widths[output]);
         if (options.Label is var (labelName, threshold))
         {
-            string label = graph.AddNode("Greater", [Score, graph.AddInitializer("threshold", [threshold])]);
+            // A NaN score is flagged, as its p-value, 1/(n + 1), says: a row the graph cannot score (NaN or key 0 given
+            // to a model of MissingValues = Error, as ML.NET's Model.Load lets through; a row with nothing observed) is
+            // not a normal one. Not(score ≤ threshold) is Greater for every other score; an infinite threshold still
+            // flags nothing.
+            string thresholdValue = graph.AddInitializer("threshold", [threshold]);
+            string label = float.IsPositiveInfinity(threshold) ? graph.AddNode("Greater", [Score, thresholdValue])
+                : graph.AddNode("Not", [graph.AddNode("LessOrEqual", [Score, thresholdValue])]);
             graph.AddBooleanOutput(Expose(graph, label, labelName, options.PerRow));
         }
         if (options.PValue is var (pValueName, calibration))

@@ -33,7 +33,10 @@ internal static class InvalidInputs
         new("a Single scalar", OneColumn(ml, Column, 1f), everyKind ? RefusedBy.Transformers : RefusedBy.All),
         new($"a vector of {size} Doubles", OneColumn(ml, Column, new double[size], new VectorDataViewType(NumberDataViewType.Double, size)), RefusedBy.All),
         new("a String", OneColumn(ml, Column, "1, 2"), RefusedBy.All),
-        new($"a vector of {size} keys", OneColumn(ml, Column, new uint[size], new VectorDataViewType(new KeyDataViewType(typeof(uint), 10), size)),
+        // Beside companions (a model of missing values that must train on it), key 1: key 0 in every row is a feature
+        // missing from all the training rows, which Fit refuses as data.
+        new($"a vector of {size} keys", OneColumn(ml, Column, withCompanions ? Enumerable.Repeat(1u, size).ToArray() : new uint[size],
+            new VectorDataViewType(new KeyDataViewType(typeof(uint), 10), size)),
             !everyKind ? RefusedBy.All : withCompanions ? RefusedBy.Transformers : RefusedBy.FitAndTransformers),
         new("a variable-size vector of Single", OneColumn(ml, Column, Floats(size)), RefusedBy.All, OnnxTransformerAccepts: true),
         new($"a vector of {size + 1} Singles", Singles(ml, size + 1), wrongSize),
