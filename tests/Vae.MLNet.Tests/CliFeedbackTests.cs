@@ -86,6 +86,23 @@ public class CliFeedbackTests
         Assert.Contains($"--top {top}: name at least 1 feature.", error);
     }
 
+    /// <summary>
+    /// A training option out of the trainer's range is refused before any file is read (the files here do not exist):
+    /// it used to fail only at training, after the files were parsed, as "error: ArgumentOutOfRangeException: …".
+    /// </summary>
+    [Theory]
+    [InlineData("--contamination", "2", "Contamination must be in [0, 1]")]
+    [InlineData("--learning-rate", "-1", "LearningRate must be positive")]
+    [InlineData("--training-codes", "0", "TrainingCodeCount must be in [1,")]
+    public void EvaluateRefusesATrainingOptionOutOfRangeBeforeReadingAFile(string option, string value, string message)
+    {
+        var (code, _, error) = CliProcess.Run(["evaluate", "--train", "absent-train.csv", "--test", "absent-test.csv", option, value]);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"A training option is out of range: {message}", error);
+        Assert.DoesNotContain("absent-train.csv", error);
+    }
+
     [Fact]
     public void ExplainRefusesAFileWithOtherColumnsNamingTheModelsMissingOnes()
     {

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Microsoft.ML;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Vae.MLNet.Training;
@@ -84,10 +85,22 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--resume"), Description("Continue the run saved in --checkpoint, if the file exists.")]
     public bool Resume { get; init; }
 
-    public override ValidationResult Validate() =>
-        (Resume || CheckpointEvery != null) && Checkpoint is null
-            ? ValidationResult.Error("--resume and --checkpoint-every need --checkpoint <FILE>.")
-            : ValidationResult.Success();
+    public override ValidationResult Validate()
+    {
+        if ((Resume || CheckpointEvery != null) && Checkpoint is null)
+            return ValidationResult.Error("--resume and --checkpoint-every need --checkpoint <FILE>.");
+        // The trainer's own checks, before any file is read: a value out of range (--contamination 2) fails at once,
+        // not after a large file has been parsed.
+        try
+        {
+            new MLContext().AnomalyDetection.Trainers.Vae(ToOptions(CancellationToken.None));
+            return ValidationResult.Success();
+        }
+        catch (ArgumentException error)
+        {
+            return ValidationResult.Error($"A training option is out of range: {error.Message.ReplaceLineEndings(" ")}");
+        }
+    }
 
     /// <summary>The detector options these flags describe; <paramref name="cancellation"/> stops training (Ctrl+C).</summary>
     public VaeAnomalyDetectionTrainer.Options ToOptions(CancellationToken cancellation, Action<VaeEpochReport>? progress = null)
