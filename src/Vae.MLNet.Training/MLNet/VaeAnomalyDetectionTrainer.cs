@@ -142,7 +142,7 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
             ? _scoring with { LatentDensityWeight = VaeScoring.Defaults.LatentDensityWeightFor(trained.Rows, _options.TrainingCodeCount) }
             : _scoring;
         using var channel = _core.StartChannel("Calibrate");
-        var calibration = ConformalCalibration.Scores(trained, _options, scoring, _options.Calibration, _options.CalibrationFolds,
+        (var calibration, scoring) = ConformalCalibration.Scores(trained, _options, scoring, _options.Calibration, _options.CalibrationFolds,
             _options.MinimumHeldOutCalibrationRows, _options.FeatureColumnName, channel);
         float threshold = _options.Threshold ?? calibration?.ThresholdFor(_options.Contamination) ?? float.PositiveInfinity;
         if (calibration is null)

@@ -11,9 +11,22 @@ internal static class ConformalCalibration
     /// <summary>
     /// The calibration scores of <paramref name="trained"/>'s rows as <paramref name="calibration"/> says: its own
     /// held-out rows, or every row scored by a model trained without its fold; null for a single row, which no model
-    /// can be trained without.
+    /// can be trained without. With them, the scoring they are scores of: <paramref name="scoring"/>, with the map by
+    /// observed count fitted on the same rows for a model of missing values (<see cref="ObservedCountCalibration"/>).
     /// </summary>
-    public static CalibrationScores? Scores(TrainedModel trained, VaeTrainingOptions options, VaeScoring scoring,
+    public static (CalibrationScores? Scores, VaeScoring Scoring) Scores(TrainedModel trained, VaeTrainingOptions options, VaeScoring scoring,
+        VaeCalibration calibration, int folds, int minimumHeldOutRows, string columnName, IChannel channel)
+    {
+        var members = Members(trained, options, calibration, folds, minimumHeldOutRows, columnName, channel);
+        if (members is null)
+            return (null, scoring);
+        scoring = ObservedCountCalibration.Fit(trained, scoring, members, options.CancellationToken);
+        var scores = members.SelectMany(m => Score(m.Model, scoring, trained, m.Rows, options.CancellationToken)).ToArray();
+        return (CalibrationScores.FromScores(scores), scoring);
+    }
+
+    /// <summary>The calibration models and the rows each scores (see <see cref="Scores"/>); null for a single row.</summary>
+    private static IReadOnlyList<(VaeModel Model, long[] Rows)>? Members(TrainedModel trained, VaeTrainingOptions options,
         VaeCalibration calibration, int folds, int minimumHeldOutRows, string columnName, IChannel channel)
     {
         if (calibration == VaeCalibration.Automatic)
@@ -27,16 +40,16 @@ internal static class ConformalCalibration
             // The held-out rows come in a seeded random order: the first ones are a uniform sample of them.
             var rows = trained.HeldOut[..Math.Min(trained.HeldOut.Length, CalibrationScores.MaximumCount)];
             channel.Info(MessageSensitivity.None, $"Calibrating the threshold on {rows.Length} held-out rows.");
-            return CalibrationScores.FromScores(Score(trained.Model, scoring, trained, rows, options.CancellationToken));
+            return [(trained.Model, rows)];
         }
-        return CrossFit(trained, options, scoring, folds, columnName, channel);
+        return CrossFit(trained, options, folds, columnName, channel);
     }
 
     /// <summary>
-    /// K models, each trained like the final one on all rows but one fold, score that fold: a score for every row (at
-    /// most <see cref="CalibrationScores.MaximumCount"/>, a seeded sample) from a model that did not see it.
+    /// K models, each trained like the final one on all rows but one fold, and the rows of that fold: a score for every
+    /// row (at most <see cref="CalibrationScores.MaximumCount"/>, a seeded sample) from a model that did not see it.
     /// </summary>
-    private static CalibrationScores? CrossFit(TrainedModel trained, VaeTrainingOptions options, VaeScoring scoring, int folds, string columnName, IChannel channel)
+    private static IReadOnlyList<(VaeModel Model, long[] Rows)>? CrossFit(TrainedModel trained, VaeTrainingOptions options, int folds, string columnName, IChannel channel)
     {
         if (trained.Rows < 2)
             return null;
@@ -45,24 +58,25 @@ internal static class ConformalCalibration
         var order = Enumerable.Range(0, trained.Rows).Select(i => (long)i).ToArray();
         // Another stream than the training's shuffle, so that the folds do not follow its held-out split.
         new Random(unchecked(trained.Seed * 7919 + 1)).Shuffle(order);
-        int kept = Math.Min(trained.Rows, CalibrationScores.MaximumCount);
-        var scores = new List<float>(kept);
-        for (int fold = 0; fold < folds; fold++)
+        int kept = Math.Min(trained.Rows, CalibrationScores.MaximumCount), scored = 0;
+        var members = new List<(VaeModel, long[])>(folds);
+        for (int f = 0; f < folds; f++)
         {
-            int start = (int)((long)trained.Rows * fold / folds), end = (int)((long)trained.Rows * (fold + 1) / folds);
-            var scored = order[start..end];
+            int start = (int)((long)trained.Rows * f / folds), end = (int)((long)trained.Rows * (f + 1) / folds);
+            var fold = order[start..end];
             var rest = order[..start].Concat(order[end..]).ToArray();
-            channel.Info(MessageSensitivity.None, $"Calibration model {fold + 1}/{folds}: training on {rest.Length} rows to score the other {scored.Length}.");
+            channel.Info(MessageSensitivity.None, $"Calibration model {f + 1}/{folds}: training on {rest.Length} rows to score the other {fold.Length}.");
             // A fold's model scores with the minor-component term whenever the final one does, however few rows the
             // fold leaves it: otherwise a detector trained on just over as many rows as features calibrates on scores
             // without the term and flags most new normal rows.
-            var model = VaeTrainer.Train(Gather(trained, rest), rest.Length, trained.Model.InputLayout, options.ForCalibrationFold(fold + 1),
-                unchecked(trained.Seed + fold + 1), columnName, channel, out _, minorComponentsOnAnyRowCount: trained.Model.MinorComponents is not null);
+            var model = VaeTrainer.Train(Gather(trained, rest), rest.Length, trained.Model.InputLayout, options.ForCalibrationFold(f + 1),
+                unchecked(trained.Seed + f + 1), columnName, channel, out _, minorComponentsOnAnyRowCount: trained.Model.MinorComponents is not null);
             // Each fold is a uniform share of the rows: keeping the same share of each keeps a uniform sample.
-            int keep = (int)((long)kept * (fold + 1) / folds) - scores.Count;
-            scores.AddRange(Score(model, scoring, trained, scored[..Math.Min(keep, scored.Length)], options.CancellationToken));
+            int keep = Math.Min((int)((long)kept * (f + 1) / folds) - scored, fold.Length);
+            members.Add((model, fold[..keep]));
+            scored += keep;
         }
-        return CalibrationScores.FromScores(scores.ToArray());
+        return members;
     }
 
     /// <summary>The scores of <paramref name="rows"/> of the training data under <paramref name="model"/>.</summary>
@@ -73,7 +87,7 @@ internal static class ConformalCalibration
     }
 
     /// <summary>The listed rows of the training data, row-major.</summary>
-    private static float[] Gather(TrainedModel trained, long[] rows)
+    internal static float[] Gather(TrainedModel trained, long[] rows)
     {
         int d = trained.Dimension;
         var gathered = new float[rows.Length * d];

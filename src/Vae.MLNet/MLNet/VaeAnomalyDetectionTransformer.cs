@@ -48,7 +48,7 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
         if (addPValueColumn && calibration is null)
             throw new ArgumentException("A PValue column needs calibration scores.", nameof(addPValueColumn));
         scoring ??= VaeScoring.For(model);
-        scoring.Validate();
+        scoring.Validate(model);
         Threshold = threshold;
         Calibration = calibration;
         Scoring = scoring;

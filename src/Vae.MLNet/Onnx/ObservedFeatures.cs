@@ -17,7 +17,9 @@ namespace Vae.MLNet;
 /// a key of K categories counts as one feature, as it is one.
 /// </param>
 /// <param name="MissingSlots">Boolean [N, F], true for a missing feature slot; <paramref name="Missing"/> itself for one real column.</param>
-internal sealed record ObservedFeatures(string X, string EncoderInput, string? Missing, string? Observed, string? CellWeight, string? MissingSlots)
+/// <param name="ObservedCount">Float [N, 1], the row's count of observed feature slots (a key slot counts once); null likewise.</param>
+internal sealed record ObservedFeatures(string X, string EncoderInput, string? Missing, string? Observed, string? CellWeight, string? MissingSlots,
+    string? ObservedCount)
 {
     /// <summary>Adds the nodes that read <paramref name="rows"/>, [N, D], as <paramref name="model"/> treats NaN.</summary>
     public static ObservedFeatures Add(OnnxGraphBuilder graph, VaeModel model, string rows)
@@ -26,7 +28,7 @@ internal sealed record ObservedFeatures(string X, string EncoderInput, string? M
         {
             // The graph of a model that refuses NaN is the one it always was, node for node, so its files are unchanged.
             string clamped = Clamp(graph, rows);
-            return new ObservedFeatures(clamped, clamped, null, null, null, null);
+            return new ObservedFeatures(clamped, clamped, null, null, null, null, null);
         }
         int d = model.InputDimension;
         string missing = graph.AddNode("IsNaN", [rows]);
@@ -40,7 +42,7 @@ internal sealed record ObservedFeatures(string X, string EncoderInput, string? M
         {
             string observedCount = graph.AddNode("MatMul", [observed, graph.OnesColumn(d)]);
             string scale = graph.AddNode("Div", [graph.Scalar(d), observedCount]);
-            return new ObservedFeatures(x, encoderInput, missing, observed, graph.AddNode("Mul", [observed, scale]), missing);
+            return new ObservedFeatures(x, encoderInput, missing, observed, graph.AddNode("Mul", [observed, scale]), missing, observedCount);
         }
         // A slot is missing when any of its cells is (a missing key's K cells are all NaN); counts of cells are exact in float.
         string missingCells = graph.AddNode("MatMul", [graph.AddNode("Cast", [missing], [OnnxGraphBuilder.IntAttribute("to", (long)global::Onnx.TensorProto.Types.DataType.Float)]),
@@ -48,8 +50,9 @@ internal sealed record ObservedFeatures(string X, string EncoderInput, string? M
         string missingSlots = graph.AddNode("Greater", [missingCells, graph.Scalar(0f)]);
         string observedSlots = graph.AddNode("Cast", [graph.AddNode("Not", [missingSlots])],
             [OnnxGraphBuilder.IntAttribute("to", (long)global::Onnx.TensorProto.Types.DataType.Float)]);
-        string slotScale = graph.AddNode("Div", [graph.Scalar(layout.Features), graph.AddNode("MatMul", [observedSlots, graph.OnesColumn(layout.Features)])]);
-        return new ObservedFeatures(x, encoderInput, missing, observed, graph.AddNode("Mul", [observed, slotScale]), missingSlots);
+        string observedSlotCount = graph.AddNode("MatMul", [observedSlots, graph.OnesColumn(layout.Features)]);
+        string slotScale = graph.AddNode("Div", [graph.Scalar(layout.Features), observedSlotCount]);
+        return new ObservedFeatures(x, encoderInput, missing, observed, graph.AddNode("Mul", [observed, slotScale]), missingSlots, observedSlotCount);
     }
 
     /// <summary>

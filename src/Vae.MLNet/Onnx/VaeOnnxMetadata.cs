@@ -64,6 +64,9 @@ internal static class VaeOnnxMetadata
     public const string ScoreLatentDensityWeight = "vae_mlnet.score_latent_density_weight";
     // Absent from files written before minor components: their models have none, so the weight changes nothing.
     public const string ScoreMinorComponentWeight = "vae_mlnet.score_minor_component_weight";
+    // Written only for a detector of missing values whose training fitted the map, so that every other file is unchanged.
+    public const string ScoreObservedCountScales = "vae_mlnet.score_observed_count_scales";
+    public const string ScoreObservedCountOffsets = "vae_mlnet.score_observed_count_offsets";
     public const string DecodeKind = "decode";
     public const string ImputeKind = "impute";
 
@@ -127,6 +130,11 @@ internal static class VaeOnnxMetadata
         metadata[ScoreSeed] = scoring.Seed.ToString(CultureInfo.InvariantCulture);
         metadata[ScoreLatentDensityWeight] = scoring.LatentDensityWeight.ToString("R", CultureInfo.InvariantCulture);
         metadata[ScoreMinorComponentWeight] = scoring.MinorComponentWeight.ToString("R", CultureInfo.InvariantCulture);
+        if (scoring.ObservedCountScale is { } countScale)
+        {
+            metadata[ScoreObservedCountScales] = FormatFloats(countScale.Scales);
+            metadata[ScoreObservedCountOffsets] = FormatFloats(countScale.Offsets);
+        }
     }
 
     /// <summary>How a saved detector scores; files written before score kinds existed score the default.</summary>
@@ -137,9 +145,21 @@ internal static class VaeOnnxMetadata
         var scoring = new VaeScoring(ParseName<VaeScoreKind>(kind),
             int.Parse(Required(metadata, ScoreSamples), CultureInfo.InvariantCulture), int.Parse(Required(metadata, ScoreSeed), CultureInfo.InvariantCulture),
             double.Parse(Required(metadata, ScoreLatentDensityWeight), NumberStyles.Float, CultureInfo.InvariantCulture),
-            metadata.TryGetValue(ScoreMinorComponentWeight, out var minor) ? double.Parse(minor, NumberStyles.Float, CultureInfo.InvariantCulture) : VaeScoring.Defaults.MinorComponentWeight);
+            metadata.TryGetValue(ScoreMinorComponentWeight, out var minor) ? double.Parse(minor, NumberStyles.Float, CultureInfo.InvariantCulture) : VaeScoring.Defaults.MinorComponentWeight,
+            ReadObservedCountScale(metadata));
         scoring.Validate();
         return scoring;
+    }
+
+    /// <summary>The score's map by observed count, if the file has one: both tables or neither.</summary>
+    private static ObservedCountScale? ReadObservedCountScale(IReadOnlyDictionary<string, string> metadata)
+    {
+        bool hasScales = metadata.TryGetValue(ScoreObservedCountScales, out var scales);
+        bool hasOffsets = metadata.TryGetValue(ScoreObservedCountOffsets, out var offsets);
+        if (hasScales != hasOffsets)
+            throw new FormatException($"it has '{(hasScales ? ScoreObservedCountScales : ScoreObservedCountOffsets)}' without '{(hasScales ? ScoreObservedCountOffsets : ScoreObservedCountScales)}'.");
+        // The constructor's ArgumentException says which value is wrong; the reader reports it as damage.
+        return hasScales ? new ObservedCountScale(ParseFloats(scales!), ParseFloats(offsets!)) : null;
     }
 
     /// <summary>The value under <paramref name="key"/>, which a file this library wrote always has.</summary>

@@ -18,18 +18,33 @@ internal static class VaeScoreGraph
     public static void Add(OnnxGraphBuilder graph, VaeModel model, VaeScoring scoring, ObservedFeatures features, string mean, string logVariance,
         string reconstructionError, string klDivergence, string output)
     {
-        scoring.Validate();
+        scoring.Validate(model);
+        if (scoring.ObservedCountScale is not { } countScale)
+        {
+            AddUnmapped(graph, model, scoring, features, mean, logVariance, reconstructionError, klDivergence, output);
+            return;
+        }
+        // aₖ · s + bₖ, the row's count k of observed features picking its pair out of the tables.
+        string score = AddUnmapped(graph, model, scoring, features, mean, logVariance, reconstructionError, klDivergence, null);
+        string count = graph.AddNode("Cast", [graph.AddNode("Reshape", [features.ObservedCount!, graph.FlatShape()])],
+            [OnnxGraphBuilder.IntAttribute("to", (long)global::Onnx.TensorProto.Types.DataType.Int64)]);
+        string scale = graph.AddNode("Gather", [graph.AddInitializer("observed_count_scales", countScale.Scales, countScale.Scales.Count), count]);
+        string offset = graph.AddNode("Gather", [graph.AddInitializer("observed_count_offsets", countScale.Offsets, countScale.Offsets.Count), count]);
+        graph.AddNode("Add", [graph.AddNode("Mul", [score, scale]), offset], output: output);
+    }
+
+    /// <summary>The score as <paramref name="scoring"/>'s kind computes it, under <paramref name="output"/> (or a name of its own when null); returns its name.</summary>
+    private static string AddUnmapped(OnnxGraphBuilder graph, VaeModel model, VaeScoring scoring, ObservedFeatures features, string mean, string logVariance,
+        string reconstructionError, string klDivergence, string? output)
+    {
         switch (scoring.Kind)
         {
             case VaeScoreKind.NegativeElbo:
-                graph.AddNode("Add", [reconstructionError, klDivergence], output: output);
-                break;
+                return graph.AddNode("Add", [reconstructionError, klDivergence], output: output);
             case VaeScoreKind.Reconstruction:
-                graph.AddNode("Identity", [reconstructionError], output: output);
-                break;
+                return graph.AddNode("Identity", [reconstructionError], output: output);
             case VaeScoreKind.KlDivergence:
-                graph.AddNode("Identity", [klDivergence], output: output);
-                break;
+                return graph.AddNode("Identity", [klDivergence], output: output);
             case VaeScoreKind.AggregatePosterior:
             {
                 if (model.TrainingCodes is not { } codes)
@@ -41,13 +56,11 @@ internal static class VaeScoreGraph
                 {
                     // A model without minor components (written before them, or of missing values or mixed columns)
                     // scores with the graph it always had, node for node.
-                    graph.AddNode("Sub", [reconstructionError, graph.AddNode("Mul", [codeLogDensity, weight])], output: output);
-                    break;
+                    return graph.AddNode("Sub", [reconstructionError, graph.AddNode("Mul", [codeLogDensity, weight])], output: output);
                 }
                 string score = graph.AddNode("Sub", [reconstructionError, graph.AddNode("Mul", [codeLogDensity, weight])]);
                 string minorWeight = graph.AddInitializer("minor_component_weight", [(float)scoring.MinorComponentWeight]);
-                graph.AddNode("Add", [score, graph.AddNode("Mul", [MinorComponentsTerm.Add(graph, features.X, minor), minorWeight])], output: output);
-                break;
+                return graph.AddNode("Add", [score, graph.AddNode("Mul", [MinorComponentsTerm.Add(graph, features.X, minor), minorWeight])], output: output);
             }
             case VaeScoreKind.MonteCarloElbo:
             {
@@ -55,8 +68,7 @@ internal static class VaeScoreGraph
                 // The mean over the K draws of −log p(x|zₖ), as a product with a column of 1/K.
                 string average = graph.AddNode("MatMul", [draws.NegativeLogLikelihood,
                     graph.AddInitializer("draw_mean", Enumerable.Repeat(1f / scoring.Samples, scoring.Samples).ToArray(), scoring.Samples, 1)]);
-                graph.AddNode("Add", [Flatten(graph, average), klDivergence], output: output);
-                break;
+                return graph.AddNode("Add", [Flatten(graph, average), klDivergence], output: output);
             }
             case VaeScoreKind.ImportanceWeighted:
             {
@@ -64,8 +76,7 @@ internal static class VaeScoreGraph
                 string logWeights = LogImportanceWeights(graph, model, draws, logVariance, scoring.Samples);
                 string logMeanWeight = graph.AddNode("Sub", [VaeOnnxGraph.LogSumExpOverColumns(graph, logWeights, scoring.Samples),
                     graph.AddInitializer("log_draws", [(float)Math.Log(scoring.Samples)])]);
-                graph.AddNode("Neg", [logMeanWeight], output: output);
-                break;
+                return graph.AddNode("Neg", [logMeanWeight], output: output);
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(scoring), scoring.Kind, "Unknown score kind.");

@@ -9,8 +9,12 @@ namespace Vae.MLNet;
 /// <param name="MinorComponentWeight">Weight v of the minor-component term ½ Σᵢ ((x − mean)·wᵢ)² that the
 /// <see cref="VaeScoreKind.AggregatePosterior"/> score adds when the model has <see cref="VaeModel.MinorComponents"/>
 /// (0 leaves the score as it was before them).</param>
+/// <param name="ObservedCountScale">For a model of missing values, the map of the score by the row's count of observed
+/// features that puts rows missing more cells on the scale of complete ones; the detector's training fits it on its
+/// calibration rows. Null (the default, and every model that refuses missing values) leaves the score as its kind computes it.</param>
 public sealed record VaeScoring(VaeScoreKind Kind, int Samples = VaeScoring.Defaults.Samples, int Seed = VaeScoring.Defaults.Seed,
-    double LatentDensityWeight = VaeScoring.Defaults.LatentDensityWeight, double MinorComponentWeight = VaeScoring.Defaults.MinorComponentWeight)
+    double LatentDensityWeight = VaeScoring.Defaults.LatentDensityWeight, double MinorComponentWeight = VaeScoring.Defaults.MinorComponentWeight,
+    ObservedCountScale? ObservedCountScale = null)
 {
     /// <summary>The anomaly detector's default scoring, in one place: its options and this record start from these.</summary>
     public static class Defaults
@@ -90,5 +94,12 @@ public sealed record VaeScoring(VaeScoreKind Kind, int Samples = VaeScoring.Defa
             throw new ArgumentOutOfRangeException(nameof(LatentDensityWeight), LatentDensityWeight, $"The latent density's weight must be in [0, {MaximumLatentDensityWeight}].");
         if (!(MinorComponentWeight is >= 0 and <= MaximumLatentDensityWeight))
             throw new ArgumentOutOfRangeException(nameof(MinorComponentWeight), MinorComponentWeight, $"The minor components' weight must be in [0, {MaximumLatentDensityWeight}].");
+    }
+
+    /// <summary>Checks the parameters, and that they are for <paramref name="model"/>.</summary>
+    internal void Validate(VaeModel model)
+    {
+        Validate();
+        ObservedCountScale?.CheckFits(model);
     }
 }

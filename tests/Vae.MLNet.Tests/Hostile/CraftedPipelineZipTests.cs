@@ -66,6 +66,28 @@ public sealed class CraftedPipelineZipTests(HostileFiles pipeline) : CraftedFile
     }
 
     /// <summary>
+    /// A score map by observed count (<see cref="ObservedCountScale"/>) added to the detector's settings is checked as a
+    /// trained one is: both tables or neither, valid values, and only for a model of missing values (this one refuses them).
+    /// </summary>
+    [Theory]
+    [InlineData("1 1 1 1 1 1 1", null, "has 'vae_mlnet.score_observed_count_scales' without 'vae_mlnet.score_observed_count_offsets'")]
+    [InlineData("1 -1", "0 0", "Every scale must be finite and positive; count 1 holds -1")]
+    [InlineData("1 1", "0 0", "for a model of missing values")]
+    public void AScoreMapByObservedCountThatDoesNotFitIsRefusedNamingTheEntry(string scales, string? offsets, string expected)
+    {
+        File.WriteAllBytes(CraftedPath, ZipEntries.EditComponent(pipeline.Zip, VaeOnnxMetadata.AnomalyKind, model =>
+        {
+            model.MetadataProps.Add(new global::Onnx.StringStringEntryProto { Key = VaeOnnxMetadata.ScoreObservedCountScales, Value = scales });
+            if (offsets is not null)
+                model.MetadataProps.Add(new global::Onnx.StringStringEntryProto { Key = VaeOnnxMetadata.ScoreObservedCountOffsets, Value = offsets });
+        }));
+
+        var error = Assert.Throws<InvalidDataException>(() => new MLContext().Model.LoadWithBatchedScoring(CraftedPath, out _));
+        Assert.StartsWith($"{CraftedPath}:TransformerChain/Transform_002/Transform_000/OnnxModel", error.Message);
+        Assert.Contains(expected, error.Message);
+    }
+
+    /// <summary>
     /// The detector's graph entry replaced by 1 GiB of zeros, which deflate to about 1 MB: refused from the sizes its
     /// header declares, before anything is allocated for it; and when the header declares the original entry's size,
     /// only that many bytes are read (the reader stops there, however much more the data would inflate to).
