@@ -33,14 +33,16 @@ internal static class ObservedCountCalibration
         {
             var cells = ConformalCalibration.Gather(trained, rows);
             var observedSlots = Enumerable.Range(0, rows.Length).Select(i => ObservedSlots(cells.AsSpan(i * width, width), slotOfCells, features)).ToArray();
-            // The rows as they are, then for each k < F up to perMember rows with more than k observed features masked
-            // down to k: scored in one batch.
-            var masked = new List<float>(cells);
-            var counts = observedSlots.Select(o => o.Length).ToList();
+            using var scorer = new VaeOnnxScorer(model, scoring);
+            // The rows as they are, then, count by count, up to perMember rows with more than k observed features
+            // masked down to k: one batch per count keeps memory at one count's rows.
+            var scores = scorer.ScoreAll(cells, rows.Length, cancellation);
+            for (int i = 0; i < rows.Length; i++)
+                groups[observedSlots[i].Length].Add(scores[i]);
             for (int k = 1; k < features; k++)
             {
-                int taken = 0;
-                for (int i = 0; i < rows.Length && taken < perMember; i++)
+                var masked = new List<float>();
+                for (int i = 0; i < rows.Length && masked.Count < perMember * width; i++)
                 {
                     if (observedSlots[i].Length <= k)
                         continue;
@@ -52,14 +54,10 @@ internal static class ObservedCountCalibration
                         if (drop.Contains(slotOfCells[c]))
                             row[c] = float.NaN;
                     masked.AddRange(row);
-                    counts.Add(k);
-                    taken++;
                 }
+                if (masked.Count > 0)
+                    groups[k].AddRange(scorer.ScoreAll(masked.ToArray(), masked.Count / width, cancellation));
             }
-            using var scorer = new VaeOnnxScorer(model, scoring);
-            var scores = scorer.ScoreAll(masked.ToArray(), counts.Count, cancellation);
-            for (int i = 0; i < scores.Length; i++)
-                groups[counts[i]].Add(scores[i]);
         }
         return ObservedCountScale.FromGroups(groups) is { } map ? scoring with { ObservedCountScale = map } : scoring;
     }

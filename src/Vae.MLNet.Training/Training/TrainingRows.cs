@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Vae.MLNet.Training;
@@ -31,7 +32,11 @@ internal sealed class TrainingRows : IDisposable
         _raw = all;
         using var missing = all.isnan();
         Observed = missing.logical_not().to_type(ScalarType.Float32);
-        Values = all.masked_fill(missing, 0);
+        // TorchSharp passes a Scalar's native handle without keeping the Scalar alive: an implicit one made from the
+        // literal could be finalized by a concurrent GC while the call reads it ("Expected false to be true" from
+        // Scalar::toFloat, seen once in 500 trainings). The using keeps it alive until the call has returned.
+        using var zero = 0f.ToScalar();
+        Values = all.masked_fill(missing, zero);
         ObservedPerRow = (VaeLoss.RealCells(layout) is null ? Observed.sum(type: ScalarType.Float64)
             : RealCellsObserved(Observed, layout)).item<double>() / rows;
     }
