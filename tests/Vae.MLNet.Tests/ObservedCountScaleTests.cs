@@ -25,8 +25,8 @@ public sealed class ObservedCountScaleTests
         Assert.Equal(0f, map.Offsets[3]);
         Assert.Equal(0.5f, map.Scales[2], 6);
         Assert.Equal(-2.5f, map.Offsets[2], 4);
-        // By hand: the median 149.5 (type-7 quantile of 0 … 299), the spread 0.95 · 299 − 149.5 = 134.55; count 2's are
-        // 304 and 269.1. Count 1 lies at u₁ = log 3 on the lines through u = 0 and u₂ = log 1.5.
+        // By hand: the median 149.5 (type-7 quantile of 0 … 299), the spread 0.9 · 299 − 149.5 = 119.6; count 2's are
+        // 304 and 239.2. Both counts' spreads are a fixed ratio apart, so the lines need only the medians and that ratio. Count 1 lies at u₁ = log 3 on the lines through u = 0 and u₂ = log 1.5.
         double median3 = 149.5, median2 = 2 * 149.5 + 5, u1 = Math.Log(3), u2 = Math.Log(1.5);
         double spreadRatio = Math.Exp(Math.Log(2) * u1 / u2);
         double median1 = median3 + (median2 - median3) * u1 / u2;

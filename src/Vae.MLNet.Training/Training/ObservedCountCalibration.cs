@@ -3,13 +3,13 @@ namespace Vae.MLNet.Training;
 /// <summary>
 /// Fits a detector of missing values' <see cref="ObservedCountScale"/> on its calibration rows: each calibration
 /// model scores its rows as they are and, for every count k of observed features below theirs, with observed features
-/// masked at random down to k; the map then puts every count's scores on the scale of the most complete rows.
+/// masked at random down to k; the map then puts every count's scores on one scale (<see cref="ObservedCountScale.FromGroups"/>).
 /// </summary>
 internal static class ObservedCountCalibration
 {
     /// <summary>
-    /// Rows masked down to each count, over all calibration models: 1,000, enough for a 95th percentile within a few
-    /// hundredths of its quantile level, and (F − 1) · 1,000 rows to score in all, seconds for a hundred features.
+    /// Rows masked down to each count, over all calibration models: 1,000, enough for a 90th percentile within about
+    /// a hundredth of its quantile level, and (F − 1) · 1,000 rows to score in all, seconds for a hundred features.
     /// </summary>
     public const int MaskedRowsPerCount = 1000;
 

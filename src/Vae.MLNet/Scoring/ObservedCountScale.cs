@@ -11,7 +11,7 @@ namespace Vae.MLNet;
 /// that miss more cells than the training rows did were flagged far more often than promised (34% of rows with one of
 /// eight cells observed at a promised 10%: docs/quality.md, "Missing cells: calibration by observed count"). The map
 /// puts every count's normal scores on one scale, so that one calibrated threshold keeps its promise whatever a row misses.</para>
-/// <para>How (<see cref="FromGroups"/>): for each count k, the median and 95th percentile of scores of normal rows
+/// <para>How (<see cref="FromGroups"/>): for each count k, the median and 90th percentile of scores of normal rows
 /// with k observed features, which the model did not learn from (calibration rows, with observed cells masked at
 /// random down to k), are mapped onto those of the count with the most such scores. The promise then assumes that
 /// which cells are missing does not depend on the row's values (missing completely at random).</para>
@@ -22,16 +22,19 @@ public sealed class ObservedCountScale
     public const int MinimumGroupSize = 20;
 
     /// <summary>
-    /// The fewest scores a count needs for its own median and spread to be used as measured: 200, which puts a 95th
-    /// percentile within about ±0.015 of its level; fewer take them from the lines through every count's.
+    /// The fewest scores a count needs for its own median and spread to be used as measured: 200, which puts a 90th
+    /// percentile within about ±0.02 of its level; fewer take them from the lines through every count's.
     /// </summary>
     public const int MeasuredGroupSize = 200;
 
     /// <summary>The largest factor by which the map stretches or shrinks a count's scores: 1,000.</summary>
     public const double MaximumScale = 1000;
 
-    /// <summary>The quantile whose distance above the median is the spread mapped: 0.95, near the thresholds users ask for (0.9 to 0.99).</summary>
-    public const double SpreadQuantile = 0.95;
+    /// <summary>
+    /// The quantile whose distance above the median is the spread mapped: 0.9, where the threshold of the default
+    /// contamination (0.1) lies, so that the default promise is the one the map keeps best; docs/quality.md compares 0.95.
+    /// </summary>
+    public const double SpreadQuantile = 0.9;
 
     /// <summary>
     /// The map from <paramref name="scales"/> aₖ and <paramref name="offsets"/> bₖ, index k = 0 … F (the observed
