@@ -14,7 +14,8 @@ namespace Vae.MLNet;
 /// <para>How (<see cref="FromGroups"/>): for each count k, the median and 90th percentile of scores of normal rows
 /// with k observed features, which the model did not learn from (calibration rows, with observed cells masked at
 /// random down to k), are mapped onto those of the count with the most such scores. The promise then assumes that
-/// which cells are missing does not depend on the row's values (missing completely at random).</para>
+/// the missing cells fall on features at random, whatever their values: the map knows how many cells a row misses,
+/// not which, and the same feature missing in every new row can be flagged more or less often than promised.</para>
 /// </remarks>
 public sealed class ObservedCountScale
 {
