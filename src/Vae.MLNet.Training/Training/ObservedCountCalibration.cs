@@ -46,14 +46,13 @@ internal static class ObservedCountCalibration
                 {
                     if (observedSlots[i].Length <= k)
                         continue;
-                    var row = cells.AsSpan(i * width, width).ToArray();
                     var order = observedSlots[i].ToArray();
                     random.Shuffle(order);
-                    var drop = order[k..].ToHashSet();
+                    var kept = new bool[features];
+                    foreach (int slot in order[..k])
+                        kept[slot] = true;
                     for (int c = 0; c < width; c++)
-                        if (drop.Contains(slotOfCells[c]))
-                            row[c] = float.NaN;
-                    masked.AddRange(row);
+                        masked.Add(kept[slotOfCells[c]] ? cells[i * width + c] : float.NaN);
                 }
                 if (masked.Count > 0)
                     groups[k].AddRange(scorer.ScoreAll(masked.ToArray(), masked.Count / width, cancellation));
