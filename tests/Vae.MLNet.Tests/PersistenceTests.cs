@@ -269,6 +269,37 @@ public class PersistenceTests : IDisposable
         Assert.Equal(onnxScores.Select(s => s > detector.Threshold), outputs[3].GetTensorDataAsSpan<bool>().ToArray());
     }
 
+    [Trait("Category", "Slow")]
+    [Fact]
+    public void TheDetectorsOnnxFileFlagsAsTheDetectorDoesAndTheNetworksOwnFileScoresOtherwise()
+    {
+        // More than 1,024 training rows: the detector weighs the latent term below the network's default of 2.
+        var ml = new MLContext(seed: 0);
+        var detector = ml.AnomalyDetection.Trainers.Vae(Detector).Fit(TestData.ToDataView(ml, TestData.Gaussian(2500, 0, seed: 4)));
+        var newRows = TestData.ToDataView(ml, TestData.Gaussian(400, 40, seed: 5));
+        var scored = detector.Transform(newRows);
+        var rows = newRows.GetColumn<float[]>("Features").ToArray();
+        string detectorFile = Path.Combine(_folder, "detector.onnx"), networkFile = Path.Combine(_folder, "network.onnx");
+        detector.ExportOnnx(detectorFile);
+        detector.Model.ExportOnnx(networkFile);
+
+        var (scores, labels) = RunOnnx(detectorFile, rows, "predicted_label");
+        AssertClose(TestData.Column(scored, "Score"), scores);
+        Assert.Equal(scored.GetColumn<bool>("PredictedLabel"), labels!);
+        // The network alone does not know the detector's latent weight: comparing its score with the threshold misleads.
+        var (networkScores, _) = RunOnnx(networkFile, rows, null);
+        Assert.True(networkScores.Zip(scores).Max(p => Math.Abs(p.First - p.Second)) > 1);
+    }
+
+    private static (float[] Scores, bool[]? Labels) RunOnnx(string path, float[][] rows, string? labelOutput)
+    {
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path);
+        using var input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
+        string[] outputs = labelOutput is null ? ["score"] : ["score", labelOutput];
+        using var values = session.Run(new Microsoft.ML.OnnxRuntime.RunOptions(), ["features"], [input], outputs);
+        return (values[0].GetTensorDataAsSpan<float>().ToArray(), labelOutput is null ? null : values[1].GetTensorDataAsSpan<bool>().ToArray());
+    }
+
     private static void AssertClose(float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -18,7 +18,9 @@ namespace Vae.MLNet;
 /// <see cref="VaeModel.TrainingCodes"/>, the detector's default: <c>reconstruction_error</c> − 2·log q(μ), with q the
 /// aggregate posterior of the codes (<see cref="VaeScoreKind.AggregatePosterior"/>), plus 0.5 times the minor-component
 /// term of a model with <see cref="VaeModel.MinorComponents"/>; for a model without codes,
-/// <c>reconstruction_error</c> + <c>kl_divergence</c>.</description></item>
+/// <c>reconstruction_error</c> + <c>kl_divergence</c>. It is the network's score, not a detector's: a detector
+/// trained on more than 1,024 rows weighs the latent term less, and one of missing values maps scores by observed
+/// count, so only <see cref="VaeAnomalyDetectionTransformer.ExportOnnx"/> writes the score its threshold applies to.</description></item>
 /// </list>
 /// <para>
 /// Features are clamped to ±1e8 and the posterior log-variance to ±30 inside the graph, so a finite input always gets
