@@ -48,6 +48,10 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
     // the message says what they are. No cell is imputed: the CLI needs a number in every feature cell.
     private static readonly string[] MissingValues = ["NA", "N/A", "#N/A", "NaN", "null", "None", "?", "-"];
 
+    // A number as TextLoader reads it: blanks may follow it but none may lead (TextLoader drops the spaces before an
+    // unquoted cell, not a tab nor the blanks inside quotes), else it reads NaN, which would be a missing cell.
+    private const NumberStyles Number = NumberStyles.Float & ~NumberStyles.AllowLeadingWhite;
+
     private readonly bool[] holdsNumbers = roles.Select(role => role is Role.Required or Role.Label).ToArray();
     private readonly CliException?[] firstBadCell = new CliException?[header.Length];
     private readonly float[] smallest = Enumerable.Repeat(float.PositiveInfinity, header.Length).ToArray();
@@ -84,7 +88,7 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
                 anyFeatureObserved = true;
                 continue;
             }
-            if (!double.TryParse(cell.Span, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || double.IsNaN(value))
+            if (!double.TryParse(cell.Span, Number, CultureInfo.InvariantCulture, out double value) || double.IsNaN(value))
             {
                 // Neither a number nor text: a column of missing cells only is no feature, as one of text is not.
                 if (missingCells && roles[c] != Role.Label && (cell.Span.Trim().IsEmpty || double.IsNaN(value)))
@@ -173,7 +177,9 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
         return Bad(row, column, text.Length == 0 ? $"the cell is empty{MissingCellAdvice(column)}"
             : MissingValues.Contains(text, StringComparer.OrdinalIgnoreCase)
                 ? $"'{cell}' is a missing value, and every cell of a feature must hold a number (fill or drop such rows{MissingCellAdvice(column)})"
-                : $"'{cell}' is not a number");
+                : char.IsWhiteSpace(cell.Span[0]) && double.TryParse(text, Number, CultureInfo.InvariantCulture, out _)
+                    ? $"'{cell}' starts with a blank (a tab, or a space inside quotes), which ML.NET's TextLoader does not read as part of a number; remove it"
+                    : $"'{cell}' is not a number");
     }
 
     /// <summary>For a feature, how to let a model handle its empty cells (and unknown categories): train it with
