@@ -10,7 +10,8 @@ namespace Vae.MLNet.Cli;
 /// by its header (or, for a pipeline that reads a vector, the vector of those columns), a categorical one a text
 /// column and a Boolean one a Boolean column of that name, the label the Single column named by its header. Columns are found by name, never by position: the order of the columns in the file does not
 /// matter. Quoted cells are unquoted (so "1.5" is a number; "1,5" is one cell and no number), a UTF-8 byte order mark
-/// is skipped, blank lines and lines starting with // are not rows (TextLoader's rules), and every row is checked
+/// is skipped, blank lines are not rows (TextLoader's rule), a line starting with // (which TextLoader would skip as a
+/// comment) is refused (<see cref="CommentLines"/>), and every row is checked
 /// before anything is trained on it. Every column is used, or named in a note saying why it is not.
 /// </summary>
 /// <param name="Path">The file.</param>
@@ -60,6 +61,7 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
         bool missingCells = false, IReadOnlyDictionary<string, (VaeInputKind Kind, string Option)>? declared = null, IReadOnlyCollection<string>? ignored = null)
     {
         InputFile.CheckReadable(path);
+        CommentLines.Refuse(path);
         using var reading = progress?.Begin($"reading {System.IO.Path.GetFileName(path)}", "rows");
         using var rows = Rows(ml, path).GetEnumerator();
         var header = Header(path, rows);
@@ -144,6 +146,7 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
     public static string[] ReadHeader(MLContext ml, string path)
     {
         InputFile.CheckReadable(path);
+        CommentLines.Refuse(path);
         using var rows = Rows(ml, path).GetEnumerator();
         return Header(path, rows);
     }
