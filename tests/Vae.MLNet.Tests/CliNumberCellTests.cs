@@ -55,6 +55,27 @@ public class CliNumberCellTests
         }
     }
 
+    [Theory]
+    [InlineData("NA")]
+    [InlineData("?")]
+    public void UnderMissingValuesModelAMissingValueSpeltOtherwiseIsRefusedSayingHowToSpellIt(string cell)
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, $"f0,f1\n1,2\n{cell},4\n");
+
+            var error = Assert.Throws<CliException>(() => CsvDataset.Load(new MLContext(seed: 0), path, CsvDataset.LabelColumn, requireLabel: false, missingCells: true));
+
+            // Not "every cell of a feature must hold a number", which is not so for this model.
+            Assert.Equal($"{path}: data row 2, column 'f0': '{cell}' is a missing value in a spelling the model does not read as one: leave the cell empty or write NaN.", error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void ALabelWithALeadingBlankIsRefusedRatherThanReadAsNormal()
     {

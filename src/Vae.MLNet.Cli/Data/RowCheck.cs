@@ -194,7 +194,9 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
         string text = cell.Span.Trim().ToString();
         return Bad(row, column, text.Length == 0 ? $"the cell is empty{MissingCellAdvice(column)}"
             : MissingValues.Contains(text, StringComparer.OrdinalIgnoreCase)
-                ? $"'{cell}' is a missing value, and every cell of a feature must hold a number (fill or drop such rows{MissingCellAdvice(column)})"
+                ? missingCells && roles[column] != Role.Label
+                    ? $"'{cell}' is a missing value in a spelling the model does not read as one: leave the cell empty or write NaN"
+                    : $"'{cell}' is a missing value, and every cell of a feature must hold a number (fill or drop such rows{MissingCellAdvice(column)})"
                 : char.IsWhiteSpace(cell.Span[0]) && double.TryParse(text, Number, CultureInfo.InvariantCulture, out _)
                     ? $"'{cell}' starts with a blank (a tab, or a space inside quotes), which ML.NET's TextLoader does not read as part of a number; remove it"
                     : $"'{cell}' is not a number");
