@@ -30,8 +30,12 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         public string? Categorical { get; init; }
 
         [CommandOption("--boolean <COLUMNS>"), Description("Columns of true/false flags (comma-separated names), modelled as Bernoulli; a cell is one of " + BooleanCell.Described + ". " +
-            "Other columns but the label are numbers, z-scored.")]
+            "Other columns but the label and those of --ignore are numbers, z-scored.")]
         public string? Boolean { get; init; }
+
+        [CommandOption("--ignore <COLUMNS>"), Description("Columns not to read (comma-separated names), such as a row number or an identifier: as a feature, " +
+            "a number that grows with each row makes new rows look anomalous.")]
+        public string? Ignore { get; init; }
 
         [CommandOption("--save-model <ZIP>"), Description("Save the trained pipeline (z-scoring, key mapping and detector) to this zip; score and explain read the same CSV columns.")]
         public string? SaveModel { get; init; }
@@ -39,6 +43,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         public override ValidationResult Validate() =>
             Train.Length == 0 || Test.Length == 0 ? ValidationResult.Error("--train and --test are required.")
             : Names(Categorical).Intersect(Names(Boolean)).FirstOrDefault() is string both ? ValidationResult.Error($"--categorical and --boolean both name column '{both}'; give it one kind.")
+            : DeclaredColumns.Keys.Intersect(IgnoredColumns).FirstOrDefault() is string read ? ValidationResult.Error($"{DeclaredColumns[read].Option} and --ignore both name column '{read}'; read it or not.")
             : base.Validate();
 
         /// <summary>The columns declared categorical or Boolean, each with its kind and the option that named it.</summary>
@@ -46,6 +51,9 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             Names(Categorical).Select(name => (name, (VaeInputKind.Categorical, "--categorical")))
                 .Concat(Names(Boolean).Select(name => (name, (VaeInputKind.Binary, "--boolean"))))
                 .ToDictionary(declared => declared.name, declared => declared.Item2);
+
+        /// <summary>The columns left out with --ignore.</summary>
+        public string[] IgnoredColumns => Names(Ignore);
 
         private static string[] Names(string? list) =>
             list?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray() ?? [];
@@ -65,7 +73,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         (int First, int Last)? epochs = null;
         var (train, result) = CliProgress.Run(progress =>
         {
-            var train = CsvDataset.Load(ml, settings.Train, settings.Label, requireLabel: false, progress: progress, missingCells: settings.MissingCells, declared: settings.DeclaredColumns);
+            var train = CsvDataset.Load(ml, settings.Train, settings.Label, requireLabel: false, progress: progress, missingCells: settings.MissingCells, declared: settings.DeclaredColumns,
+                ignored: settings.IgnoredColumns);
             var test = CsvDataset.Load(ml, settings.Test, settings.Label, requireLabel: true, train.Columns, progress, settings.MissingCells);
             // What the trainer logs to mlContext.Log, where the CLI shows nothing.
             long sample = settings.ToOptions(cancellationToken).MaxTrainingRowsFor(train.FeatureNames.Length);

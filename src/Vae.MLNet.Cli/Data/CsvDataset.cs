@@ -10,7 +10,8 @@ namespace Vae.MLNet.Cli;
 /// by its header (or, for a pipeline that reads a vector, the vector of those columns), a categorical one a text
 /// column and a Boolean one a Boolean column of that name, the label the Single column named by its header. Columns are found by name, never by position: the order of the columns in the file does not
 /// matter. Quoted cells are unquoted (so "1.5" is a number; "1,5" is one cell and no number), a UTF-8 byte order mark
-/// is skipped, blank lines and lines starting with // are not rows (TextLoader's rules), and every row is checked
+/// is skipped, blank lines are not rows (TextLoader's rule), a line starting with // (which TextLoader would skip as a
+/// comment) is refused (<see cref="CommentLines"/>), and every row is checked
 /// before anything is trained on it. Every column is used, or named in a note saying why it is not.
 /// </summary>
 /// <param name="Path">The file.</param>
@@ -55,10 +56,12 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
     /// Without <paramref name="columns"/>: the columns the user declared categorical or Boolean, by name, with the option
     /// that declared them (e.g. <c>--categorical</c>), for its messages.
     /// </param>
+    /// <param name="ignored">Without <paramref name="columns"/>: the columns the user left out (<c>--ignore</c>), which are not read.</param>
     public static CsvDataset Load(MLContext ml, string path, string labelName, bool requireLabel, IReadOnlyList<InputColumn>? columns = null, CliProgress? progress = null,
-        bool missingCells = false, IReadOnlyDictionary<string, (VaeInputKind Kind, string Option)>? declared = null)
+        bool missingCells = false, IReadOnlyDictionary<string, (VaeInputKind Kind, string Option)>? declared = null, IReadOnlyCollection<string>? ignored = null)
     {
         InputFile.CheckReadable(path);
+        CommentLines.Refuse(path);
         using var reading = progress?.Begin($"reading {System.IO.Path.GetFileName(path)}", "rows");
         using var rows = Rows(ml, path).GetEnumerator();
         var header = Header(path, rows);
@@ -68,13 +71,15 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
         if (columns != null)
             columns = Match(ml, path, header, labelName, columns);
         declared ??= new Dictionary<string, (VaeInputKind, string)>();
-        foreach (var (name, (_, option)) in declared)
+        ignored ??= [];
+        foreach (var (name, option) in declared.Select(d => (d.Key, d.Value.Option)).Concat(ignored.Select(name => (name, "--ignore"))))
             if (name == labelName || !header.Contains(name))
                 throw new CliException(name == labelName
                     ? $"{option} {name}: is the label column of {path}, which is never a feature."
                     : $"{option} {name}: {path} has no such column (its columns: {string.Join(", ", header)}).");
 
-        var roles = columns == null ? header.Select(name => declared.TryGetValue(name, out var kind) ? Role(kind.Kind) : RowCheck.Role.Candidate).ToArray() : Roles(header, columns);
+        var roles = columns != null ? Roles(header, columns)
+            : header.Select(name => ignored.Contains(name) ? RowCheck.Role.Ignored : declared.TryGetValue(name, out var kind) ? Role(kind.Kind) : RowCheck.Role.Candidate).ToArray();
         // The label is never a feature, unless a saved pipeline reads a column of that name.
         if (labelIndex >= 0 && roles[labelIndex] is RowCheck.Role.Candidate or RowCheck.Role.Ignored)
             roles[labelIndex] = requireLabel ? RowCheck.Role.Label : RowCheck.Role.Ignored;
@@ -106,6 +111,11 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
                 throw new CliException($"{path}: no numeric feature columns.");
             if (Array.FindIndex(features, c => header[c].Length == 0) is int unnamed and >= 0)
                 throw new CliException($"{path}: column {features[unnamed] + 1} holds numbers but has no name in the header; name it or drop it.");
+            // A row number read as a feature makes every new row, numbered beyond the training rows, look anomalous.
+            if (features.Where(c => check.Counts(c, row)).ToArray() is [_, ..] counting)
+                Note(path, $"{Names(header, counting)} {(counting.Length == 1 ? "holds" : "hold")} whole numbers that increase row by row, as a row number or an identifier does; " +
+                    $"read as {(counting.Length == 1 ? "a feature, it makes" : "features, they make")} new rows, numbered beyond these, look anomalous. " +
+                    $"If {(counting.Length == 1 ? "it is one, train without it" : "they are such, train without them")}: evaluate --ignore {string.Join(",", counting.Select(c => header[c]))}.");
             if (declared.Keys.FirstOrDefault(name => declared[name].Kind == VaeInputKind.Categorical && check.Categories(Array.IndexOf(header, name))!.Count == 0) is string empty)
                 throw new CliException($"{path}: column '{empty}' (--categorical) has no category: every cell is empty.");
             columns = Enumerable.Range(0, header.Length).Where(c => features.Contains(c) || declared.ContainsKey(header[c]))
@@ -136,6 +146,7 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
     public static string[] ReadHeader(MLContext ml, string path)
     {
         InputFile.CheckReadable(path);
+        CommentLines.Refuse(path);
         using var rows = Rows(ml, path).GetEnumerator();
         return Header(path, rows);
     }

@@ -48,12 +48,19 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
     // the message says what they are. No cell is imputed: the CLI needs a number in every feature cell.
     private static readonly string[] MissingValues = ["NA", "N/A", "#N/A", "NaN", "null", "None", "?", "-"];
 
+    // A number as TextLoader reads it: blanks may follow it but none may lead (TextLoader drops the spaces before an
+    // unquoted cell, not a tab nor the blanks inside quotes), else it reads NaN, which would be a missing cell.
+    private const NumberStyles Number = NumberStyles.Float & ~NumberStyles.AllowLeadingWhite;
+
     private readonly bool[] holdsNumbers = roles.Select(role => role is Role.Required or Role.Label).ToArray();
     private readonly CliException?[] firstBadCell = new CliException?[header.Length];
     private readonly float[] smallest = Enumerable.Repeat(float.PositiveInfinity, header.Length).ToArray();
     private readonly float[] largest = Enumerable.Repeat(float.NegativeInfinity, header.Length).ToArray();
     private readonly HashSet<string>?[] found = roles.Select((role, c) => role == Role.Category && categories?[c] is null ? new HashSet<string>() : null).ToArray();
     private readonly (long Cells, long FirstRow, string FirstValue)[] unknown = new (long, long, string)[header.Length];
+    // Whether every cell so far is a whole number above the one of the row before, as in a row number or an identifier.
+    private readonly bool[] counting = Enumerable.Repeat(true, header.Length).ToArray();
+    private readonly double[] previous = Enumerable.Repeat(double.NegativeInfinity, header.Length).ToArray();
 
     /// <summary>The rows checked so far whose label is 1.</summary>
     public long Anomalies { get; private set; }
@@ -84,11 +91,14 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
                 anyFeatureObserved = true;
                 continue;
             }
-            if (!double.TryParse(cell.Span, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || double.IsNaN(value))
+            if (!double.TryParse(cell.Span, Number, CultureInfo.InvariantCulture, out double value) || double.IsNaN(value))
             {
                 // Neither a number nor text: a column of missing cells only is no feature, as one of text is not.
                 if (missingCells && roles[c] != Role.Label && (cell.Span.Trim().IsEmpty || double.IsNaN(value)))
+                {
+                    counting[c] = false;
                     continue;
+                }
                 // Text: an error in a column of numbers, else remembered in case a number shows up later in the column.
                 if (holdsNumbers[c])
                     throw NotANumber(row, c, cell);
@@ -108,6 +118,8 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
                 throw Bad(row, c, $"'{cell}' is beyond the range of a 32-bit float (±3.4e38)");
             if (roles[c] == Role.Label && value is not (0 or 1))
                 throw Bad(row, c, $"'{cell}' is not 0 or 1 (1 = anomaly, 0 = normal)");
+            counting[c] &= value > previous[c] && value == Math.Floor(value);
+            previous[c] = value;
             smallest[c] = Math.Min(smallest[c], (float)value);
             largest[c] = Math.Max(largest[c], (float)value);
             if (roles[c] == Role.Label && value == 1)
@@ -121,6 +133,16 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
 
     /// <summary>Whether <paramref name="column"/> must hold, or was found to hold, numbers.</summary>
     public bool HoldsNumbers(int column) => holdsNumbers[column];
+
+    /// <summary>
+    /// Whether <paramref name="column"/> holds, in every one of at least <see cref="CountingRows"/> rows checked, a whole
+    /// number above the row before's: a row number or an identifier, most likely, which as a feature makes every new
+    /// row (numbered beyond the training rows) look anomalous.
+    /// </summary>
+    public bool Counts(int column, long rows) => rows >= CountingRows && counting[column] && holdsNumbers[column];
+
+    /// <summary>The fewest rows in which a column must count (<see cref="Counts"/>) to be said to: fewer may do so by chance.</summary>
+    public const int CountingRows = 10;
 
     /// <summary>The one value <paramref name="column"/> holds in every row checked, as a Single; null if it holds two or more.</summary>
     public float? ConstantValue(int column) => smallest[column] == largest[column] ? smallest[column] : null;
@@ -172,8 +194,12 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
         string text = cell.Span.Trim().ToString();
         return Bad(row, column, text.Length == 0 ? $"the cell is empty{MissingCellAdvice(column)}"
             : MissingValues.Contains(text, StringComparer.OrdinalIgnoreCase)
-                ? $"'{cell}' is a missing value, and every cell of a feature must hold a number (fill or drop such rows{MissingCellAdvice(column)})"
-                : $"'{cell}' is not a number");
+                ? missingCells && roles[column] != Role.Label
+                    ? $"'{cell}' is a missing value in a spelling the model does not read as one: leave the cell empty or write NaN"
+                    : $"'{cell}' is a missing value, and every cell of a feature must hold a number (fill or drop such rows{MissingCellAdvice(column)})"
+                : char.IsWhiteSpace(cell.Span[0]) && double.TryParse(text, Number, CultureInfo.InvariantCulture, out _)
+                    ? $"'{cell}' starts with a blank (a tab, or a space inside quotes), which ML.NET's TextLoader does not read as part of a number; remove it"
+                    : $"'{cell}' is not a number");
     }
 
     /// <summary>For a feature, how to let a model handle its empty cells (and unknown categories): train it with
