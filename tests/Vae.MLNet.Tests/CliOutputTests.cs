@@ -120,4 +120,30 @@ public class CliOutputTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void TheDemoReusesItsOwnCopyOfItsDataAndRefusesToReplaceAUsersFileOfThatName()
+    {
+        string folder = Directory.CreateTempSubdirectory("vae-cli-demo-").FullName;
+        try
+        {
+            string[] demo = ["demo", "--epochs", "2", "--output", folder];
+            Assert.Equal(0, CliProcess.Run(demo).ExitCode);
+            // A second run into the same folder finds the tool's own copies there.
+            Assert.Equal(0, CliProcess.Run(demo).ExitCode);
+            var flags = File.ReadLines(Path.Combine(folder, "vae-scores.csv")).Skip(1).Select(line => line.Split(',')[^1]).Distinct().Order();
+            Assert.Equal(["0", "1"], flags);
+
+            string mine = Path.Combine(folder, "cardio-test.csv");
+            File.WriteAllText(mine, "my,own\n1,2\n");
+            var (code, _, error) = CliProcess.Run(demo);
+            Assert.Equal(2, code);
+            Assert.Contains($"--output {folder}: holds a file cardio-test.csv that is not the tool's copy of it", error);
+            Assert.Equal("my,own\n1,2\n", File.ReadAllText(mine));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -37,7 +37,7 @@ internal sealed class DigitsCommand : Command<DigitsCommand.Settings>
     {
         OutputLocation.PrepareFolder(settings.Output, "--output");
         var ml = new MLContext(seed: settings.Seed);
-        var images = ReadDigits(ml, EmbeddedData.Extract("digits8x8.csv", settings.Output));
+        var images = ReadDigits(ml, EmbeddedData.Extract("digits8x8.csv", settings.Output, "--output"));
         new Random(settings.Seed).Shuffle(images);
         int testCount = images.Length / 5;
         var test = ToDataView(ml, images[..testCount]);
