@@ -158,6 +158,28 @@ public class CliScoreTests(CliScoreTests.SavedModel saved) : IClassFixture<CliSc
     }
 
     [Fact]
+    public void AnIdColumnNamedAsAnOutputColumnIsRefusedBeforeAnyRowIsScored()
+    {
+        string folder = Directory.CreateTempSubdirectory("vae-cli-score-").FullName;
+        try
+        {
+            string input = Path.Combine(folder, "input.csv");
+            File.WriteAllLines(input, File.ReadAllLines(Test).Select((line, i) => (i == 0 ? "score," : $"{i * 0.5},") + line));
+            string output = Path.Combine(folder, "scored.csv");
+
+            var (code, _, error) = CliProcess.Run(["score", "--model", saved.Path, "--input", input, "--output", output, "--id", "score"]);
+
+            Assert.Equal(2, code);
+            Assert.Contains("--id score: the output writes a column of that name itself (score, predicted_label, p_value); rename that column of the input", error);
+            Assert.False(File.Exists(output));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void MemoryDoesNotGrowWithTheRowsScored()
     {
         string folder = Directory.CreateTempSubdirectory("vae-cli-score-memory-").FullName;

@@ -66,6 +66,10 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
         var ids = settings.IdColumns.Select(name => Array.IndexOf(header, name) is int c and >= 0 ? c
             : throw new CliException($"--id {name}: {settings.Input} has no such column (its columns: {string.Join(", ", header)}).")).ToArray();
         var outputs = ScoredColumns.Of(pipeline, settings.Latent);
+        // Two columns of one name: a reader takes one for the other, or keeps only one of them.
+        if (settings.IdColumns.FirstOrDefault(outputs.Names.Contains) is string clash)
+            throw new CliException($"--id {clash}: the output writes a column of that name itself ({string.Join(", ", outputs.Names)}); " +
+                "rename that column of the input to copy it.");
 
         var clock = Stopwatch.StartNew();
         var (rows, rejected) = CliProgress.Run(progress =>
