@@ -36,8 +36,16 @@ internal sealed record ThresholdFigures(float? Threshold, int Flagged, double Fa
     /// <summary>The figures as JSON-ready name/value pairs, rounded, with <paramref name="prefix"/> before each name.</summary>
     public IEnumerable<KeyValuePair<string, object?>> ToJson(string prefix = "") =>
     [
-        // JSON has no infinity: a threshold that flags nothing (too few calibration rows for the rate) is null.
-        new($"{prefix}threshold", Threshold is float t && float.IsFinite(t) ? t : null),
+        // JSON has no infinity, and null would say the same of a threshold that flags nothing (+∞: contamination 0, or too
+        // few calibration rows for the rate) and one that flags everything (−∞: contamination 1): the names that
+        // float("…") in Python and System.Text.Json's named literals read.
+        new($"{prefix}threshold", Threshold switch
+        {
+            float.PositiveInfinity => "Infinity",
+            float.NegativeInfinity => "-Infinity",
+            float t => t,
+            null => null,
+        }),
         new($"{prefix}false_positive_rate", Math.Round(FalsePositiveRate, 6)),
         new($"{prefix}recall_at_threshold", Math.Round(Recall, 6)),
         new($"{prefix}precision_at_threshold", Precision is double p ? Math.Round(p, 6) : null),
