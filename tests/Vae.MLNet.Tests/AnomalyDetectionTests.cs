@@ -48,6 +48,32 @@ public class AnomalyDetectionTests
     }
 
     [Trait("Category", "Slow")]
+    [Theory]
+    [InlineData(VaeCalibration.CrossFit, 60, 5)]
+    [InlineData(VaeCalibration.HeldOut, 300, 3)]
+    public void RowsRepeatedInTheTrainingDataDoNotLowerTheThreshold(VaeCalibration calibration, int distinct, int copies)
+    {
+        // cardio's training rows, each given several times, as a table with repeated records holds them. A calibration
+        // row whose copy its model trained on scores in-sample, and the threshold of such scores flagged 26% (held out)
+        // and 38% (cross-fitted) of the normal test rows at 10%; with the copies kept together, 8.6% and 9.3%.
+        var ml = new MLContext(seed: 0);
+        var rows = ml.Data.CreateEnumerable<LabelledRow>(TestData.LoadSplit(ml, "cardio", 0, "train"), reuseRowObject: false).Take(distinct).ToArray();
+        var repeated = rows.SelectMany(row => Enumerable.Repeat(row, copies)).ToArray();
+        var options = new VaeAnomalyDetectionTrainer.Options
+        {
+            Seed = 0, Contamination = 0.1, Calibration = calibration, CalibrationFolds = 3, ValidationFraction = 0.3, Epochs = 100,
+        };
+        var model = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false)
+            .Append(ml.AnomalyDetection.Trainers.Vae(options))
+            .Fit(TestData.ToDataView(ml, repeated));
+
+        var scored = model.Transform(TestData.LoadSplit(ml, "cardio", 0, "test"));
+        var normalFlags = scored.GetColumn<float>("Label").Zip(scored.GetColumn<bool>("PredictedLabel")).Where(r => r.First == 0).Select(r => r.Second).ToArray();
+        double rate = normalFlags.Count(f => f) / (double)normalFlags.Length;
+        Assert.InRange(rate, 0.0, 0.2);
+    }
+
+    [Trait("Category", "Slow")]
     [Fact]
     public void AutomaticCalibrationCrossFitsSmallDataAndUsesTheHeldOutRowsOfLargeData()
     {

@@ -146,7 +146,7 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
             _options.MinimumHeldOutCalibrationRows, _options.FeatureColumnName, channel);
         float threshold = _options.Threshold ?? calibration?.ThresholdFor(_options.Contamination) ?? float.PositiveInfinity;
         if (calibration is null)
-            channel.Warning(MessageSensitivity.None, "One training row leaves none to calibrate a threshold on: PredictedLabel flags no row unless a Threshold is set.");
+            channel.Warning(MessageSensitivity.None, "One distinct training row (one row, or copies of one) leaves none to calibrate a threshold on: PredictedLabel flags no row unless a Threshold is set.");
         else if (float.IsPositiveInfinity(threshold))
             channel.Warning(MessageSensitivity.None,
                 $"{calibration.Count} calibration scores cannot promise a false-alarm rate of {_options.Contamination} (the smallest is " +

@@ -10,8 +10,8 @@ internal static class ConformalCalibration
 {
     /// <summary>
     /// The calibration scores of <paramref name="trained"/>'s rows as <paramref name="calibration"/> says: its own
-    /// held-out rows, or every row scored by a model trained without its fold; null for a single row, which no model
-    /// can be trained without. With them, the scoring they are scores of: <paramref name="scoring"/>, with the map by
+    /// held-out rows, or every row scored by a model trained without its fold; null for a single distinct row, which no
+    /// model can be trained without. With them, the scoring they are scores of: <paramref name="scoring"/>, with the map by
     /// observed count fitted on the same rows for a model of missing values (<see cref="ObservedCountCalibration"/>).
     /// </summary>
     public static (CalibrationScores? Scores, VaeScoring Scoring) Scores(TrainedModel trained, VaeTrainingOptions options, VaeScoring scoring,
@@ -25,7 +25,7 @@ internal static class ConformalCalibration
         return (CalibrationScores.FromScores(scores), scoring);
     }
 
-    /// <summary>The calibration models and the rows each scores (see <see cref="Scores"/>); null for a single row.</summary>
+    /// <summary>The calibration models and the rows each scores (see <see cref="Scores"/>); null for a single distinct row.</summary>
     private static IReadOnlyList<(VaeModel Model, long[] Rows)>? Members(TrainedModel trained, VaeTrainingOptions options,
         VaeCalibration calibration, int folds, int minimumHeldOutRows, string columnName, IChannel channel)
     {
@@ -51,18 +51,19 @@ internal static class ConformalCalibration
     /// </summary>
     private static IReadOnlyList<(VaeModel Model, long[] Rows)>? CrossFit(TrainedModel trained, VaeTrainingOptions options, int folds, string columnName, IChannel channel)
     {
-        if (trained.Rows < 2)
+        // Another stream than the training's shuffle, so that the folds do not follow its held-out split. The copies of a
+        // row fall in one fold, so that no calibration model trained on the copy of a row it scores.
+        var groups = RowGroups.Shuffled(trained.Features, trained.Rows, trained.Dimension, new Random(unchecked(trained.Seed * 7919 + 1)));
+        if (groups.Count < 2)
             return null;
-        // Fewer rows than folds: one row a fold (leave-one-out).
-        folds = Math.Min(folds, trained.Rows);
-        var order = Enumerable.Range(0, trained.Rows).Select(i => (long)i).ToArray();
-        // Another stream than the training's shuffle, so that the folds do not follow its held-out split.
-        new Random(unchecked(trained.Seed * 7919 + 1)).Shuffle(order);
+        // Fewer distinct rows than folds: one a fold (leave-one-out).
+        folds = Math.Min(folds, groups.Count);
+        var order = groups.Order;
         int kept = Math.Min(trained.Rows, CalibrationScores.MaximumCount), scored = 0;
         var members = new List<(VaeModel, long[])>(folds);
         for (int f = 0; f < folds; f++)
         {
-            int start = (int)((long)trained.Rows * f / folds), end = (int)((long)trained.Rows * (f + 1) / folds);
+            int start = groups.Start((int)((long)groups.Count * f / folds)), end = groups.Start((int)((long)groups.Count * (f + 1) / folds));
             var fold = order[start..end];
             var rest = order[..start].Concat(order[end..]).ToArray();
             channel.Info(MessageSensitivity.None, $"Calibration model {f + 1}/{folds}: training on {rest.Length} rows to score the other {fold.Length}.");
@@ -72,7 +73,7 @@ internal static class ConformalCalibration
             var model = VaeTrainer.Train(Gather(trained, rest), rest.Length, trained.Model.InputLayout, options.ForCalibrationFold(f + 1),
                 unchecked(trained.Seed + f + 1), columnName, channel, out _, minorComponentsOnAnyRowCount: trained.Model.MinorComponents is not null);
             // Each fold is a uniform share of the rows: keeping the same share of each keeps a uniform sample.
-            int keep = Math.Min((int)((long)kept * (f + 1) / folds) - scored, fold.Length);
+            int keep = Math.Min((int)((long)kept * end / trained.Rows) - scored, fold.Length);
             members.Add((model, fold[..keep]));
             scored += keep;
         }

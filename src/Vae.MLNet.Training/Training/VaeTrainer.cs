@@ -42,10 +42,11 @@ internal static class VaeTrainer
         // from_array shares the buffer the column was read into (pinned while the tensor lives) rather than
         // copying it: the rows are in memory once, whatever their number (twice more, filled and masked, when cells are missing).
         using var all = new TrainingRows(data, rows, dimension, options.MissingValues, layout);
-        // One seeded order of the rows serves both the held-out split and the sample of codes.
-        var order = Enumerable.Range(0, rows).Select(i => (long)i).ToArray();
-        new Random(seed).Shuffle(order);
-        int held = HeldOutCount(rows, options.ValidationFraction);
+        // One seeded order of the rows serves both the held-out split and the sample of codes; copies of a row stay on
+        // one side of the split, so that the held-out rows (early stopping, calibration) are rows the model did not learn.
+        var groups = RowGroups.Shuffled(data, rows, dimension, new Random(seed));
+        var order = groups.Order;
+        int held = HeldOutCount(rows, options.ValidationFraction, groups);
         heldOut = order[..held];
         using (var train = held == 0 ? null : tensor(order[held..]))
         using (var validation = held == 0 ? null : tensor(heldOut))
@@ -213,10 +214,13 @@ internal static class VaeTrainer
         return new LatentCodes((int)forward.Mean.shape[1], forward.Mean.data<float>().ToArray(), forward.LogVariance.data<float>().ToArray());
     }
 
-    /// <summary>How many of <paramref name="rows"/> rows are held out for early stopping; 0 to train on every row.</summary>
-    private static int HeldOutCount(int rows, double fraction)
+    /// <summary>
+    /// How many of <paramref name="rows"/> rows are held out for early stopping, at the group boundary nearest to the
+    /// fraction; 0 to train on every row.
+    /// </summary>
+    private static int HeldOutCount(int rows, double fraction, RowGroups groups)
     {
-        int held = (int)Math.Floor(rows * fraction);
+        int held = groups.NearestBoundary((int)Math.Floor(rows * fraction));
         // Too few held-out rows make the stopping epoch a coin toss: train on everything instead.
         return held < 8 || rows - held < 8 ? 0 : held;
     }

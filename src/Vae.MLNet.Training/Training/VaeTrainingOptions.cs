@@ -163,8 +163,9 @@ public abstract class VaeTrainingOptions
 
     /// <summary>
     /// Fraction of the training rows held out to choose the epoch: training stops when the held-out loss has not
-    /// improved for <see cref="EarlyStoppingPatience"/> epochs, and the best weights are restored. 0 turns it off.
-    /// Default <see cref="Defaults.ValidationFraction"/>.
+    /// improved for <see cref="EarlyStoppingPatience"/> epochs, and the best weights are restored. The copies of a row
+    /// (the same value in every cell) are held out with it, so the share held out is the nearest one that keeps them
+    /// together. 0 turns it off. Default <see cref="Defaults.ValidationFraction"/>.
     /// </summary>
     public double ValidationFraction = Defaults.ValidationFraction;
 
