@@ -52,7 +52,10 @@ var vae = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false)
 var pca = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false)
     .Append(ml.AnomalyDetection.Trainers.RandomizedPca(rank: 1))
     .Fit(train);
-Console.WriteLine($"VAE: {epochs.Count} epochs, final loss {epochs[^1].TrainLoss:F2} nats per exam, validation {epochs[^1].ValidationLoss:F2}");
+// Progress also reports the epochs of the calibration models (CalibrationFold 1, 2, …), which score the training
+// exams they did not learn from; the detector's own epochs are those of fold 0.
+var own = epochs.Where(e => e.CalibrationFold == 0).ToList();
+Console.WriteLine($"VAE: {own.Count} epochs (and {epochs.Count - own.Count} of its calibration models), final loss {own[^1].TrainLoss:F2} nats per exam, validation {own[^1].ValidationLoss:F2}");
 // %% md
 // ## Metrics beside RandomizedPca
 //
