@@ -47,7 +47,8 @@ internal static class CliProcess
     public static JsonElement RunForJson(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? program = null)
     {
         var (exitCode, output, error) = Run(args, environment, program: program);
-        Assert.True(exitCode == 0, error);
+        // Spectre.Console.Cli prints a command's unhandled exception to standard output, so the message shows both.
+        Assert.True(exitCode == 0, $"exit code {exitCode}\nstandard error:\n{error}\nstandard output, the end:\n{output[^Math.Min(output.Length, 4000)..]}");
         return LastJsonLine(output);
     }
 
