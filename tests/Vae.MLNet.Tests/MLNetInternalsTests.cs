@@ -81,4 +81,39 @@ public class MLNetInternalsTests
         AssemblyResolution.EnsureRegistered();
         Assert.Same(typeof(VaeTransformerBase).Assembly, Assembly.Load(new AssemblyName(name)));
     }
+
+    [Fact]
+    public void AGraphInAFileNamedOrtFailsWithTheErrorThatLoadsRetryAndTheSameFileNamedOnnxLoads()
+    {
+        // ML.NET copies a loaded graph to Path.GetRandomFileName(), whose extension is "ort" once in 32,768 names.
+        var ml = new MLContext(seed: 1);
+        var data = TestData.ToDataView(ml, TestData.Gaussian(60, 0, dimension: 3));
+        var encoder = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { LatentDimension = 2, Epochs = 1, Seed = 1, HiddenLayerSizes = [4] }).Fit(data);
+        var folder = Directory.CreateTempSubdirectory("vae-ort-name-");
+        try
+        {
+            string onnx = Path.Combine(folder.FullName, "graph.onnx"), ort = Path.Combine(folder.FullName, "graph.ort");
+            encoder.Model.ExportOnnx(onnx);
+            File.Copy(onnx, ort);
+
+            ml.Transforms.ApplyOnnxModel(onnx);
+            var error = Assert.ThrowsAny<Exception>(() => ml.Transforms.ApplyOnnxModel(ort));
+            Assert.True(OnnxLoadRetry.IsGraphReadAsOrtFormat(error), error.ToString());
+
+            // A second attempt draws another name; a graph that fails every attempt fails with its last error.
+            int calls = 0;
+            Assert.Equal("loaded", OnnxLoadRetry.Run(() => ++calls < 3 ? throw error : "loaded"));
+            Assert.Equal(3, calls);
+            calls = 0;
+            Assert.Same(error, Assert.ThrowsAny<Exception>(() => OnnxLoadRetry.Run<string>(() => { calls++; throw error; })));
+            Assert.Equal(3, calls);
+            calls = 0;
+            Assert.ThrowsAny<InvalidOperationException>(() => OnnxLoadRetry.Run<string>(() => { calls++; throw new InvalidOperationException("another error"); }));
+            Assert.Equal(1, calls);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

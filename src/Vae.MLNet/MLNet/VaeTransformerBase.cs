@@ -114,8 +114,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// </summary>
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
-        // ML.NET's OnnxTransformer copies its graph to a file under the context's TempFilePath and, when the graph
-        // came from a stream, never deletes it: a private folder, removed after saving, keeps the temporary folder clean.
+        // The graph goes to a file in a private folder, removed after saving (see ToOnnxTransformer).
         var folder = Directory.CreateTempSubdirectory("vae-mlnet-save-");
         try
         {
@@ -237,10 +236,18 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// An OnnxTransformer over <see cref="SavedGraph"/>, reading <see cref="SavedInputName"/>. Its columns come in the
     /// order of <see cref="OutputColumns"/>, so that the loaded pipeline lays them out as this transformer does.
     /// </summary>
+    /// <remarks>
+    /// The graph is handed over as a file named <c>.onnx</c> in <paramref name="ml"/>'s TempFilePath, a folder of the
+    /// caller's alone. Given a stream, ML.NET would copy it to a file of a random name, never deleted, whose random
+    /// three-letter extension is <c>.ort</c> once in 32,768 times, and ONNX Runtime reads a file of that extension as
+    /// its own format: the save would fail with "ORT model verification failed" (<see cref="OnnxLoadRetry"/>).
+    /// </remarks>
     private protected OnnxTransformer ToOnnxTransformer(MLContext ml)
     {
         var (graph, columns) = SavedGraph();
-        return ml.Transforms.ApplyOnnxModel(GraphColumnsInOrder(columns), [SavedInputName], new MemoryStream(graph)).Fit(EmptyInput(ml));
+        string file = Path.Combine(ml.TempFilePath, "graph.onnx");
+        File.WriteAllBytes(file, graph);
+        return ml.Transforms.ApplyOnnxModel(GraphColumnsInOrder(columns), [SavedInputName], file).Fit(EmptyInput(ml));
     }
 
     /// <summary>

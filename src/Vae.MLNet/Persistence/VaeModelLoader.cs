@@ -43,7 +43,11 @@ public static class VaeModelLoader
         ITransformer model;
         try
         {
-            model = catalog.Load(zip, out inputSchema);
+            (model, inputSchema) = OnnxLoadRetry.Run(() =>
+            {
+                zip.Position = 0;
+                return (catalog.Load(zip, out var schema), schema);
+            });
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
