@@ -180,4 +180,28 @@ public class BadInputTests
         Assert.Equal(nameof(VaeTrainingOptions.TrainingCodeCount), error.ParamName);
         Assert.Contains("[1, 65536]", error.Message);
     }
+
+    [Fact]
+    public void AddedColumnsOfOneNameAreRejectedBeforeTraining()
+    {
+        // Before, the latent mean was hidden behind a log-variance of its name, FeatureErrorColumnName = "Score" made the
+        // detector's Score a vector, and Model.Save failed in ONNX Runtime ("Duplicate definition of name").
+        var ml = new MLContext(seed: 1);
+        var error = Assert.Throws<ArgumentException>(() => ml.Transforms.VaeEncode(
+            new VaeEncodeEstimator.Options { OutputColumnName = "Latent", LogVarianceColumnName = "Latent" }));
+        Assert.Equal(nameof(VaeEncodeEstimator.Options.LogVarianceColumnName), error.ParamName);
+        Assert.Contains("'Latent'", error.Message);
+        Assert.Throws<ArgumentException>(() => ml.Transforms.VaeEncode(
+            new VaeEncodeEstimator.Options { OutputColumnName = "Latent", ReconstructionColumnName = "Latent" }));
+        foreach (string name in new[] { "Score", "PredictedLabel" })
+            Assert.Equal(nameof(VaeAnomalyDetectionTrainer.Options.FeatureErrorColumnName), Assert.Throws<ArgumentException>(() =>
+                ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { FeatureErrorColumnName = name })).ParamName);
+        Assert.Throws<ArgumentException>(() => ml.AnomalyDetection.Trainers.Vae(
+            new VaeAnomalyDetectionTrainer.Options { FeatureErrorColumnName = "PValue", AddPValueColumn = true }));
+        ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { FeatureErrorColumnName = "PValue" });
+
+        var model = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 1, LatentDimension = 2, HiddenLayerSizes = [8] })
+            .Fit(TestData.ToDataView(ml, TestData.Gaussian(20, 0))).Model;
+        Assert.Throws<ArgumentException>(() => new VaeEncodeTransformer(model, "Latent", "Features", sampleColumnName: "Latent"));
+    }
 }

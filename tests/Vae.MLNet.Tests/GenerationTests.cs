@@ -143,6 +143,34 @@ public class GenerationTests
     }
 
     [Fact]
+    public void EncodeAndDecodeRefuseWhatThePipelineRefusesInsteadOfReturningNaN()
+    {
+        // NaN encoded to NaN codes and ∞ to codes of 1e7 and more, without a word, where the pipeline names the row.
+        var ml = new MLContext(seed: 1);
+        var model = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 1, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [8] })
+            .Fit(TestData.ToDataView(ml, TestData.Gaussian(50, 0))).Model;
+        float[] good = new float[6], nan = new float[6], infinite = new float[6];
+        nan[2] = float.NaN;
+        infinite[4] = float.PositiveInfinity;
+
+        var error = Assert.Throws<VaeDataException>(() => model.Encode([good, nan]));
+        Assert.Equal((1L, 2), (error.Row!.Value, error.Slot!.Value));
+        Assert.Equal(4, Assert.Throws<VaeDataException>(() => model.Encode([infinite])).Slot);
+        Assert.Throws<VaeDataException>(() => model.Interpolate(good, nan, steps: 3));
+        Assert.Contains("Row 1 is null", Assert.Throws<ArgumentException>(() => model.Encode([good, null!])).Message);
+        Assert.Throws<ArgumentNullException>(() => model.Traverse(null!, axis: 0, [1f]));
+        Assert.Contains("Latent vector 0 holds NaN at slot 1", Assert.Throws<ArgumentException>(() => model.Decode([[0f, float.NaN]])).Message);
+        Assert.Throws<ArgumentException>(() => model.Traverse(good, axis: 0, [float.PositiveInfinity]));
+        Assert.Throws<ArgumentNullException>(() => ((VaeModel)null!).Generate(ml, 3, seed: 0));
+
+        // A model of missing values encodes NaN as a missing cell, as its transformer does, but not a row of nothing.
+        var missing = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 1, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [8], MissingValues = VaeMissingValues.Model })
+            .Fit(TestData.ToDataView(ml, TestData.Gaussian(50, 0))).Model;
+        Assert.All(missing.Encode([nan])[0], value => Assert.True(float.IsFinite(value)));
+        Assert.Throws<VaeDataException>(() => missing.Encode([Enumerable.Repeat(float.NaN, 6).ToArray()]));
+    }
+
+    [Fact]
     public void AnImageGridPlacesEachImageInItsCellWithAOnePixelGapAndRefusesAWrongSize()
     {
         // Three 2×2 images, two to a row: image i's pixel p holds 10·i + p.

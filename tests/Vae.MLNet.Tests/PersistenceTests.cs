@@ -319,6 +319,34 @@ public class PersistenceTests : IDisposable
         Assert.Contains("has 4 features, but the model was trained on 6", error.Message);
     }
 
+    [Fact]
+    public void AModelOfOneFeatureAndADecoderOfOneLatentDimensionScoreAfterModelLoad()
+    {
+        // ML.NET's OnnxTransformer feeds a Single column, or a vector of one slot, as [1, 1]; the saved graphs declared
+        // such an input [1], and every loaded model of one feature (or decoder of one latent dimension) failed to score
+        // with ONNX Runtime's "Invalid rank for input".
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 60).Select(i => new OneValueRow { Features = MathF.Sin(i) }).ToArray());
+        var options = new VaeEncodeEstimator.Options { Epochs = 1, Seed = 1, LatentDimension = 1, HiddenLayerSizes = [4], ReconstructionColumnName = "Reconstruction" };
+        var encode = ml.Transforms.VaeEncode(options).Fit(data);
+        var pipeline = encode.Append(ml.Transforms.VaeDecode(encode.Model, "Decoded", "Latent").Fit(encode.Transform(data)));
+        var detector = ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 1, Seed = 1, LatentDimension = 1, HiddenLayerSizes = [4] }).Fit(data);
+        var inPlace = ml.Transforms.VaeEncode("Features", latentDimension: 1, epochs: 1, seed: 1).Fit(data);
+
+        SaveAndReload(pipeline, data, out var loadedPipeline);
+        SaveAndReload(detector, data, out var loadedDetector);
+        SaveAndReload(inPlace, data, out var loadedInPlace);
+
+        AssertSameColumns(pipeline.Transform(data), loadedPipeline.Transform(data), "Latent", "Reconstruction", "Decoded");
+        AssertSameColumns(detector.Transform(data), loadedDetector.Transform(data), "Score", "PredictedLabel");
+        AssertSameColumns(inPlace.Transform(data), loadedInPlace.Transform(data), "Features");
+    }
+
+    private sealed class OneValueRow
+    {
+        public float Features { get; set; }
+    }
+
     private sealed class Prediction
     {
         public float Score { get; set; }

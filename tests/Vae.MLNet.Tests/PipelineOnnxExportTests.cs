@@ -174,6 +174,23 @@ public sealed class PipelineOnnxExportTests
         Assert.Contains("no VAE component", Refusal(ml, Pipelines["NormalizeMinMax"](ml).Fit(data), data));
     }
 
+    [Fact]
+    public void AnInputSchemaOfOtherSizesThanThePipelineWasFittedForIsRefused()
+    {
+        // ML.NET's fitted normalizer accepts a vector of another size and declares the fitted one: the export wrote a
+        // file that ONNX Runtime refused to load ("Incompatible dimensions"), with no word from the export.
+        var ml = new MLContext(seed: 1);
+        var data = RawData(ml);
+        var pipeline = WithDetector(Pipelines["NormalizeMeanVariance"](ml), data);
+        var builder = new DataViewSchema.Builder();
+        foreach (var column in data.Schema)
+            builder.AddColumn(column.Name, column.Name == "V" ? new VectorDataViewType(NumberDataViewType.Single, 5) : column.Type);
+
+        var error = Assert.Throws<ArgumentException>(() => ml.Model.ExportVaePipelineToOnnx(pipeline, builder.ToSchema(), new MemoryStream()));
+        Assert.Equal("inputSchema", error.ParamName);
+        Assert.Contains("fitted for 7 values of 'Features', but the schema gives it 8", error.Message);
+    }
+
     public sealed class FeaturesRow
     {
         [VectorType(VaeOnnxGraphTests.D)]

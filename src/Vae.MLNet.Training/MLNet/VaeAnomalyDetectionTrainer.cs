@@ -123,6 +123,7 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
             throw new ArgumentOutOfRangeException(nameof(options.CalibrationFolds), options.CalibrationFolds, "CalibrationFolds must be at least 2.");
         if (options.MinimumHeldOutCalibrationRows < 1)
             throw new ArgumentOutOfRangeException(nameof(options.MinimumHeldOutCalibrationRows), options.MinimumHeldOutCalibrationRows, "MinimumHeldOutCalibrationRows must be at least 1.");
+        VaeAnomalyDetectionTransformer.CheckColumnNames(options.FeatureErrorColumnName, options.AddPValueColumn);
         // Checked now with the default weight when none is given: the rows that decide it come with Fit.
         _scoring = new VaeScoring(options.Score, options.ScoreSamples, options.ScoreSeed, options.LatentDensityWeight ?? VaeScoring.Defaults.LatentDensityWeight);
         _scoring.Validate();

@@ -41,6 +41,7 @@ public sealed class VaeEncodeEstimator : IEstimator<VaeEncodeTransformer>
         // A copy, as ML.NET's estimators take their options: changing the caller's object later changes nothing here.
         options = options.Copy<Options>();
         ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, nameof(options.OutputColumnName));
+        VaeEncodeTransformer.CheckColumnNames(options.OutputColumnName, options.LogVarianceColumnName, options.SampleColumnName, options.ReconstructionColumnName);
         _options = options;
         _core = new VaeEstimatorCore(env, nameof(VaeEncodeEstimator), options.InputColumnName, options);
     }

@@ -102,6 +102,14 @@ internal sealed class PipelineOnnxGraph
             default:
                 throw Refuse(transformer, "it has no ONNX translation here");
         }
+        // A fitted step declares the sizes it was fitted on, whatever it is given (a normalizer fitted on 21 slots
+        // accepts 20 and declares 21): a value of another width would make a file ONNX Runtime refuses to load.
+        foreach (var (name, column) in _columns)
+            if (!column.FromVae && output.GetColumnOrNull(name)?.Type is { } type && (type is VectorDataViewType vector ? vector.Size : 1) is var declared
+                && declared != column.Width)
+                throw new ArgumentException(
+                    $"The input schema does not fit the pipeline: its step {_step}, {DisplayName(transformer.GetType())}, was fitted for {declared} values " +
+                    $"of '{name}', but the schema gives it {column.Width}. Export with the schema of the data the pipeline was fitted on.", "inputSchema");
         _schema = output;
         foreach (var name in _columns.Keys.Where(name => output.GetColumnOrNull(name) is null).ToArray())
             _columns.Remove(name);

@@ -45,6 +45,7 @@ public static class VaePipelineOnnxExport
     /// <param name="stream">A writable stream; the model is written from its current position.</param>
     /// <exception cref="NotSupportedException">A step of the pipeline cannot be translated exactly (the message names
     /// it), or no VAE column reaches the pipeline's end.</exception>
+    /// <exception cref="ArgumentException"><paramref name="inputSchema"/> gives a step other sizes than it was fitted for.</exception>
     public static void ExportVaePipelineToOnnx(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -61,6 +62,7 @@ public static class VaePipelineOnnxExport
     /// <param name="path">The file to write, conventionally with the extension <c>.onnx</c>.</param>
     /// <exception cref="NotSupportedException">A step of the pipeline cannot be translated exactly (the message names
     /// it), or no VAE column reaches the pipeline's end.</exception>
+    /// <exception cref="ArgumentException"><paramref name="inputSchema"/> gives a step other sizes than it was fitted for.</exception>
     public static void ExportVaePipelineToOnnx(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

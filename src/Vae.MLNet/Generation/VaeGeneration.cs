@@ -22,17 +22,30 @@ public static class VaeGeneration
     private static readonly ConditionalWeakTable<VaeModel, Sessions> SessionsOf = new();
 
     /// <summary>The posterior means μ(x) of <paramref name="rows"/> (each of <see cref="VaeModel.InputDimension"/> values).</summary>
+    /// <exception cref="VaeDataException">A row holds ±∞, or NaN when the model refuses missing values
+    /// (<see cref="VaeModel.MissingValues"/>), or no observed value: the checks a pipeline makes, with the row and slot named.</exception>
     public static float[][] Encode(this VaeModel model, IReadOnlyList<float[]> rows)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Run(SessionsFor(model).Encoder, rows, model.InputDimension, VaeOutputs.LatentMean, model.LatentDimension);
+        // The encoder's graph turns NaN and ∞ into NaN or huge codes without a word: check rows as the transformers do.
+        string column = model.InputLayout.Columns[0].Name;
+        return Run(SessionsFor(model).Encoder, rows, model.InputDimension, VaeOutputs.LatentMean, model.LatentDimension,
+            (row, index, cells) => FeatureColumn.CopyChecked(new VBuffer<float>(row.Length, row), cells, column, index, model.MissingValues));
     }
 
     /// <summary>The decoder's output for each latent vector (each of <see cref="VaeModel.LatentDimension"/> values).</summary>
+    /// <exception cref="ArgumentException">A latent vector holds NaN or ±∞, which decodes to NaN.</exception>
     public static float[][] Decode(this VaeModel model, IReadOnlyList<float[]> latents)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Run(SessionsFor(model).Decoder, latents, model.LatentDimension, VaeOutputs.Reconstruction, model.InputDimension);
+        return Run(SessionsFor(model).Decoder, latents, model.LatentDimension, VaeOutputs.Reconstruction, model.InputDimension,
+            (latent, index, cells) =>
+            {
+                int slot = Array.FindIndex(latent, value => !float.IsFinite(value));
+                if (slot >= 0)
+                    throw new ArgumentException($"Latent vector {index} holds {latent[slot]} at slot {slot}: latent codes must be finite.", nameof(latents));
+                latent.CopyTo(cells);
+            });
     }
 
     /// <summary>
@@ -73,6 +86,7 @@ public static class VaeGeneration
     public static IDataView Generate(this VaeModel model, MLContext mlContext, int count, int seed, bool drawFromLikelihood = false,
         string columnName = "Features")
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(mlContext);
         return VectorColumnView.Create(mlContext, columnName, model.InputDimension, model.Sample(count, seed, drawFromLikelihood));
     }
@@ -83,6 +97,8 @@ public static class VaeGeneration
     /// </summary>
     public static LatentPath Interpolate(this VaeModel model, float[] from, float[] to, int steps, bool spherical = false)
     {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
         var ends = model.Encode([from, to]);
         var latents = Enumerable.Range(0, steps)
@@ -97,6 +113,8 @@ public static class VaeGeneration
     /// </summary>
     public static LatentPath Traverse(this VaeModel model, float[] row, int axis, IReadOnlyList<float> values)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(values);
         ArgumentOutOfRangeException.ThrowIfNegative(axis);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(axis, model.LatentDimension);
@@ -110,7 +128,9 @@ public static class VaeGeneration
         return new LatentPath(latents, model.Decode(latents));
     }
 
-    private static float[][] Run(SharedScorer scorer, IReadOnlyList<float[]> inputs, int width, VaeOutputs output, int outputWidth)
+    /// <summary>Runs <paramref name="inputs"/> through <paramref name="scorer"/>, each checked and copied into its batch row by <paramref name="copy"/> (input, its index, its cells).</summary>
+    private static float[][] Run(SharedScorer scorer, IReadOnlyList<float[]> inputs, int width, VaeOutputs output, int outputWidth,
+        Action<float[], int, Span<float>> copy)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var results = new float[inputs.Count][];
@@ -121,10 +141,10 @@ public static class VaeGeneration
             int rows = Math.Min(batch.Capacity, inputs.Count - start);
             for (int r = 0; r < rows; r++)
             {
-                var input = inputs[start + r];
+                var input = inputs[start + r] ?? throw new ArgumentException($"Row {start + r} is null.", nameof(inputs));
                 if (input.Length != width)
                     throw new ArgumentException($"Row {start + r} has {input.Length} values, but the model expects {width}.", nameof(inputs));
-                input.CopyTo(batch.Features, r * width);
+                copy(input, start + r, batch.Features.AsSpan(r * width, width));
             }
             scorer.Run(batch, rows);
             for (int r = 0; r < rows; r++)

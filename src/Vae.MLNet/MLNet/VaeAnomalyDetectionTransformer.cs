@@ -47,6 +47,7 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be a number.");
         if (addPValueColumn && calibration is null)
             throw new ArgumentException("A PValue column needs calibration scores.", nameof(addPValueColumn));
+        CheckColumnNames(featureErrorColumnName, addPValueColumn);
         scoring ??= VaeScoring.For(model);
         scoring.Validate(model);
         Threshold = threshold;
@@ -87,6 +88,11 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     public bool HasPValueColumn { get; }
 
     internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
+
+    /// <summary>Throws when the per-feature errors would take the name of a column the detector adds itself; the trainer checks its options with it before training.</summary>
+    internal static void CheckColumnNames(string? featureErrorColumnName, bool addPValueColumn) =>
+        AddedColumnNames.CheckDistinct((ScoreColumnName, ScoreColumnName), (PredictedLabelColumnName, PredictedLabelColumnName),
+            (PValueColumnName, addPValueColumn ? PValueColumnName : null), (nameof(FeatureErrorColumnName), featureErrorColumnName));
 
     internal override VaeScoring GraphScoring => Scoring;
 

@@ -22,6 +22,7 @@ public sealed class VaeEncodeTransformer : VaeTransformerBase
         : base(model, inputColumnName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        CheckColumnNames(outputColumnName, logVarianceColumnName, sampleColumnName, reconstructionColumnName);
         OutputColumnName = outputColumnName;
         LogVarianceColumnName = logVarianceColumnName;
         SampleColumnName = sampleColumnName;
@@ -53,6 +54,11 @@ public sealed class VaeEncodeTransformer : VaeTransformerBase
     public string? ReconstructionColumnName { get; }
 
     internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
+
+    /// <summary>Throws when two of the featurizer's columns share a name; the estimator checks its options with it before training.</summary>
+    internal static void CheckColumnNames(string outputColumnName, string? logVarianceColumnName, string? sampleColumnName, string? reconstructionColumnName) =>
+        AddedColumnNames.CheckDistinct((nameof(OutputColumnName), outputColumnName), (nameof(LogVarianceColumnName), logVarianceColumnName),
+            (nameof(SampleColumnName), sampleColumnName), (nameof(ReconstructionColumnName), reconstructionColumnName));
 
     internal override (byte[] Graph, string[] Columns) SavedGraph()
     {

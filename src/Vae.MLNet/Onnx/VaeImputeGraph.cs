@@ -42,8 +42,7 @@ internal static class VaeImputeGraph
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         int d = model.InputDimension;
         var graph = new OnnxGraphBuilder("vae_impute", perRow ? null : VaeOnnxGraph.BatchDimension);
-        string input = graph.AddInput(inputName, d);
-        string rows = perRow ? graph.AddNode("Reshape", [input, graph.AddInt64Initializer("row_shape", [1, d], 2)]) : input;
+        string rows = perRow ? VaeOnnxGraph.PerRowInput(graph, inputName, d) : graph.AddInput(inputName, d);
         if (keysAsZeroBlocks)
             rows = VaeOnnxGraph.MarkMissingKeys(graph, model.InputLayout, rows);
         var features = ObservedFeatures.Add(graph, model, rows);

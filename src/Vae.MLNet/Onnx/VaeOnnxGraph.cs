@@ -56,8 +56,7 @@ internal static class VaeOnnxGraph
         var graph = new OnnxGraphBuilder("vae", options.PerRow ? null : BatchDimension);
 
         // Inside, every value is a batch: a single row becomes a batch of one.
-        string input = graph.AddInput(options.InputName, d);
-        string rows = options.PerRow ? graph.AddNode("Reshape", [input, graph.AddInt64Initializer("row_shape", [1, d], 2)]) : input;
+        string rows = options.PerRow ? PerRowInput(graph, options.InputName, d) : graph.AddInput(options.InputName, d);
         if (options.KeysAsZeroBlocks)
             rows = MarkMissingKeys(graph, model.InputLayout, rows);
         var features = ObservedFeatures.Add(graph, model, rows);
@@ -117,8 +116,7 @@ internal static class VaeOnnxGraph
         ArgumentNullException.ThrowIfNull(model);
         int k = model.LatentDimension;
         var graph = new OnnxGraphBuilder("vae_decoder", perRow ? null : BatchDimension);
-        string input = graph.AddInput(inputName, k);
-        string z = perRow ? graph.AddNode("Reshape", [input, graph.AddInt64Initializer("row_shape", [1, k], 2)]) : input;
+        string z = perRow ? PerRowInput(graph, inputName, k) : graph.AddInput(inputName, k);
         string reconstruction = DecodeAndCompare(graph, model, z, null, null, null).Reconstruction;
         graph.AddOutput(Expose(graph, reconstruction, outputName, perRow), model.InputDimension);
         foreach (var (key, value) in VaeOnnxMetadata.Describe(model).Concat(metadata ?? new Dictionary<string, string>()))
@@ -263,6 +261,19 @@ internal static class VaeOnnxGraph
         string encoded = HiddenLayers(graph, "encoder", encoderInput, model.EncoderLayers, model.Activation);
         string mean = Dense(graph, "mean", encoded, model.MeanLayer, meanName);
         return (mean, ClampLogVariance(graph, Dense(graph, "log_variance", encoded, model.LogVarianceLayer), logVarianceName));
+    }
+
+    /// <summary>
+    /// The input <paramref name="name"/> of a graph that ML.NET's OnnxTransformer runs one row at a time, as a batch of
+    /// one, [1, <paramref name="width"/>]. It is declared [width], but a row of one value [1, 1]: OnnxTransformer feeds a
+    /// Single column, and a vector of one slot, as a tensor of rank 2, which an input declared [1] refused ("Invalid
+    /// rank for input"), so no model of one feature or decoder of one latent dimension scored after Model.Load.
+    /// </summary>
+    internal static string PerRowInput(OnnxGraphBuilder graph, string name, int width)
+    {
+        if (width == 1)
+            return graph.AddInput(name, 1, 1);
+        return graph.AddNode("Reshape", [graph.AddInput(name, width), graph.AddInt64Initializer("row_shape", [1, width], 2)]);
     }
 
     /// <summary>
