@@ -69,7 +69,7 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
         var hidden = _encoder.forward(observed is null ? x : cat([x, observed], 1));
         var mean = _mean.forward(hidden);
         var logVariance = _logVariance.forward(hidden);
-        var z = noise is null ? mean : mean + exp(0.5 * logVariance) * randn(mean.shape, generator: noise);
+        var z = noise is null ? mean : mean.Plus(exp(logVariance.mul(KeptScalars.Half)) * randn(mean.shape, generator: noise));
         return new VaeForward(mean, logVariance, _output.forward(_decoder.forward(z)));
     }
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Vae.MLNet.Training;
@@ -38,16 +39,18 @@ internal static class MinorComponentsFit
         var blocks = trainingRows.Chunk(BlockRows).ToArray();
         var sum = zeros(d, dtype: ScalarType.Float64);
         foreach (var block in blocks)
-            sum.add_(Rows(all, block).sum(0L));  // 0L: a literal 0 would pick the overload that takes a ScalarType
-        var mean = sum / trainingRows.Length;
+            sum.add_(Rows(all, block).sum(0L), KeptScalars.One);  // 0L: a literal 0 would pick the overload that takes a ScalarType
+        // Every number handed to libtorch is held until its call returns (KeptScalars).
+        using var rowCount = trainingRows.Length.ToScalar();
+        var mean = sum.div(rowCount);
         var covariance = zeros(d, d, dtype: ScalarType.Float64);
         foreach (var block in blocks)
         {
             var centered = Rows(all, block) - mean;
-            covariance.add_(centered.t().matmul(centered));
+            covariance.add_(centered.t().matmul(centered), KeptScalars.One);
         }
         // The population covariance, as measured (docs/quality.md); eigh returns the vectors as columns.
-        var (values, vectors) = linalg.eigh(covariance / trainingRows.Length);
+        var (values, vectors) = linalg.eigh(covariance.div(rowCount));
         return MinorComponents.FromEigenDecomposition(mean.data<double>().ToArray(), values.data<double>().ToArray(),
             vectors.t().contiguous().data<double>().ToArray());
     }

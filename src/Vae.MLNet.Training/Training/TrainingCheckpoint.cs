@@ -15,7 +15,7 @@ internal sealed class TrainingCheckpoint
 {
     private const string Magic = "Vae.MLNet training checkpoint";
     // 2: the lowest training loss, and the epoch of the best weights.
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
 
     private readonly string _path;
     private readonly string _run;
@@ -78,7 +78,7 @@ internal sealed class TrainingCheckpoint
             writer.Write(state.Finished);
             TensorFile.Write(writer, state.Network.parameters().ToArray());
             state.Best.Write(writer);
-            state.Optimizer.save_state_dict(writer);
+            state.Optimizer.Write(writer);
             using var generator = state.Generator.get_state();
             var generatorState = generator.data<byte>().ToArray();
             writer.Write(generatorState.Length);
@@ -115,7 +115,7 @@ internal sealed class TrainingCheckpoint
         state.Finished = reader.ReadBoolean();
         TensorFile.ReadInto(reader, state.Network.parameters().ToArray());
         state.Best.Read(reader);
-        state.Optimizer.load_state_dict(reader);
+        state.Optimizer.Read(reader);
         var generatorState = reader.ReadBytes(reader.ReadInt32());
         using var generator = torch.tensor(generatorState);
         state.Generator.set_state(generator);

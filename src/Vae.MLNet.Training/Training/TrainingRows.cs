@@ -32,9 +32,8 @@ internal sealed class TrainingRows : IDisposable
         _raw = all;
         using var missing = all.isnan();
         Observed = missing.logical_not().to_type(ScalarType.Float32);
-        // TorchSharp passes a Scalar's native handle without keeping the Scalar alive: an implicit one made from the
-        // literal could be finalized by a concurrent GC while the call reads it ("Expected false to be true" from
-        // Scalar::toFloat, seen once in 500 trainings). The using keeps it alive until the call has returned.
+        // Held until the call returns (KeptScalars): an implicit Scalar from the literal was once freed under libtorch
+        // ("Expected false to be true" from Scalar::toFloat, seen once in 500 trainings).
         using var zero = 0f.ToScalar();
         Values = all.masked_fill(missing, zero);
         ObservedPerRow = (VaeLoss.RealCells(layout) is null ? Observed.sum(type: ScalarType.Float64)
@@ -56,7 +55,7 @@ internal sealed class TrainingRows : IDisposable
         var sum = zeros(1, dtype: ScalarType.Float64);
         for (int i = 0; i < layout.Columns.Count; i++)
             if (layout.Columns[i].Kind == VaeInputKind.Real)
-                sum += observed.narrow(1, layout.CellOffset(i), layout.Columns[i].Cells).sum(type: ScalarType.Float64);
+                sum.add_(observed.narrow(1, layout.CellOffset(i), layout.Columns[i].Cells).sum(type: ScalarType.Float64), KeptScalars.One);
         return sum.MoveToOuterDisposeScope();
     }
 

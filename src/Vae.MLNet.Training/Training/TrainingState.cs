@@ -4,14 +4,14 @@ using TorchSharp.Modules;
 namespace Vae.MLNet.Training;
 
 /// <summary>Everything a training run carries from one epoch to the next, which a checkpoint saves and restores.</summary>
-internal sealed class TrainingState(VaeNetwork network, OptimizerHelper optimizer, torch.Generator generator) : IDisposable
+internal sealed class TrainingState(VaeNetwork network, AdamOptimizer optimizer, torch.Generator generator) : IDisposable
 {
     public VaeNetwork Network { get; } = network;
 
     /// <summary>The run's random generator, whose state a resumed run must continue from.</summary>
     public torch.Generator Generator { get; } = generator;
 
-    public OptimizerHelper Optimizer { get; } = optimizer;
+    public AdamOptimizer Optimizer { get; } = optimizer;
 
     public BestWeights Best { get; } = new(network);
 

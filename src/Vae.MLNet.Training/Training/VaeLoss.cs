@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Vae.MLNet.Training;
@@ -15,11 +16,14 @@ internal static class VaeLoss
     /// <param name="observed">The mask, [N, D], 1 for an observed cell and 0 for a missing one; null when every cell is observed.</param>
     /// <param name="layout">The input columns, for a model of mixed columns (<see cref="ReconstructionTerms"/>); null for one real column.</param>
     public static Tensor Reconstruction(Tensor x, Tensor decoded, Tensor? outputLogVariance, VaeLikelihood likelihood, Tensor? observed = null,
-        VaeInputLayout? layout = null) =>
-        observed is null
-            // The constant ½·D·log 2π is added per row, not per feature: one small op instead of one over the whole batch.
-            ? ReconstructionTerms(x, decoded, outputLogVariance, likelihood, layout).sum(1) + ConstantPerRow(likelihood, RealCells(layout) ?? x.shape[1])
-            : (ReconstructionTerms(x, decoded, outputLogVariance, likelihood, layout) * observed).sum(1) + ObservedRealCells(observed, layout) * ConstantPerRow(likelihood, 1);
+        VaeInputLayout? layout = null)
+    {
+        // The constant ½·D·log 2π is added per row, not per feature: one small op instead of one over the whole batch.
+        using var constant = ConstantPerRow(likelihood, observed is null ? RealCells(layout) ?? x.shape[1] : 1).ToScalar();
+        return observed is null
+            ? ReconstructionTerms(x, decoded, outputLogVariance, likelihood, layout).sum(1).add(constant)
+            : (ReconstructionTerms(x, decoded, outputLogVariance, likelihood, layout) * observed).sum(1).Plus(ObservedRealCells(observed, layout).mul(constant));
+    }
 
     /// <summary>
     /// The batch's summed −log p(x|z) without the constant <see cref="ConstantPerRow"/> per row, which has no
@@ -49,13 +53,13 @@ internal static class VaeLoss
         layout is null || layout.IsSingleReal
             ? observed.sum(1)
             : layout.Columns.Select((c, i) => c.Kind == VaeInputKind.Real ? observed.narrow(1, layout.CellOffset(i), c.Cells).sum(1) : null)
-                .OfType<Tensor>().Aggregate(zeros(observed.shape[0]), (sum, part) => sum + part);
+                .OfType<Tensor>().Aggregate(zeros(observed.shape[0]), (sum, part) => sum.Plus(part));
 
     /// <summary>KL(N(μ, σ²) ‖ N(0, I)) for each row, in closed form: −½ Σ (1 + log σ² − μ² − σ²).</summary>
-    public static Tensor KlDivergence(Tensor mean, Tensor logVariance) => -0.5 * KlTerms(mean, logVariance).sum(1);
+    public static Tensor KlDivergence(Tensor mean, Tensor logVariance) => KlTerms(mean, logVariance).sum(1).mul(KeptScalars.MinusHalf);
 
     /// <summary>The batch's summed KL divergence.</summary>
-    public static Tensor KlDivergenceSum(Tensor mean, Tensor logVariance) => -0.5 * KlTerms(mean, logVariance).sum();
+    public static Tensor KlDivergenceSum(Tensor mean, Tensor logVariance) => KlTerms(mean, logVariance).sum().mul(KeptScalars.MinusHalf);
 
     /// <summary>
     /// −log p(xⱼ|z) per cell, [N, D]. For mixed columns a column at a time: real cells as <paramref name="likelihood"/>
@@ -84,11 +88,11 @@ internal static class VaeLoss
 
     private static Tensor CellTerms(Tensor x, Tensor decoded, Tensor? outputLogVariance, VaeLikelihood likelihood) => likelihood switch
     {
-        VaeLikelihood.Gaussian when outputLogVariance is null => 0.5 * (x - decoded).square(),
-        VaeLikelihood.Gaussian => 0.5 * ((x - decoded).square() * exp(-outputLogVariance) + outputLogVariance),
+        VaeLikelihood.Gaussian when outputLogVariance is null => (x - decoded).square().mul(KeptScalars.Half),
+        VaeLikelihood.Gaussian => ((x - decoded).square() * exp(-outputLogVariance)).Plus(outputLogVariance).mul(KeptScalars.Half),
         VaeLikelihood.Bernoulli => nn.functional.binary_cross_entropy_with_logits(decoded, x, reduction: nn.Reduction.None),
         _ => throw new ArgumentOutOfRangeException(nameof(likelihood), likelihood, "Unknown likelihood."),
     };
 
-    private static Tensor KlTerms(Tensor mean, Tensor logVariance) => 1 + logVariance - mean.square() - logVariance.exp();
+    private static Tensor KlTerms(Tensor mean, Tensor logVariance) => logVariance.add(KeptScalars.One) - mean.square() - logVariance.exp();
 }

@@ -64,7 +64,7 @@ internal static class VaeTrainer
     private static void Fit(VaeNetwork network, Generator generator, TrainingRows all, Tensor? train, Tensor? validation, VaeTrainingOptions options,
         TrainingCheckpoint? checkpoint, IChannel? channel, VaeInputLayout layout)
     {
-        using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
+        using var optimizer = new AdamOptimizer(network.parameters(), options.LearningRate);
         using var state = new TrainingState(network, optimizer, generator);
         if (options.ResumeFromCheckpoint && checkpoint!.TryResume(state))
             channel?.Info(MessageSensitivity.None, $"VAE training resumes after epoch {state.Epoch} from '{options.CheckpointPath}'.");
@@ -140,7 +140,7 @@ internal static class VaeTrainer
     /// One pass over the training rows in a fresh random order; returns the summed reconstruction terms (without their
     /// constant, <see cref="VaeLoss.ConstantPerRow"/>) and KL terms.
     /// </summary>
-    private static (double Reconstruction, double Kl) RunEpoch(VaeNetwork network, OptimizerHelper optimizer, Generator generator, TrainingRows all,
+    private static (double Reconstruction, double Kl) RunEpoch(VaeNetwork network, AdamOptimizer optimizer, Generator generator, TrainingRows all,
         Tensor? train, long n, double beta, VaeTrainingOptions options, ScalarReclaimer reclaimer, VaeInputLayout layout)
     {
         network.train();
@@ -159,10 +159,13 @@ internal static class VaeTrainer
                 var forward = network.Forward(x, observed, noise: generator);
                 var reconstruction = VaeLoss.ReconstructionSum(x, forward.Decoded, network.OutputLogVariance, options.Likelihood, observed, layout);
                 var kl = VaeLoss.KlDivergenceSum(forward.Mean, forward.LogVariance);
-                var loss = beta == 1 ? reconstruction + kl : reconstruction + beta * kl;
-                optimizer.zero_grad();
-                (loss / x.shape[0]).backward();
-                optimizer.step();
+                // Every number handed to libtorch is held until its call returns (KeptScalars).
+                using var betaScalar = beta.ToScalar();
+                using var batchRows = x.shape[0].ToScalar();
+                var loss = beta == 1 ? reconstruction.Plus(kl) : reconstruction.Plus(kl.mul(betaScalar));
+                optimizer.ZeroGrad();
+                loss.div(batchRows).backward();
+                optimizer.Step();
                 reclaimer.AfterStep();
                 terms.Add(reconstruction.detach().DetachFromDisposeScope());
                 terms.Add(kl.detach().DetachFromDisposeScope());
@@ -193,7 +196,7 @@ internal static class VaeTrainer
             var (x, observed) = all.Select(rows.narrow(0, start, Math.Min(block, count - start)));
             var forward = network.Forward(x, observed, noise: null);
             var score = VaeLoss.Reconstruction(x, forward.Decoded, network.OutputLogVariance, likelihood, observed, layout)
-                + VaeLoss.KlDivergence(forward.Mean, forward.LogVariance);
+                .Plus(VaeLoss.KlDivergence(forward.Mean, forward.LogVariance));
             sum += score.sum().item<float>();
         }
         return sum / count;
