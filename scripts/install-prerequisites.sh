@@ -14,14 +14,23 @@ sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
 # The Debian archive this machine already uses for its own release (a deb822 .sources stanza or a one-line entry),
-# so that trixie comes from the same mirror.
-codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
-archive=$( { for f in /etc/apt/sources.list.d/*.sources; do
-               [ -f "$f" ] && awk -v c="$codename" 'function out() { if (s ~ "(^| )" c "( |$)") print u; u = s = "" }
-                 /^URIs:/ { u = $2 } /^Suites:/ { $1 = ""; s = $0 } /^[[:space:]]*$/ { out() } END { out() }' "$f"
-             done
-             cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-               | sed -E 's/\[[^]]*\] *//' | awk -v c="$codename" '$1 == "deb" && $3 == c { print $2 }'; } | head -n 1)
+# so that trixie comes from the same mirror. Either kind of file may be absent (Debian 12's images have only
+# debian.sources): a missing file is skipped, never an error under set -e and pipefail.
+archives_of_release() {
+  local codename f
+  codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    awk -v c="$codename" 'function out() { if (s ~ "(^| )" c "( |$)") print u; u = s = "" }
+      /^URIs:/ { u = $2 } /^Suites:/ { $1 = ""; s = $0 } /^[[:space:]]*$/ { out() } END { out() }' "$f"
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -f "$f" ] || continue
+    sed -E 's/\[[^]]*\] *//' "$f" | awk -v c="$codename" '$1 == "deb" && $3 == c { print $2 }'
+  done
+}
+# awk reads every line (head could close the pipe early and fail the pipeline under pipefail).
+archive=$(archives_of_release | awk 'NR == 1')
 [ -n "$archive" ] || { echo "no Debian archive in this machine's apt sources" >&2; exit 1; }
 echo "Installing libstdc++6 from Debian trixie at $archive (TorchSharp needs GLIBCXX_3.4.32)..."
 $sudo tee /etc/apt/sources.list.d/vae-mlnet-trixie.sources >/dev/null <<SRC
