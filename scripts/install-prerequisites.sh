@@ -3,6 +3,8 @@
 # TorchSharp 0.107 (libtorch 2.10) loads libLibTorchSharp.so, which needs GLIBCXX_3.4.32 (GCC 13's libstdc++);
 # Debian 12 ships 3.4.30, so libstdc++6 comes from Debian 13 (trixie), pinned low so nothing else moves there.
 set -euo pipefail
+# A failing step under set -e would otherwise stop the README's commands without a word.
+trap 'echo "install-prerequisites.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 if strings /lib/x86_64-linux-gnu/libstdc++.so.6 2>/dev/null | grep -q GLIBCXX_3.4.32 \
    || grep -q GLIBCXX_3.4.32 /lib/x86_64-linux-gnu/libstdc++.so.6 2>/dev/null; then

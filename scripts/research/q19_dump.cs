@@ -14,7 +14,8 @@
 // (v_i . x)^2 / lambda_i and (v_i . r)^2 / lambda_i for the residual r = x - decoder(mu(x)). The analysis
 // (q19_analyze.py) combines them offline. One TorchSharp thread: two on a shared 2-core machine oversubscribe it.
 // Features z-scored with the training rows' statistics, as quality.sh does.
-//   dotnet run -c Release --file scripts/research/q19_dump.cs -- SPLITS "DATASETS" OUTDIR VARIANT [full]
+// With "codes", also every row's posterior mean mu(x) (columns m0, m1, ...), for scores in the latent space.
+//   dotnet run -c Release --file scripts/research/q19_dump.cs -- SPLITS "DATASETS" OUTDIR VARIANT [full][,codes]
 // VARIANT: name=latentRule:hiddenRule[:seedOffset], latentRule 8 | third | half | N; hiddenRule 256 | N | 2d (max(32, 2D)) | 4d.
 using System.Diagnostics;
 using System.Globalization;
@@ -28,7 +29,8 @@ string outDir = args[2];
 var spec = args[3].Split('=');
 string name = spec[0];
 var rules = spec[1].Split(':');
-bool full = args.Length > 4 && args[4] == "full";
+var flags = args.Length > 4 ? args[4].Split(',') : [];
+bool full = flags.Contains("full"), codes = flags.Contains("codes");
 var inv = CultureInfo.InvariantCulture;
 foreach (var d in datasets)
 for (int seed = 0; seed < 3; seed++)
@@ -59,7 +61,8 @@ for (int seed = 0; seed < 3; seed++)
     var model = t.Model;
     var (x, y) = Table.DumpRows(xtr, xte, yte);
     double[] def = FeatureView.Scores(t, ml, x, D);
-    var xh = model.Decode(model.Encode(x));
+    var mu = model.Encode(x);
+    var xh = model.Decode(mu);
     var logv = model.OutputLogVariance;
     var r = x.Select((row, i) => row.Select((v, j) => (double)v - xh[i][j]).ToArray()).ToArray();
     double[] recon = r.Select(v => { double s = 0; for (int j = 0; j < D; j++) s += 0.5 * (v[j] * v[j] / Math.Exp(logv[j]) + logv[j]); return s; }).ToArray();
@@ -69,7 +72,8 @@ for (int seed = 0; seed < 3; seed++)
     w.WriteLine($"# D={D} ntrain={xtr.Length} latent={latent} hidden={hidden} seconds={seconds.ToString("F2", inv)}");
     Pca? pca = full ? new Pca(xtr) : null;
     if (pca != null) w.WriteLine("# eig " + string.Join(' ', pca.Values.Select(v => v.ToString("G6", inv))));
-    w.WriteLine("y\tdef\trecon\tlat" + (full ? "\tknn" + string.Concat(Enumerable.Range(0, D).Select(i => $"\tp{i}")) + string.Concat(Enumerable.Range(0, D).Select(i => $"\tq{i}")) : ""));
+    w.WriteLine("y\tdef\trecon\tlat" + (full ? "\tknn" + string.Concat(Enumerable.Range(0, D).Select(i => $"\tp{i}")) + string.Concat(Enumerable.Range(0, D).Select(i => $"\tq{i}")) : "")
+        + (codes ? string.Concat(Enumerable.Range(0, latent).Select(i => $"\tm{i}")) : ""));
     for (int i = 0; i < x.Length; i++)
     {
         var line = new System.Text.StringBuilder();
@@ -81,6 +85,7 @@ for (int seed = 0; seed < 3; seed++)
             foreach (var p in pca.Project(x[i].Select(v => (double)v).ToArray())) line.Append('\t').Append(p.ToString("G6", inv));
             foreach (var p in pca.Project(r[i])) line.Append('\t').Append(p.ToString("G6", inv));
         }
+        if (codes) foreach (var m in mu[i]) line.Append('\t').Append(m.ToString("G6", inv));
         w.WriteLine(line);
     }
     w.Dispose();
