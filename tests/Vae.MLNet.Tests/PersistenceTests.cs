@@ -236,6 +236,29 @@ public class PersistenceTests : IDisposable
         Assert.ThrowsAny<Exception>(() => ml.Model.LoadWithBatchedScoring(path, out _).Transform(data).GetColumn<float>("Score").ToArray());
     }
 
+    [Theory]
+    [InlineData(VaeActivation.Relu)]
+    [InlineData(VaeActivation.Tanh)]
+    [InlineData(VaeActivation.Elu)]
+    [InlineData(VaeActivation.LeakyRelu)]
+    [InlineData(VaeActivation.Silu)]
+    public void EveryActivationComputesInTorchSharpWhatItsOnnxGraphComputes(VaeActivation activation)
+    {
+        // ELU and leaky ReLU train through KeptScalarActivation, not TorchSharp's modules: the same function as the graph's node.
+        var model = VaeOnnxGraphTests.RandomModel(activation, VaeLikelihood.Gaussian, seed: 5);
+        var random = new Random(6);
+        var rows = Enumerable.Range(0, 64).Select(_ => Enumerable.Range(0, model.InputDimension).Select(_ => (float)(3 * random.NextDouble() - 1.5)).ToArray()).ToArray();
+
+        using var network = VaeNetwork.FromModel(model);
+        network.eval();
+        using var noGrad = no_grad();
+        using var x = tensor(rows.SelectMany(r => r).ToArray(), new long[] { rows.Length, model.InputDimension });
+        var forward = network.forward(x);
+        var means = model.Encode(rows);
+        AssertClose(means.SelectMany(m => m).ToArray(), forward.Mean.data<float>().ToArray());
+        AssertClose(model.Decode(means).SelectMany(r => r).ToArray(), forward.Decoded.data<float>().ToArray());
+    }
+
     [Trait("Category", "Slow")]
     [Fact]
     public void OnnxRuntimeMatchesTorchSharpOnRealData()

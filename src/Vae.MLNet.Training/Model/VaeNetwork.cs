@@ -148,8 +148,8 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
     {
         VaeActivation.Relu => nn.ReLU(),
         VaeActivation.Tanh => nn.Tanh(),
-        VaeActivation.Elu => nn.ELU(),
-        VaeActivation.LeakyRelu => nn.LeakyReLU(0.01),
+        VaeActivation.Elu => KeptScalarActivation.Elu(),
+        VaeActivation.LeakyRelu => KeptScalarActivation.LeakyRelu(),
         VaeActivation.Silu => nn.SiLU(),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
     };

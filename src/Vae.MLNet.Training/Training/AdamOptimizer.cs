@@ -65,7 +65,7 @@ internal sealed class AdamOptimizer : IDisposable
                 continue;
             _firstMoments[i].mul_(Beta1Scalar).add_(gradient, OneMinusBeta1);
             _secondMoments[i].mul_(Beta2Scalar).addcmul_(gradient, gradient, OneMinusBeta2);
-            var denominator = _secondMoments[i].sqrt().div(rootCorrection2).add_(EpsilonScalar);
+            var denominator = _secondMoments[i].sqrt().div(rootCorrection2).add_(EpsilonScalar, KeptScalars.One);
             _parameters[i].addcdiv_(_firstMoments[i], denominator, stepSize);
         }
     }

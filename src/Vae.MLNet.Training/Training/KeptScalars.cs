@@ -8,7 +8,7 @@ namespace Vae.MLNet.Training;
 /// </summary>
 /// <remarks>
 /// TorchSharp turns every number in an expression (<c>0.5 * x</c>) and the implicit factor of every tensor sum
-/// (<c>x + y</c> is <c>x.add(y, 1)</c>) into a Scalar that nothing references once its native handle is passed, and
+/// (<c>x + y</c> is <c>x.add(y, 1)</c>, and <c>x.add(s)</c> is <c>x.add(s, 1)</c> for a Scalar s) into a Scalar that nothing references once its native handle is passed, and
 /// whose finalizer frees it. A garbage collection started by another thread during the native call can finalize it
 /// while libtorch reads it: training beside a thread that collected continuously failed within two models with
 /// "Expected false to be true" from <c>Scalar::toFloat</c> (docs/reliability.md, "Training beside other threads").

@@ -21,7 +21,7 @@ internal static class VaeLoss
         // The constant ½·D·log 2π is added per row, not per feature: one small op instead of one over the whole batch.
         using var constant = ConstantPerRow(likelihood, observed is null ? RealCells(layout) ?? x.shape[1] : 1).ToScalar();
         return observed is null
-            ? ReconstructionTerms(x, decoded, outputLogVariance, likelihood, layout).sum(1).add(constant)
+            ? ReconstructionTerms(x, decoded, outputLogVariance, likelihood, layout).sum(1).add(constant, KeptScalars.One)
             : (ReconstructionTerms(x, decoded, outputLogVariance, likelihood, layout) * observed).sum(1).Plus(ObservedRealCells(observed, layout).mul(constant));
     }
 
@@ -94,5 +94,5 @@ internal static class VaeLoss
         _ => throw new ArgumentOutOfRangeException(nameof(likelihood), likelihood, "Unknown likelihood."),
     };
 
-    private static Tensor KlTerms(Tensor mean, Tensor logVariance) => logVariance.add(KeptScalars.One) - mean.square() - logVariance.exp();
+    private static Tensor KlTerms(Tensor mean, Tensor logVariance) => logVariance.add(KeptScalars.One, KeptScalars.One) - mean.square() - logVariance.exp();
 }
