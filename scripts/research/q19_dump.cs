@@ -14,7 +14,8 @@
 // (v_i . x)^2 / lambda_i and (v_i . r)^2 / lambda_i for the residual r = x - decoder(mu(x)). The analysis
 // (q19_analyze.py) combines them offline. One TorchSharp thread: two on a shared 2-core machine oversubscribe it.
 // Features z-scored with the training rows' statistics, as quality.sh does.
-// With "codes", also every row's posterior mean mu(x) (columns m0, m1, ...), for scores in the latent space.
+// With "codes", also kNN in the latent space (lknn: k-th nearest training code mu, k as above; lknnz: the same on codes
+// standardized per dimension by the training codes) and every row's posterior mean mu(x) (columns m0, m1, ...).
 //   dotnet run -c Release --file scripts/research/q19_dump.cs -- SPLITS "DATASETS" OUTDIR VARIANT [full][,codes]
 // VARIANT: name=latentRule:hiddenRule[:seedOffset], latentRule 8 | third | half | N; hiddenRule 256 | N | 2d (max(32, 2D)) | 4d.
 using System.Diagnostics;
@@ -63,6 +64,12 @@ for (int seed = 0; seed < 3; seed++)
     double[] def = FeatureView.Scores(t, ml, x, D);
     var mu = model.Encode(x);
     var xh = model.Decode(mu);
+    // Codes of the training rows (the last rows of x), raw and per dimension standardized, for latent kNN distances.
+    var muTrain = mu[^xtr.Length..];
+    var muMean = Enumerable.Range(0, latent).Select(j => muTrain.Average(m => m[j])).ToArray();
+    var muSd = Enumerable.Range(0, latent).Select(j => Math.Sqrt(muTrain.Average(m => (m[j] - muMean[j]) * (m[j] - muMean[j]))) + 1e-6).ToArray();
+    float[] Zmu(float[] m) => m.Select((v, j) => (float)((v - muMean[j]) / muSd[j])).ToArray();
+    var muTrainZ = muTrain.Select(Zmu).ToArray();
     var logv = model.OutputLogVariance;
     var r = x.Select((row, i) => row.Select((v, j) => (double)v - xh[i][j]).ToArray()).ToArray();
     double[] recon = r.Select(v => { double s = 0; for (int j = 0; j < D; j++) s += 0.5 * (v[j] * v[j] / Math.Exp(logv[j]) + logv[j]); return s; }).ToArray();
@@ -73,7 +80,7 @@ for (int seed = 0; seed < 3; seed++)
     Pca? pca = full ? new Pca(xtr) : null;
     if (pca != null) w.WriteLine("# eig " + string.Join(' ', pca.Values.Select(v => v.ToString("G6", inv))));
     w.WriteLine("y\tdef\trecon\tlat" + (full ? "\tknn" + string.Concat(Enumerable.Range(0, D).Select(i => $"\tp{i}")) + string.Concat(Enumerable.Range(0, D).Select(i => $"\tq{i}")) : "")
-        + (codes ? string.Concat(Enumerable.Range(0, latent).Select(i => $"\tm{i}")) : ""));
+        + (codes ? "\tlknn\tlknnz" + string.Concat(Enumerable.Range(0, latent).Select(i => $"\tm{i}")) : ""));
     for (int i = 0; i < x.Length; i++)
     {
         var line = new System.Text.StringBuilder();
@@ -85,7 +92,12 @@ for (int seed = 0; seed < 3; seed++)
             foreach (var p in pca.Project(x[i].Select(v => (double)v).ToArray())) line.Append('\t').Append(p.ToString("G6", inv));
             foreach (var p in pca.Project(r[i])) line.Append('\t').Append(p.ToString("G6", inv));
         }
-        if (codes) foreach (var m in mu[i]) line.Append('\t').Append(m.ToString("G6", inv));
+        if (codes)
+        {
+            int k = y[i] < 0 ? 6 : 5;
+            line.Append('\t').Append(Detectors.Knn(muTrain, mu[i], k).ToString("G7", inv)).Append('\t').Append(Detectors.Knn(muTrainZ, Zmu(mu[i]), k).ToString("G7", inv));
+            foreach (var m in mu[i]) line.Append('\t').Append(m.ToString("G6", inv));
+        }
         w.WriteLine(line);
     }
     w.Dispose();
