@@ -88,11 +88,11 @@ internal static class VaeLoss
 
     private static Tensor CellTerms(Tensor x, Tensor decoded, Tensor? outputLogVariance, VaeLikelihood likelihood) => likelihood switch
     {
-        VaeLikelihood.Gaussian when outputLogVariance is null => (x - decoded).square().mul(KeptScalars.Half),
-        VaeLikelihood.Gaussian => ((x - decoded).square() * exp(-outputLogVariance)).Plus(outputLogVariance).mul(KeptScalars.Half),
+        VaeLikelihood.Gaussian when outputLogVariance is null => (x - decoded).Squared().mul(KeptScalars.Half),
+        VaeLikelihood.Gaussian => ((x - decoded).Squared() * exp(-outputLogVariance)).Plus(outputLogVariance).mul(KeptScalars.Half),
         VaeLikelihood.Bernoulli => nn.functional.binary_cross_entropy_with_logits(decoded, x, reduction: nn.Reduction.None),
         _ => throw new ArgumentOutOfRangeException(nameof(likelihood), likelihood, "Unknown likelihood."),
     };
 
-    private static Tensor KlTerms(Tensor mean, Tensor logVariance) => logVariance.add(KeptScalars.One, KeptScalars.One) - mean.square() - logVariance.exp();
+    private static Tensor KlTerms(Tensor mean, Tensor logVariance) => logVariance.add(KeptScalars.One, KeptScalars.One) - mean.Squared() - logVariance.exp();
 }
