@@ -1,6 +1,9 @@
+using System.Runtime.InteropServices;
 using Spectre.Console.Cli;
 using Vae.MLNet.Cli;
 
+// The exit code of a cancelled command: 128 + the signal that cancelled it, SIGINT (Ctrl+C) or SIGTERM.
+int cancelledExitCode = 130;
 var app = new CommandApp();
 app.Configure(config =>
 {
@@ -19,7 +22,7 @@ app.Configure(config =>
         if (exception is OperationCanceledException)
         {
             Console.Error.WriteLine("error: cancelled; with --checkpoint, --resume continues from the last checkpoint.");
-            return 130;
+            return cancelledExitCode;
         }
         Console.Error.WriteLine(exception is CliException or CommandAppException
             ? $"error: {exception.Message}"
@@ -34,4 +37,18 @@ Console.CancelKeyPress += (_, press) =>
     press.Cancel = !cancellation.IsCancellationRequested;
     cancellation.Cancel();
 };
-return app.Run(args, cancellation.Token);
+// kill, timeout and a container's stop send SIGTERM, which ended the process at once: a file being written stayed
+// behind as NAME.<random>.tmp, as large as the rows written so far. It now cancels as Ctrl+C does, so the command
+// removes its temporary file and ends; one that does not stop within the grace time (explain, which writes nothing,
+// does not look) ends as SIGTERM ends it.
+// Not disposed: the handler may still be waking from it as the process ends.
+var finished = new ManualResetEventSlim();
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+{
+    cancelledExitCode = 143;
+    cancellation.Cancel();
+    signal.Cancel = finished.Wait(TimeSpan.FromSeconds(5));
+});
+int exitCode = app.Run(args, cancellation.Token);
+finished.Set();
+return exitCode;

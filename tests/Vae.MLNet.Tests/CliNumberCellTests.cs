@@ -56,6 +56,32 @@ public class CliNumberCellTests
     }
 
     [Theory]
+    [InlineData("1.5\0")]
+    [InlineData("1.5 \0\0")]
+    [InlineData("\"1.5\0\"")]
+    public void ANumberFollowedByANulCharacterIsRefusedNamingItRatherThanReadAsAMissingCell(string cell)
+    {
+        // .NET's parser accepts the cell as 1.5; TextLoader reads NaN: an error naming no row, or a missing cell.
+        foreach (bool missingCells in new[] { false, true })
+        {
+            string path = Path.GetTempFileName();
+            try
+            {
+                File.WriteAllText(path, $"f0,f1,Label\n3,4,1\n{cell},2,0\n");
+
+                var error = Assert.Throws<CliException>(() => CsvDataset.Load(new MLContext(seed: 0), path, CsvDataset.LabelColumn, requireLabel: true, missingCells: missingCells));
+
+                Assert.StartsWith($"{path}: data row 2, column 'f0': '1.5", error.Message);
+                Assert.EndsWith("\\0' holds a NUL character (\\0), which ML.NET's TextLoader does not read as part of a number; remove it.", error.Message);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    [Theory]
     [InlineData("NA")]
     [InlineData("?")]
     public void UnderMissingValuesModelAMissingValueSpeltOtherwiseIsRefusedSayingHowToSpellIt(string cell)

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+
 namespace Vae.MLNet.Tests;
 
 /// <summary>
@@ -114,6 +117,45 @@ public class CliOutputTests
             Assert.False(exited, $"generate ended with exit code {process.ExitCode}");
             Assert.True(written >= 64L << 20, $"{written >> 20} MB written while the process grew to {peakKb >> 10} MB");
             Assert.True(peakKb < 400 << 10, $"peak resident memory {peakKb >> 10} MB");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task SigtermStopsAWriteLikeCtrlCLeavingThePreviousFileAndNoTemporaryOne()
+    {
+        string folder = Directory.CreateTempSubdirectory("vae-cli-sigterm-").FullName;
+        string model = Path.Combine(folder, "model.zip"), rows = Path.Combine(folder, "rows.csv");
+        try
+        {
+            CliProcess.RunForJson(["evaluate", "--train", Train, "--test", Test, "--epochs", "2", "--save-model", model]);
+            File.WriteAllText(rows, "previous rows");
+
+            // kill, timeout and a container's stop send SIGTERM; before, it ended the process at once and left
+            // rows.csv.<random>.tmp with the rows written so far. Sent once the temporary file holds rows.
+            using var process = CliProcess.Start(["generate", "--model", model, "--count", "2000000000", "--output", rows]);
+            _ = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!process.HasExited && DateTime.UtcNow < deadline && !Directory.GetFiles(folder, "rows.csv.*.tmp").Any(file => new FileInfo(file).Length > 0))
+                Thread.Sleep(50);
+            if (process.HasExited)
+                Assert.Fail($"generate ended with exit code {process.ExitCode} before it was signalled");
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+                kill.WaitForExit();
+            bool stopped = process.WaitForExit(TimeSpan.FromMinutes(1));
+            if (!stopped)
+                process.Kill();
+            process.WaitForExit();
+
+            Assert.True(stopped, "generate did not stop on SIGTERM");
+            Assert.Equal(143, process.ExitCode);
+            Assert.Equal("error: cancelled; with --checkpoint, --resume continues from the last checkpoint.", (await error).Trim().Split('\n')[^1]);
+            Assert.Equal("previous rows", File.ReadAllText(rows));
+            Assert.Equal(["model.zip", "rows.csv"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
         }
         finally
         {

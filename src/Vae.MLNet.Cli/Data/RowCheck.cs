@@ -91,7 +91,10 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
                 anyFeatureObserved = true;
                 continue;
             }
-            if (!double.TryParse(cell.Span, Number, CultureInfo.InvariantCulture, out double value) || double.IsNaN(value))
+            // .NET's parser skips NUL characters after a number, TextLoader does not: it reads such a cell as NaN, which a
+            // model trained with --missing-values Model takes for a missing cell. So the cell is no number.
+            double value = 0;
+            if (cell.Span.Contains('\0') || !double.TryParse(cell.Span, Number, CultureInfo.InvariantCulture, out value) || double.IsNaN(value))
             {
                 // Neither a number nor text: a column of missing cells only is no feature, as one of text is not.
                 if (missingCells && roles[c] != Role.Label && (cell.Span.Trim().IsEmpty || double.IsNaN(value)))
@@ -197,6 +200,8 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
                 ? missingCells && roles[column] != Role.Label
                     ? $"'{cell}' is a missing value in a spelling the model does not read as one: leave the cell empty or write NaN"
                     : $"'{cell}' is a missing value, and every cell of a feature must hold a number (fill or drop such rows{MissingCellAdvice(column)})"
+                : cell.Span.Contains('\0')
+                    ? $"'{cell.ToString().Replace("\0", "\\0")}' holds a NUL character (\\0), which ML.NET's TextLoader does not read as part of a number; remove it"
                 : char.IsWhiteSpace(cell.Span[0]) && double.TryParse(text, Number, CultureInfo.InvariantCulture, out _)
                     ? $"'{cell}' starts with a blank (a tab, or a space inside quotes), which ML.NET's TextLoader does not read as part of a number; remove it"
                     : $"'{cell}' is not a number");

@@ -10,6 +10,11 @@ internal static class InputFile
             throw new CliException($"{path}: is a folder, not a file.");
         if (!File.Exists(path))
             throw new CliException($"{path}: file not found.");
+        // An input is read more than once (a CSV's rows are checked before any is used; a zip is read by seeking): a
+        // pipe would be empty the second time, and said so as "the file is empty". Refused before it is opened, which
+        // would wait for a writer on a named pipe.
+        if (SpecialFile.Describe(path) is string kind)
+            throw new CliException($"{path}: is {kind}, not a file; the tool reads its inputs more than once. Save it to a file first.");
         try
         {
             using var file = File.OpenRead(path);

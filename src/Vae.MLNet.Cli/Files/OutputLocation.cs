@@ -8,7 +8,8 @@ internal static class OutputLocation
 {
     /// <summary>
     /// Fails unless <paramref name="path"/> (given by <paramref name="option"/>) can be written: none of the command's
-    /// <paramref name="inputs"/> (<see cref="CheckNotAnInput"/>), not a folder, in a folder that exists and takes new files.
+    /// <paramref name="inputs"/> (<see cref="CheckNotAnInput"/>), not a folder, in a folder that exists and takes new
+    /// files, and not a device, a pipe or a socket (<see cref="SpecialFile"/>).
     /// </summary>
     public static void CheckFile(string path, string option, params (string Option, string? Path)[] inputs)
     {
@@ -18,6 +19,9 @@ internal static class OutputLocation
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(folder))
             throw new CliException($"{option} {path}: the folder {folder} does not exist.");
+        // The rename that writes the file would replace a device such as /dev/null, or /dev/stdout's link.
+        if (SpecialFile.Describe(path) is string kind)
+            throw new CliException($"{option} {path}: is {kind}, not a file; the output is written whole to a file of that name, which would replace it. Give a file name.");
         Probe(folder, $"{option} {path}");
     }
 

@@ -15,8 +15,11 @@ internal static class AtomicFile
 
     /// <summary>Calls <paramref name="write"/> on a new temporary file, then renames that file to <paramref name="path"/>.</summary>
     /// <remarks>On failure the temporary file is removed and the exception passes on; <paramref name="path"/> is untouched.</remarks>
+    /// <exception cref="IOException"><paramref name="path"/> is a device, a pipe or a socket (<see cref="SpecialFile"/>), which the rename would replace.</exception>
     public static void Write(string path, Action<Stream> write)
     {
+        if (SpecialFile.Describe(path) is string kind)
+            throw new IOException($"'{path}' is {kind}, not a file: a file written whole is renamed into place, which would replace it; give the path of a file.");
         // In the target's folder, hence on its file system: the rename replaces the file in one step.
         string temporary = TemporaryPath(path);
         // CreateNew: a file already there is someone else's, to be neither truncated nor, on failure, deleted.
