@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.OnnxRuntime;
 using Vae.MLNet.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -123,7 +122,7 @@ public sealed class MissingValuesTests(ITestOutputHelper output) : IDisposable
 
         string path = Path.Combine(_folder, "detector.onnx");
         detector.ExportOnnx(path);
-        var scores = RunGraph(path, [test[5].Features, test[0].Features], "score");
+        var scores = TestData.RunGraph(path, [test[5].Features, test[0].Features], "score");
         Assert.True(float.IsNaN(scores[0]));
         Assert.True(float.IsFinite(scores[1]));
     }
@@ -270,7 +269,7 @@ public sealed class MissingValuesTests(ITestOutputHelper output) : IDisposable
 
         string onnx = Path.Combine(_folder, "detector.onnx");
         detector.ExportOnnx(onnx);
-        AssertClose(scores, RunGraph(onnx, test.Select(r => r.Features).ToArray(), "score"));
+        AssertClose(scores, TestData.RunGraph(onnx, test.Select(r => r.Features).ToArray(), "score"));
 
         string file = Path.Combine(_folder, "model.onnx");
         detector.Model.Save(file);
@@ -343,16 +342,6 @@ public sealed class MissingValuesTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(VaeMissingValues.Error, detector.Model.MissingValues);
         var error = Assert.Throws<ArgumentException>(() => new VaeImputeTransformer(detector.Model, "Imputed", "Features"));
         Assert.Contains("MissingValues = Model", error.Message);
-    }
-
-    /// <summary>Runs an exported graph on <paramref name="rows"/> with ONNX Runtime and returns one [N] output.</summary>
-    private static float[] RunGraph(string path, float[][] rows, string outputName)
-    {
-        using var session = new InferenceSession(path);
-        using var input = OrtValue.CreateTensorValueFromMemory(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
-        using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, ["features"], [input], [outputName]);
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
     private static void AssertClose(float[] expected, float[] actual)
