@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.OnnxRuntime;
 using Vae.MLNet.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -123,7 +122,7 @@ public sealed class MissingValuesTests(ITestOutputHelper output) : IDisposable
 
         string path = Path.Combine(_folder, "detector.onnx");
         detector.ExportOnnx(path);
-        var scores = RunGraph(path, [test[5].Features, test[0].Features], "score");
+        var scores = TestData.RunGraph(path, [test[5].Features, test[0].Features], "score");
         Assert.True(float.IsNaN(scores[0]));
         Assert.True(float.IsFinite(scores[1]));
     }
@@ -199,6 +198,57 @@ public sealed class MissingValuesTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    /// <summary>Cardio's rows (a fixture split) as a user's mixed table: the first 10 columns as flags (above the training
+    /// rows' median), the other 11 as measurements with a share hidden.</summary>
+    private sealed class FlaggedRow
+    {
+        [VectorType(11)]
+        public float[] Values { get; set; } = [];
+
+        [VectorType(10)]
+        public bool[] Flags { get; set; } = [];
+    }
+
+    private static FlaggedRow[] FlaggedCardio(string part, double[] medians, double hidden, int seed)
+    {
+        var random = new Random(seed);
+        return File.ReadLines(TestData.SplitPath("cardio", 0, part)).Skip(1)
+            .Select(line => line.Split(',').Select(double.Parse).ToArray())
+            .Where(cells => cells[^1] == 0)
+            .Select(cells => new FlaggedRow
+            {
+                Values = cells[10..^1].Select(v => random.NextDouble() < hidden ? float.NaN : (float)v).ToArray(),
+                Flags = medians.Select((median, j) => cells[j] > median).ToArray(),
+            }).ToArray();
+    }
+
+    /// <summary>
+    /// A Boolean cell is never missing, so the calibration rows masked down to each count keep their flags. Masked at
+    /// random among every feature, they lost flags that no row to score lacks, and each count's map was fitted on rows
+    /// unlike the rows of that count: complete normal rows were flagged at 20–24% at a promised 10% (three seeds of
+    /// this table in an application, where 5–8% are now).
+    /// </summary>
+    [Fact]
+    public void BooleanFeaturesStayObservedInTheCalibrationRowsMaskedByCount()
+    {
+        var training = File.ReadLines(TestData.SplitPath("cardio", 0, "train")).Skip(1).Select(line => line.Split(',').Select(double.Parse).ToArray()).ToArray();
+        var medians = Enumerable.Range(0, 10).Select(j => training.Select(cells => cells[j]).Order().ElementAt(training.Length / 2)).ToArray();
+        var ml = new MLContext(seed: 1);
+        var options = new VaeAnomalyDetectionTrainer.Options
+        {
+            FeatureColumnName = "Values", AdditionalFeatureColumnNames = ["Flags"], MissingValues = VaeMissingValues.Model, Contamination = 0.1, Epochs = 30, Seed = 1,
+        };
+        var detector = ml.AnomalyDetection.Trainers.Vae(options).Fit(ml.Data.LoadFromEnumerable(FlaggedCardio("train", medians, 0.3, seed: 1)));
+
+        foreach (double hidden in new[] { 0.0, 0.3 })
+        {
+            var rows = FlaggedCardio("test", medians, hidden, seed: 101);
+            double flagged = detector.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<bool>("PredictedLabel").Count(f => f) / (double)rows.Length;
+            output.WriteLine($"{rows.Length} normal test rows, {hidden:P0} of the measurements missing: flagged {flagged:P1}");
+            Assert.InRange(flagged, 0.03, 0.14);
+        }
+    }
+
     [Fact]
     public void AModelOfMissingValuesSavesLoadsAndExportsWithTheSameScores()
     {
@@ -219,7 +269,7 @@ public sealed class MissingValuesTests(ITestOutputHelper output) : IDisposable
 
         string onnx = Path.Combine(_folder, "detector.onnx");
         detector.ExportOnnx(onnx);
-        AssertClose(scores, RunGraph(onnx, test.Select(r => r.Features).ToArray(), "score"));
+        AssertClose(scores, TestData.RunGraph(onnx, test.Select(r => r.Features).ToArray(), "score"));
 
         string file = Path.Combine(_folder, "model.onnx");
         detector.Model.Save(file);
@@ -292,16 +342,6 @@ public sealed class MissingValuesTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(VaeMissingValues.Error, detector.Model.MissingValues);
         var error = Assert.Throws<ArgumentException>(() => new VaeImputeTransformer(detector.Model, "Imputed", "Features"));
         Assert.Contains("MissingValues = Model", error.Message);
-    }
-
-    /// <summary>Runs an exported graph on <paramref name="rows"/> with ONNX Runtime and returns one [N] output.</summary>
-    private static float[] RunGraph(string path, float[][] rows, string outputName)
-    {
-        using var session = new InferenceSession(path);
-        using var input = OrtValue.CreateTensorValueFromMemory(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
-        using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, ["features"], [input], [outputName]);
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
     private static void AssertClose(float[] expected, float[] actual)

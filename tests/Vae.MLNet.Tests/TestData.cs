@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
 using Vae.MLNet.Training;
 
 namespace Vae.MLNet.Tests;
@@ -91,6 +92,16 @@ internal static class TestData
     /// <summary>A progress callback that keeps the reports of the model's own epochs, not those of its calibration models.</summary>
     public static Action<VaeEpochReport> ModelEpochs(List<VaeEpochReport> reports) =>
         report => { if (report.CalibrationFold == 0) reports.Add(report); };
+
+    /// <summary>Runs an exported graph on <paramref name="rows"/> (its "features" input) with ONNX Runtime and returns one output, flattened.</summary>
+    public static float[] RunGraph(string path, float[][] rows, string outputName)
+    {
+        using var session = new InferenceSession(path);
+        using var input = OrtValue.CreateTensorValueFromMemory(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, ["features"], [input], [outputName]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
 
     public static float[] Column(IDataView data, string name) =>
         data.GetColumn<float>(name).ToArray();

@@ -3,7 +3,8 @@ namespace Vae.MLNet.Training;
 /// <summary>
 /// Fits a detector of missing values' <see cref="ObservedCountScale"/> on its calibration rows: each calibration
 /// model scores its rows as they are and, for every count k of observed features below theirs, with observed features
-/// masked at random down to k; the map then puts every count's scores on one scale (<see cref="ObservedCountScale.FromGroups"/>).
+/// masked at random down to k (Boolean features, which are never missing, kept); the map then puts every count's scores
+/// on one scale (<see cref="ObservedCountScale.FromGroups"/>).
 /// </summary>
 internal static class ObservedCountCalibration
 {
@@ -25,6 +26,10 @@ internal static class ObservedCountCalibration
             return scoring;
         int features = layout.Features, width = trained.Dimension;
         var slotOfCells = layout.SlotOfCells();
+        // A Boolean has no missing value in ML.NET, so every row to score observes its Boolean slots: rows masked
+        // down to k keep them and lose other slots, or the map of each count would be fitted on rows unlike the rows
+        // of that count it scores (with 10 of 21 features Boolean, complete rows were flagged at 22% at c = 0.1).
+        var neverMissing = layout.Columns.SelectMany(c => Enumerable.Repeat(c.Kind == VaeInputKind.Binary, c.Slots)).ToArray();
         var groups = Enumerable.Range(0, features + 1).Select(_ => new List<float>()).ToArray();
         // Another stream than the training's shuffle and the folds': which features are masked is its own draw.
         var random = new Random(unchecked(trained.Seed * 7919 + 2));
@@ -44,12 +49,19 @@ internal static class ObservedCountCalibration
                 var masked = new List<float>();
                 for (int i = 0; i < rows.Length && masked.Count < perMember * width; i++)
                 {
-                    if (observedSlots[i].Length <= k)
-                        continue;
-                    var order = observedSlots[i].ToArray();
-                    random.Shuffle(order);
                     var kept = new bool[features];
-                    foreach (int slot in order[..k])
+                    int alwaysKept = 0;
+                    foreach (int slot in observedSlots[i])
+                        if (neverMissing[slot])
+                        {
+                            kept[slot] = true;
+                            alwaysKept++;
+                        }
+                    if (observedSlots[i].Length <= k || alwaysKept > k)
+                        continue;
+                    var order = observedSlots[i].Where(s => !neverMissing[s]).ToArray();
+                    random.Shuffle(order);
+                    foreach (int slot in order[..(k - alwaysKept)])
                         kept[slot] = true;
                     for (int c = 0; c < width; c++)
                         masked.Add(kept[slotOfCells[c]] ? cells[i * width + c] : float.NaN);

@@ -145,6 +145,7 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
         var bytes = VaeOnnxGraph.Build(Model, new VaeGraphOptions
         {
             Label = (VaeOnnxGraph.PredictedLabel, Threshold), PValue = PValueOutput(VaeOnnxGraph.PValueOutput), Scoring = Scoring,
+            KeysAsZeroBlocks = !Model.InputLayout.IsSingleReal,
         });
         AtomicFile.Write(path, file => file.Write(bytes));
     }

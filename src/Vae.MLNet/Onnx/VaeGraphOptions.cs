@@ -27,7 +27,8 @@ internal sealed record VaeGraphOptions
     /// <summary>
     /// Whether a missing key arrives as a block of K zeros rather than NaN (<see cref="VaeOnnxGraph.MarkMissingKeys"/>):
     /// what a saved pipeline of mixed columns feeds its graph, having one-hot encoded its keys with ML.NET's
-    /// <c>KeyToVector</c>. Default false.
+    /// <c>KeyToVector</c>, and what an ONNX host may feed an exported file (a block of K zeros is no category, so
+    /// files of mixed columns read it as missing too). Default false: the batched scorer writes NaN itself.
     /// </summary>
     public bool KeysAsZeroBlocks { get; init; }
 

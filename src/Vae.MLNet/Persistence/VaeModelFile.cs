@@ -21,6 +21,7 @@ public static class VaeModelFile
     internal static byte[] Bytes(VaeModel model) => VaeOnnxGraph.Build(model, new VaeGraphOptions
     {
         Scoring = VaeScoring.For(model),
+        KeysAsZeroBlocks = !model.InputLayout.IsSingleReal,
         Metadata = new Dictionary<string, string> { [VaeOnnxMetadata.Kind] = VaeOnnxMetadata.ModelKind },
     });
 
