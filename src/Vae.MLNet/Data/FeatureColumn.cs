@@ -144,8 +144,16 @@ internal static class FeatureColumn
         if (wholeRow && !destination.ContainsAnyExcept(float.NaN))
             throw new VaeDataException(columnName, row,
                 $"{where} has no observed value: all {destination.Length} features are missing (NaN), which leaves nothing to encode, score or learn from. " +
-                "Drop such rows first (e.g. mlContext.Data.FilterRowsByMissingValues).");
+                DropRowsWithNothingObserved);
     }
+
+    /// <summary>
+    /// The advice for a row without an observed value. Not ML.NET's <c>FilterRowsByMissingValues</c>: it drops every
+    /// row with any missing cell, most of a table that has them, where only the empty rows need to go.
+    /// </summary>
+    internal const string DropRowsWithNothingObserved =
+        "Drop such rows first, e.g. mlContext.Data.FilterByCustomPredicate with a predicate that is true when every feature is missing " +
+        "(FilterRowsByMissingValues would drop every row with any missing cell).";
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {

@@ -56,7 +56,7 @@ internal sealed class FeatureRowReader
         string where = row is long r ? $"Row {r}" : "The row given to PredictionEngine.Predict";
         throw new VaeDataException(_names[0], row,
             $"{where} has no observed value: every feature of {string.Join(", ", _names.Select(n => $"'{n}'"))} is missing (NaN or key 0), which leaves " +
-            "nothing to encode, score or learn from. Drop such rows first (e.g. mlContext.Data.FilterRowsByMissingValues).");
+            "nothing to encode, score or learn from. " + FeatureColumn.DropRowsWithNothingObserved);
     }
 
     private static string Where(string name, long? row) =>
