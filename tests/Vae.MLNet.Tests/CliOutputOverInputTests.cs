@@ -64,4 +64,28 @@ public class CliOutputOverInputTests
             folder.Delete(recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("score --model {folder}/model.zip --input {folder}/rows.csv --output", "--output")]
+    [InlineData("generate --model {folder}/model.zip --output", "--output")]
+    [InlineData("evaluate --train {folder}/rows.csv --test {folder}/test.csv --save-model", "--save-model")]
+    [InlineData("evaluate --train {folder}/rows.csv --test {folder}/test.csv --checkpoint", "--checkpoint")]
+    [InlineData("demo --output", "--output")]
+    public void ABlankOutputPathIsRefusedNamingItsOption(string command, string option)
+    {
+        // An unset shell variable (--output "$OUT") gave .NET's "The value cannot be an empty string. (Parameter 'path')".
+        var folder = Directory.CreateTempSubdirectory("vae-cli-blank-");
+        try
+        {
+            var (code, _, error) = CliProcess.Run([.. command.Replace("{folder}", folder.FullName).Split(' '), ""]);
+
+            Assert.Equal(2, code);
+            Assert.Equal($"error: {option}: the path is empty; give a file name.", error.Trim());
+            Assert.Empty(folder.GetFileSystemInfos());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

@@ -34,10 +34,18 @@ internal static class OutputLocation
     /// </summary>
     public static void CheckNotAnInput(string path, string option, params (string Option, string? Path)[] inputs)
     {
+        CheckNotBlank(path, option);
         string real = Real(path, option);
         foreach (var (inputOption, input) in inputs)
             if (input != null && Real(input, inputOption) == real)
                 throw new CliException($"{option} {path}: is the file of {inputOption}; write it elsewhere.");
+    }
+
+    /// <summary>A blank path (<c>--output ""</c>, an unset shell variable) names no file: .NET's own error would not name the option.</summary>
+    private static void CheckNotBlank(string path, string option)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new CliException($"{option}: the path is empty; give a file name.");
     }
 
     private static string Real(string path, string option)
@@ -55,6 +63,7 @@ internal static class OutputLocation
     /// <summary>Creates the folder <paramref name="path"/> if needed; fails unless it takes new files.</summary>
     public static void PrepareFolder(string path, string option)
     {
+        CheckNotBlank(path, option);
         try
         {
             Directory.CreateDirectory(path);
