@@ -52,6 +52,30 @@ public class CliTests
     }
 
     [Fact]
+    public void EvaluateOnOneDistinctTrainingRowSaysThatNothingIsCalibratedInsteadOfFailingAfterTraining()
+    {
+        // Copies of one row: the trainer keeps no calibration scores and flags no row; the figures at 0.01, 0.05 and
+        // 0.1 asked it for a threshold it cannot have, and the run failed after training with "no calibration scores".
+        string train = WriteCsv("a,b,c\n" + string.Concat(Enumerable.Repeat("1,2,3\n", 20)));
+        string test = WriteCsv("a,b,c,Label\n1,2,3,0\n1,2.5,3,0\n9,9,9,1\n");
+        try
+        {
+            var (code, output, error) = Run("evaluate", "--train", train, "--test", test, "--epochs", "2");
+
+            Assert.True(code == 0, error);
+            Assert.Contains("one distinct training row leaves none to calibrate a threshold on", error);
+            using var json = JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]);
+            Assert.Equal(0, json.RootElement.GetProperty("false_positive_rate").GetDouble());
+            Assert.DoesNotContain(json.RootElement.EnumerateObject(), property => property.Name.StartsWith("c0."));
+        }
+        finally
+        {
+            File.Delete(train);
+            File.Delete(test);
+        }
+    }
+
+    [Fact]
     public void GenerateWritesRowsInTheDataUnitsAndExplainNamesFeaturesOfFlaggedRows()
     {
         string model = Path.Combine(Path.GetTempPath(), $"vae-cli-{Guid.NewGuid():N}.zip");

@@ -114,9 +114,13 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         foreach (var (key, value) in result.AtThreshold.ToJson())
             figures[key] = value;
         // The same model at the usual levels, thresholds changed without retraining: the calibration table's figures.
-        foreach (double level in CalibrationLevels)
-            foreach (var (key, value) in ThresholdFigures.At(detector.WithContamination(level).Threshold, result.Test.Scores, result.Test.Anomalies).ToJson("c" + level.ToString("0.##", CultureInfo.InvariantCulture) + "_"))
-                figures[key] = value;
+        // One distinct training row leaves no row to calibrate on: the trainer then flags none, at any level.
+        if (detector.Calibration is null)
+            CsvDataset.Note(settings.Train, "one distinct training row leaves none to calibrate a threshold on: no row is flagged, and no other false-alarm rate has a threshold. Train on more rows.");
+        else
+            foreach (double level in CalibrationLevels)
+                foreach (var (key, value) in ThresholdFigures.At(detector.WithContamination(level).Threshold, result.Test.Scores, result.Test.Anomalies).ToJson("c" + level.ToString("0.##", CultureInfo.InvariantCulture) + "_"))
+                    figures[key] = value;
         Console.WriteLine(JsonSerializer.Serialize(figures));
         // After the results are out: a failed save loses neither them nor the file already there.
         if (settings.SaveModel != null)
