@@ -69,7 +69,6 @@ internal static class VaeTrainer
         if (options.ResumeFromCheckpoint && checkpoint!.TryResume(state))
             channel?.Info(MessageSensitivity.None, $"VAE training resumes after epoch {state.Epoch} from '{options.CheckpointPath}'.");
         var clock = Stopwatch.StartNew();
-        var reclaimer = new ScalarReclaimer(network);
         long n = train?.shape[0] ?? all.Values.shape[0];
         double constantPerRow = VaeLoss.ConstantPerRow(options.Likelihood, all.ObservedPerRow);
         int epochs = options.EpochsFor(n);
@@ -77,7 +76,7 @@ internal static class VaeTrainer
         {
             int epoch = ++state.Epoch;
             double beta = options.KlWarmupEpochs == 0 ? options.Beta : options.Beta * Math.Min(1.0, epoch / (double)options.KlWarmupEpochs);
-            var (reconstructionSum, klSum) = RunEpoch(network, optimizer, generator, all, train, n, beta, options, reclaimer, layout);
+            var (reconstructionSum, klSum) = RunEpoch(network, optimizer, generator, all, train, n, beta, options, layout);
             reconstructionSum += n * constantPerRow;
             double trainLoss = (reconstructionSum + beta * klSum) / n;
             // Once an epoch: a diverged step leaves weights that poison every later loss, and only climbs further.
@@ -141,7 +140,7 @@ internal static class VaeTrainer
     /// constant, <see cref="VaeLoss.ConstantPerRow"/>) and KL terms.
     /// </summary>
     private static (double Reconstruction, double Kl) RunEpoch(VaeNetwork network, AdamOptimizer optimizer, Generator generator, TrainingRows all,
-        Tensor? train, long n, double beta, VaeTrainingOptions options, ScalarReclaimer reclaimer, VaeInputLayout layout)
+        Tensor? train, long n, double beta, VaeTrainingOptions options, VaeInputLayout layout)
     {
         network.train();
         // Each batch's two terms are kept (detaching costs no kernel) and summed once the epoch ends: reading a
@@ -166,7 +165,6 @@ internal static class VaeTrainer
                 optimizer.ZeroGrad();
                 loss.div(batchRows).backward();
                 optimizer.Step();
-                reclaimer.AfterStep();
                 terms.Add(reconstruction.detach().DetachFromDisposeScope());
                 terms.Add(kl.detach().DetachFromDisposeScope());
             }
