@@ -34,8 +34,13 @@ class Split:
             lines = f.read().splitlines()
         meta = dict(kv.split("=") for kv in lines[0][2:].split())
         self.D = int(meta["D"]); self.n = int(meta["ntrain"]); self.seconds = float(meta["seconds"])
-        self.eig = [float(v) for v in lines[1].split()[2:]] if lines[1].startswith("# eig") else None
-        start = 2 if self.eig else 1
+        extra = {}  # "# eig ..." and "# logv ..." lines after the first
+        start = 1
+        while lines[start].startswith("# "):
+            key, *values = lines[start][2:].split()
+            extra[key] = [float(v) for v in values]
+            start += 1
+        self.eig = extra.get("eig"); self.logv = extra.get("logv")
         header = lines[start].split("\t")
         cols = {h: [] for h in header}
         for l in lines[start + 1:]:

@@ -16,8 +16,11 @@
 // Features z-scored with the training rows' statistics, as quality.sh does.
 // With "codes", also kNN in the latent space (lknn: k-th nearest training code mu, k as above; lknnz: the same on codes
 // standardized per dimension by the training codes) and every row's posterior mean mu(x) (columns m0, m1, ...).
+// With "resid", also every row's residual x - decoder(mu(x)) (columns r0, r1, ...) and the decoder's per-feature log
+// variance (a "# logv" line), for reconstruction terms computed offline.
 //   dotnet run -c Release --file scripts/research/q19_dump.cs -- SPLITS "DATASETS" OUTDIR VARIANT [full][,codes]
-// VARIANT: name=latentRule:hiddenRule[:seedOffset], latentRule 8 | third | half | N; hiddenRule 256 | N | 2d (max(32, 2D)) | 4d.
+// VARIANT: name=latentRule:hiddenRule[:seedOffset], latentRule 8 | third | half | N; hiddenRule 256 | N | 2d (max(32, 2D)) | 4d,
+// with xK for K hidden layers of that width (256x2). Flag beta=B sets the KL weight.
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
@@ -31,8 +34,9 @@ var spec = args[3].Split('=');
 string name = spec[0];
 var rules = spec[1].Split(':');
 var flags = args.Length > 4 ? args[4].Split(',') : [];
-bool full = flags.Contains("full"), codes = flags.Contains("codes");
+bool full = flags.Contains("full"), codes = flags.Contains("codes"), resid = flags.Contains("resid");
 var inv = CultureInfo.InvariantCulture;
+double Flag(string key, double fallback) => flags.FirstOrDefault(f => f.StartsWith(key + "=")) is { } f ? double.Parse(f[(key.Length + 1)..], inv) : fallback;
 foreach (var d in datasets)
 for (int seed = 0; seed < 3; seed++)
 {
@@ -43,17 +47,20 @@ for (int seed = 0; seed < 3; seed++)
         "third" => Math.Clamp(D / 3, 2, 8),
         _ => int.Parse(rules[0]),
     };
-    int hidden = rules[1] switch
+    var hiddenRule = rules[1].Split('x');
+    int layers = hiddenRule.Length > 1 ? int.Parse(hiddenRule[1]) : 1;
+    int hidden = hiddenRule[0] switch
     {
         "2d" => Math.Clamp(2 * D, 32, 256),
         "4d" => Math.Clamp(4 * D, 32, 256),
-        _ => int.Parse(rules[1]),
+        _ => int.Parse(hiddenRule[0]),
     };
     int seedOffset = rules.Length > 2 ? int.Parse(rules[2]) : 0;
     var ml = new MLContext(seed + seedOffset);
     var opts = new VaeAnomalyDetectionTrainer.Options
     {
-        Seed = seed + seedOffset, LatentDimension = latent, HiddenLayerSizes = [hidden], Threshold = 0f, Calibration = VaeCalibration.Automatic, MinimumHeldOutCalibrationRows = 1, CalibrationFolds = 2, Threads = 1,
+        Seed = seed + seedOffset, LatentDimension = latent, HiddenLayerSizes = Enumerable.Repeat(hidden, layers).ToArray(),
+        Beta = Flag("beta", VaeTrainingOptions.Defaults.Beta), Threshold = 0f, Calibration = VaeCalibration.Automatic, MinimumHeldOutCalibrationRows = 1, CalibrationFolds = 2, Threads = 1,
     };
     var trainView = FeatureView.Of(ml, xtr, D);
     var watch = Stopwatch.StartNew();
@@ -78,9 +85,11 @@ for (int seed = 0; seed < 3; seed++)
     var w = new StreamWriter(path + ".tmp");
     w.WriteLine($"# D={D} ntrain={xtr.Length} latent={latent} hidden={hidden} seconds={seconds.ToString("F2", inv)}");
     Pca? pca = full ? new Pca(xtr) : null;
+    if (resid) w.WriteLine("# logv " + string.Join(' ', logv!.Select(v => v.ToString("G6", inv))));
     if (pca != null) w.WriteLine("# eig " + string.Join(' ', pca.Values.Select(v => v.ToString("G6", inv))));
     w.WriteLine("y\tdef\trecon\tlat" + (full ? "\tknn" + string.Concat(Enumerable.Range(0, D).Select(i => $"\tp{i}")) + string.Concat(Enumerable.Range(0, D).Select(i => $"\tq{i}")) : "")
-        + (codes ? "\tlknn\tlknnz" + string.Concat(Enumerable.Range(0, latent).Select(i => $"\tm{i}")) : ""));
+        + (codes ? "\tlknn\tlknnz" + string.Concat(Enumerable.Range(0, latent).Select(i => $"\tm{i}")) : "")
+        + (resid ? string.Concat(Enumerable.Range(0, D).Select(i => $"\tr{i}")) : ""));
     for (int i = 0; i < x.Length; i++)
     {
         var line = new System.Text.StringBuilder();
@@ -98,6 +107,7 @@ for (int seed = 0; seed < 3; seed++)
             line.Append('\t').Append(Detectors.Knn(muTrain, mu[i], k).ToString("G7", inv)).Append('\t').Append(Detectors.Knn(muTrainZ, Zmu(mu[i]), k).ToString("G7", inv));
             foreach (var m in mu[i]) line.Append('\t').Append(m.ToString("G6", inv));
         }
+        if (resid) foreach (var v in r[i]) line.Append('\t').Append(v.ToString("G6", inv));
         w.WriteLine(line);
     }
     w.Dispose();
