@@ -168,6 +168,22 @@ public class CliMixedColumnsTests(CliMixedColumnsTests.SavedModel saved) : IClas
         Assert.Contains($"--categorical colour: {saved.Train} has no such column (its columns: x1, x2, color, active, Label).", error);
     }
 
+    [Theory]
+    [InlineData("--categorical", "")]
+    [InlineData("--boolean", "active,")]
+    [InlineData("--ignore", " , ")]
+    public void AnEmptyColumnNameIsRefusedBeforeTraining(string option, string names)
+    {
+        // Before, the empty name was dropped: --categorical "" trained on color as if no column were categorical.
+        string saveModel = Path.Combine(saved.Folder, "unused-model.zip");
+
+        var (code, _, error) = CliProcess.Run(["evaluate", "--train", saved.Train, "--test", saved.Test, option, names, "--save-model", saveModel]);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains($"{option} '{names}' names an empty column", error);
+        Assert.False(File.Exists(saveModel));
+    }
+
     [Fact]
     public void GenerateRefusesAMixedModelNamingItsColumns()
     {

@@ -157,6 +157,21 @@ public class CliScoreTests(CliScoreTests.SavedModel saved) : IClassFixture<CliSc
         Assert.False(File.Exists(Path.Combine(saved.Folder, "unused.csv")));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(",")]
+    [InlineData("Label,,f0")]
+    public void AnEmptyIdColumnNameIsRefusedBeforeAnyRowIsScored(string id)
+    {
+        string output = Path.Combine(saved.Folder, "unused-id.csv");
+
+        var (code, _, error) = CliProcess.Run(["score", "--model", saved.Path, "--input", Test, "--output", output, "--id", id]);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains($"--id '{id}' names an empty column", error);
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public void AnIdColumnNamedAsAnOutputColumnIsRefusedBeforeAnyRowIsScored()
     {

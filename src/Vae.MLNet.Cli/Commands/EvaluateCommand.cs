@@ -42,21 +42,20 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
         public override ValidationResult Validate() =>
             Train.Length == 0 || Test.Length == 0 ? ValidationResult.Error("--train and --test are required.")
-            : Names(Categorical).Intersect(Names(Boolean)).FirstOrDefault() is string both ? ValidationResult.Error($"--categorical and --boolean both name column '{both}'; give it one kind.")
+            : (ColumnNameList.EmptyNameError("--categorical", Categorical) ?? ColumnNameList.EmptyNameError("--boolean", Boolean)
+                ?? ColumnNameList.EmptyNameError("--ignore", Ignore)) is string blank ? ValidationResult.Error(blank)
+            : ColumnNameList.Parse(Categorical).Intersect(ColumnNameList.Parse(Boolean)).FirstOrDefault() is string both ? ValidationResult.Error($"--categorical and --boolean both name column '{both}'; give it one kind.")
             : DeclaredColumns.Keys.Intersect(IgnoredColumns).FirstOrDefault() is string read ? ValidationResult.Error($"{DeclaredColumns[read].Option} and --ignore both name column '{read}'; read it or not.")
             : base.Validate();
 
         /// <summary>The columns declared categorical or Boolean, each with its kind and the option that named it.</summary>
         public IReadOnlyDictionary<string, (VaeInputKind Kind, string Option)> DeclaredColumns =>
-            Names(Categorical).Select(name => (name, (VaeInputKind.Categorical, "--categorical")))
-                .Concat(Names(Boolean).Select(name => (name, (VaeInputKind.Binary, "--boolean"))))
+            ColumnNameList.Parse(Categorical).Select(name => (name, (VaeInputKind.Categorical, "--categorical")))
+                .Concat(ColumnNameList.Parse(Boolean).Select(name => (name, (VaeInputKind.Binary, "--boolean"))))
                 .ToDictionary(declared => declared.name, declared => declared.Item2);
 
         /// <summary>The columns left out with --ignore.</summary>
-        public string[] IgnoredColumns => Names(Ignore);
-
-        private static string[] Names(string? list) =>
-            list?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray() ?? [];
+        public string[] IgnoredColumns => ColumnNameList.Parse(Ignore);
     }
 
     /// <summary>The false-alarm rates whose figures every evaluation reports beside the one it was asked for.</summary>

@@ -45,13 +45,14 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
         public override ValidationResult Validate() =>
             Model.Length == 0 || Input.Length == 0 ? ValidationResult.Error("--model and --input are required.")
             : Rejects != null && !SkipBadRows ? ValidationResult.Error("--rejects needs --skip-bad-rows.")
+            : ColumnNameList.EmptyNameError("--id", Id) is string blank ? ValidationResult.Error(blank)
             : ValidationResult.Success();
 
         /// <summary>The reject file: <see cref="Rejects"/>, or beside the output.</summary>
         public string RejectsPath => Rejects ?? Path.ChangeExtension(Output, null) + ".rejects.csv";
 
         /// <summary>The key columns, each named once, in the order given.</summary>
-        public string[] IdColumns => Id.SelectMany(list => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct().ToArray();
+        public string[] IdColumns => ColumnNameList.Parse(Id);
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
