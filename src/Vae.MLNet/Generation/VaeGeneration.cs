@@ -51,7 +51,8 @@ public static class VaeGeneration
     /// <summary>
     /// <paramref name="count"/> new rows: z ~ N(0, I) drawn with <paramref name="seed"/>, decoded. With
     /// <paramref name="drawFromLikelihood"/>, each row is a draw from p(x|z) (Gaussian noise with the learned
-    /// variances, or 0/1 draws for a Bernoulli likelihood) rather than the decoder's mean.
+    /// variances, or 0/1 draws for a Bernoulli likelihood; in a model of mixed columns, 0/1 for a Boolean cell and one
+    /// category, one-hot, for each key slot) rather than the decoder's mean.
     /// </summary>
     public static float[][] Sample(this VaeModel model, int count, int seed, bool drawFromLikelihood = false)
     {
@@ -153,22 +154,69 @@ public static class VaeGeneration
         return results;
     }
 
+    /// <summary>
+    /// Replaces each decoded row by a draw from p(x|z), column by column as the layout says: a Gaussian real cell its mean
+    /// plus noise of the learned variance, a Bernoulli cell (a real one under a Bernoulli likelihood, or a Boolean) 0 or 1,
+    /// a key slot one category of its softmax, one-hot.
+    /// </summary>
     private static void DrawFromLikelihood(VaeModel model, float[][] rows, long first, int seed)
     {
-        var noise = new float[model.InputDimension];
-        bool bernoulli = model.Likelihood == VaeLikelihood.Bernoulli;
+        var layout = model.InputLayout;
+        bool gaussian = model.Likelihood == VaeLikelihood.Gaussian;
+        var normal = new float[model.InputDimension];
+        var uniform = new float[model.InputDimension];
+        // Streams apart from the latent draws', keyed by the row like them. The normal draws hash slots 0 to 2W − 1,
+        // so the uniform ones start past them when a row takes both (a model of one kind keeps the slots it always had).
+        bool bothKinds = gaussian && !layout.IsSingleReal;
         for (int i = 0; i < rows.Length; i++)
         {
-            // A stream apart from the latent draws', keyed by the row like them.
-            if (bernoulli)
-                LatentNoise.FillUniform(~seed, first + i, noise);
-            else
-                LatentNoise.Fill(~seed, first + i, noise);
-            for (int j = 0; j < noise.Length; j++)
-                rows[i][j] = bernoulli
-                    ? (noise[j] < rows[i][j] ? 1f : 0f)
-                    : rows[i][j] + MathF.Exp(0.5f * model.OutputLogVariance[j]) * noise[j];
+            var row = rows[i];
+            if (gaussian)
+                LatentNoise.Fill(~seed, first + i, normal);
+            if (!gaussian || bothKinds)
+                LatentNoise.FillUniform(~seed, first + i, uniform, firstSlot: bothKinds ? 2L * normal.Length : 0);
+            for (int c = 0; c < layout.Columns.Count; c++)
+            {
+                var column = layout.Columns[c];
+                int start = layout.CellOffset(c), end = start + column.Cells;
+                switch (column.Kind)
+                {
+                    case VaeInputKind.Real when gaussian:
+                        for (int j = start; j < end; j++)
+                            row[j] += MathF.Exp(0.5f * model.OutputLogVariance[j]) * normal[j];
+                        break;
+                    case VaeInputKind.Real or VaeInputKind.Binary:
+                        for (int j = start; j < end; j++)
+                            row[j] = uniform[j] < row[j] ? 1f : 0f;
+                        break;
+                    default:
+                        for (int block = start; block < end; block += column.Categories)
+                            DrawCategory(row.AsSpan(block, column.Categories), uniform[block]);
+                        break;
+                }
+            }
         }
+    }
+
+    /// <summary>Replaces the probabilities <paramref name="cells"/> by the one-hot cells of the category that <paramref name="u"/> in (0, 1] falls on.</summary>
+    private static void DrawCategory(Span<float> cells, float u)
+    {
+        double total = 0;
+        foreach (float p in cells)
+            total += p;
+        double cumulative = 0;
+        int drawn = cells.Length - 1;
+        for (int k = 0; k < cells.Length; k++)
+        {
+            cumulative += cells[k];
+            if (u * total <= cumulative)
+            {
+                drawn = k;
+                break;
+            }
+        }
+        cells.Clear();
+        cells[drawn] = 1f;
     }
 
     private static float[] Lerp(float[] a, float[] b, double t) =>
