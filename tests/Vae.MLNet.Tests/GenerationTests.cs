@@ -171,6 +171,27 @@ public class GenerationTests
     }
 
     [Fact]
+    public void AWrongArgumentIsNamedAsTheCallerPassedIt()
+    {
+        // Before, a row of the wrong size was "Row 0" of 'inputs', a parameter no method has; Interpolate's 'to' was
+        // "Row 1", and a NaN among Traverse's values was "Latent vector 1" of 'latents'.
+        var ml = new MLContext(seed: 1);
+        var model = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 1, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [8] })
+            .Fit(TestData.ToDataView(ml, TestData.Gaussian(50, 0))).Model;
+        float[] good = new float[6], short5 = new float[5];
+
+        Assert.Equal("rows", Assert.Throws<ArgumentException>(() => model.Encode([good, short5])).ParamName);
+        Assert.Equal("latents", Assert.Throws<ArgumentException>(() => model.Decode([new float[3]])).ParamName);
+        Assert.Equal("latents", Assert.Throws<ArgumentException>(() => model.Decode([null!])).ParamName);
+        var to = Assert.Throws<ArgumentException>(() => model.Interpolate(good, short5, steps: 3));
+        Assert.Equal(("to", "'to' has 5 values, but the model expects 6. (Parameter 'to')"), (to.ParamName, to.Message));
+        Assert.Equal("from", Assert.Throws<ArgumentException>(() => model.Interpolate(short5, good, steps: 3)).ParamName);
+        Assert.Equal("row", Assert.Throws<ArgumentException>(() => model.Traverse(short5, axis: 0, [1f])).ParamName);
+        var value = Assert.Throws<ArgumentException>(() => model.Traverse(good, axis: 0, [0f, float.NaN]));
+        Assert.Equal(("values", "values[1] is NaN: a latent coordinate must be finite. (Parameter 'values')"), (value.ParamName, value.Message));
+    }
+
+    [Fact]
     public void AnImageGridPlacesEachImageInItsCellWithAOnePixelGapAndRefusesAWrongSize()
     {
         // Three 2×2 images, two to a row: image i's pixel p holds 10·i + p.

@@ -29,7 +29,7 @@ public static class VaeGeneration
         ArgumentNullException.ThrowIfNull(model);
         // The encoder's graph turns NaN and ∞ into NaN or huge codes without a word: check rows as the transformers do.
         string column = model.InputLayout.Columns[0].Name;
-        return Run(SessionsFor(model).Encoder, rows, model.InputDimension, VaeOutputs.LatentMean, model.LatentDimension,
+        return Run(SessionsFor(model).Encoder, rows, nameof(rows), model.InputDimension, VaeOutputs.LatentMean, model.LatentDimension,
             (row, index, cells) => FeatureColumn.CopyChecked(new VBuffer<float>(row.Length, row), cells, column, index, model.MissingValues));
     }
 
@@ -38,7 +38,7 @@ public static class VaeGeneration
     public static float[][] Decode(this VaeModel model, IReadOnlyList<float[]> latents)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Run(SessionsFor(model).Decoder, latents, model.LatentDimension, VaeOutputs.Reconstruction, model.InputDimension,
+        return Run(SessionsFor(model).Decoder, latents, nameof(latents), model.LatentDimension, VaeOutputs.Reconstruction, model.InputDimension,
             (latent, index, cells) =>
             {
                 int slot = Array.FindIndex(latent, value => !float.IsFinite(value));
@@ -98,8 +98,11 @@ public static class VaeGeneration
     /// </summary>
     public static LatentPath Interpolate(this VaeModel model, float[] from, float[] to, int steps, bool spherical = false)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
+        CheckWidth(model, from, nameof(from));
+        CheckWidth(model, to, nameof(to));
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
         var ends = model.Encode([from, to]);
         var latents = Enumerable.Range(0, steps)
@@ -119,6 +122,10 @@ public static class VaeGeneration
         ArgumentNullException.ThrowIfNull(values);
         ArgumentOutOfRangeException.ThrowIfNegative(axis);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(axis, model.LatentDimension);
+        CheckWidth(model, row, nameof(row));
+        for (int i = 0; i < values.Count; i++)
+            if (!float.IsFinite(values[i]))
+                throw new ArgumentException($"{nameof(values)}[{i}] is {values[i]}: a latent coordinate must be finite.", nameof(values));
         var code = model.Encode([row])[0];
         var latents = values.Select(value =>
         {
@@ -129,11 +136,14 @@ public static class VaeGeneration
         return new LatentPath(latents, model.Decode(latents));
     }
 
-    /// <summary>Runs <paramref name="inputs"/> through <paramref name="scorer"/>, each checked and copied into its batch row by <paramref name="copy"/> (input, its index, its cells).</summary>
-    private static float[][] Run(SharedScorer scorer, IReadOnlyList<float[]> inputs, int width, VaeOutputs output, int outputWidth,
+    /// <summary>
+    /// Runs <paramref name="inputs"/> (the caller's argument <paramref name="argument"/>) through <paramref name="scorer"/>,
+    /// each checked and copied into its batch row by <paramref name="copy"/> (input, its index, its cells).
+    /// </summary>
+    private static float[][] Run(SharedScorer scorer, IReadOnlyList<float[]> inputs, string argument, int width, VaeOutputs output, int outputWidth,
         Action<float[], int, Span<float>> copy)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(inputs, argument);
         var results = new float[inputs.Count][];
         // A batch no larger than the input: encoding one row should not allocate a thousand.
         var batch = scorer.Current.CreateBatch(Math.Clamp(inputs.Count, 1, VaeTransformerBase.DefaultBatchSize), output);
@@ -142,9 +152,9 @@ public static class VaeGeneration
             int rows = Math.Min(batch.Capacity, inputs.Count - start);
             for (int r = 0; r < rows; r++)
             {
-                var input = inputs[start + r] ?? throw new ArgumentException($"Row {start + r} is null.", nameof(inputs));
+                var input = inputs[start + r] ?? throw new ArgumentException($"Row {start + r} is null.", argument);
                 if (input.Length != width)
-                    throw new ArgumentException($"Row {start + r} has {input.Length} values, but the model expects {width}.", nameof(inputs));
+                    throw new ArgumentException($"Row {start + r} has {input.Length} values, but the model expects {width}.", argument);
                 copy(input, start + r, batch.Features.AsSpan(r * width, width));
             }
             scorer.Run(batch, rows);
@@ -152,6 +162,13 @@ public static class VaeGeneration
                 results[start + r] = batch.Output(output).AsSpan(r * outputWidth, outputWidth).ToArray();
         }
         return results;
+    }
+
+    /// <summary>Throws when the row <paramref name="argument"/> is not of the model's <see cref="VaeModel.InputDimension"/> values.</summary>
+    private static void CheckWidth(VaeModel model, float[] row, string argument)
+    {
+        if (row.Length != model.InputDimension)
+            throw new ArgumentException($"'{argument}' has {row.Length} values, but the model expects {model.InputDimension}.", argument);
     }
 
     /// <summary>
