@@ -175,9 +175,7 @@ public class GenerationTests
     {
         // Before, a row of the wrong size was "Row 0" of 'inputs', a parameter no method has; Interpolate's 'to' was
         // "Row 1", and a NaN among Traverse's values was "Latent vector 1" of 'latents'.
-        var ml = new MLContext(seed: 1);
-        var model = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 1, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [8] })
-            .Fit(TestData.ToDataView(ml, TestData.Gaussian(50, 0))).Model;
+        var model = OneEpochModel();
         float[] good = new float[6], short5 = new float[5];
 
         Assert.Equal("rows", Assert.Throws<ArgumentException>(() => model.Encode([good, short5])).ParamName);
@@ -189,6 +187,25 @@ public class GenerationTests
         Assert.Equal("row", Assert.Throws<ArgumentException>(() => model.Traverse(short5, axis: 0, [1f])).ParamName);
         var value = Assert.Throws<ArgumentException>(() => model.Traverse(good, axis: 0, [0f, float.NaN]));
         Assert.Equal(("values", "values[1] is NaN: a latent coordinate must be finite. (Parameter 'values')"), (value.ParamName, value.Message));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void GenerateRefusesAColumnWithoutAName(string? columnName)
+    {
+        // Before, the view came back with its column named "Values", a name nobody asked for.
+        var error = Assert.ThrowsAny<ArgumentException>(() => OneEpochModel().Generate(new MLContext(), 3, seed: 0, columnName: columnName!));
+        Assert.Equal("columnName", error.ParamName);
+    }
+
+    /// <summary>A featurizer's model of 6 features and 2 latent dimensions, trained for one epoch: enough to check arguments.</summary>
+    private static VaeModel OneEpochModel()
+    {
+        var ml = new MLContext(seed: 1);
+        return ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 1, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [8] })
+            .Fit(TestData.ToDataView(ml, TestData.Gaussian(50, 0))).Model;
     }
 
     [Fact]

@@ -89,6 +89,7 @@ public static class VaeGeneration
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentException.ThrowIfNullOrWhiteSpace(columnName);
         return VectorColumnView.Create(mlContext, columnName, model.InputDimension, model.Sample(count, seed, drawFromLikelihood));
     }
 
