@@ -1,5 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
+using Microsoft.ML;
+using Vae.MLNet.Training;
 
 namespace Vae.MLNet.Tests;
 
@@ -104,6 +106,35 @@ public class CliTests
             var top = json.RootElement.GetProperty("rows")[0].GetProperty("top_features");
             Assert.Equal(2, top.GetArrayLength());
             Assert.StartsWith("f", top[0].GetString());
+        }
+        finally
+        {
+            File.Delete(model);
+            File.Delete(generated);
+        }
+    }
+
+    [Fact]
+    public void GenerateRefusesAPipelineWhoseNormalizerItCannotMapBack()
+    {
+        // A CDF normalizer maps the features into (0, 1); generate left its rows there, under the data's column names,
+        // and said it wrote them in the data's units.
+        var ml = new MLContext(seed: 1);
+        var data = TestData.ToDataView(ml, TestData.Gaussian(100, 0));
+        var pipeline = ml.Transforms.NormalizeMeanVariance("Features", useCdf: true)
+            .Append(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 1, LatentDimension = 2, HiddenLayerSizes = [8] }))
+            .Fit(data);
+        string model = Path.Combine(Path.GetTempPath(), $"vae-cli-{Guid.NewGuid():N}.zip");
+        string generated = Path.ChangeExtension(model, ".csv");
+        try
+        {
+            ml.Model.Save(pipeline, data.Schema, model);
+
+            var (code, _, error) = Run("generate", "--model", model, "--count", "5", "--output", generated);
+
+            Assert.Equal(2, code);
+            Assert.Contains("step 1 normalizes 'Features' with a CDF", error);
+            Assert.False(File.Exists(generated));
         }
         finally
         {
