@@ -205,6 +205,29 @@ public class CliTests
         }
     }
 
+    [Theory]
+    [InlineData("--latent", "0")]
+    [InlineData("--epochs", "-3")]
+    public void DigitsRefusesAnOptionOutOfRangeByItsNameBeforeWritingAnything(string option, string value)
+    {
+        // Before, the folder was made and the digits copied into it, and then the run failed naming the library's
+        // LatentDimension or Epochs.
+        string folder = Path.Combine(Path.GetTempPath(), $"vae-digits-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, _, error) = Run("digits", "--output", folder, option, value);
+
+            Assert.NotEqual(0, code);
+            Assert.Contains($"{option} {value}", error);
+            Assert.False(Directory.Exists(folder));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private const string GoodTrain = "f0,f1,Label\n1,2,0\n3,4,0\n";
     private const string GoodTest = "f0,f1,Label\n1,2,0\n3,4,1\n";
 
