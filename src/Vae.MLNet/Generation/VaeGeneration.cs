@@ -82,7 +82,9 @@ public static class VaeGeneration
 
     /// <summary>
     /// <see cref="Sample"/> as an <see cref="IDataView"/> with one column, <paramref name="columnName"/>: a vector of
-    /// <see cref="VaeModel.InputDimension"/> Singles, laid out like the training features.
+    /// <see cref="VaeModel.InputDimension"/> Singles, laid out like the training features. For a model of mixed columns
+    /// these are its model-space cells (<see cref="VaeModel.InputLayout"/>: a Boolean one cell, a key slot a one-hot block
+    /// of its categories), not the columns it reads, so its own transformers do not read the view.
     /// </summary>
     public static IDataView Generate(this VaeModel model, MLContext mlContext, int count, int seed, bool drawFromLikelihood = false,
         string columnName = "Features")
