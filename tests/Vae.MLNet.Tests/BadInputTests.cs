@@ -204,4 +204,32 @@ public class BadInputTests
             .Fit(TestData.ToDataView(ml, TestData.Gaussian(20, 0))).Model;
         Assert.Throws<ArgumentException>(() => new VaeEncodeTransformer(model, "Latent", "Features", sampleColumnName: "Latent"));
     }
+
+    [Theory]
+    [InlineData(nameof(VaeEncodeEstimator.Options.LogVarianceColumnName))]
+    [InlineData(nameof(VaeEncodeEstimator.Options.SampleColumnName))]
+    [InlineData(nameof(VaeEncodeEstimator.Options.ReconstructionColumnName))]
+    [InlineData(nameof(VaeAnomalyDetectionTrainer.Options.FeatureErrorColumnName))]
+    public void AnAddedColumnWithAnEmptyNameIsRejectedBeforeTraining(string option)
+    {
+        // Before, LogVarianceColumnName = "" trained the model and then failed with "Value cannot be null. (Parameter
+        // 'name')"; null is the way to ask for no such column.
+        var ml = new MLContext(seed: 1);
+        foreach (string empty in new[] { "", " " })
+        {
+            var error = Assert.Throws<ArgumentException>(() =>
+            {
+                if (option == nameof(VaeAnomalyDetectionTrainer.Options.FeatureErrorColumnName))
+                    ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { FeatureErrorColumnName = empty });
+                else
+                    ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options
+                    {
+                        LogVarianceColumnName = option == nameof(VaeEncodeEstimator.Options.LogVarianceColumnName) ? empty : null,
+                        SampleColumnName = option == nameof(VaeEncodeEstimator.Options.SampleColumnName) ? empty : null,
+                        ReconstructionColumnName = option == nameof(VaeEncodeEstimator.Options.ReconstructionColumnName) ? empty : null,
+                    });
+            });
+            Assert.Equal(option, error.ParamName);
+        }
+    }
 }

@@ -1,5 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
+using Microsoft.ML;
+using Vae.MLNet.Training;
 
 namespace Vae.MLNet.Tests;
 
@@ -112,6 +114,35 @@ public class CliTests
         }
     }
 
+    [Fact]
+    public void GenerateRefusesAPipelineWhoseNormalizerItCannotMapBack()
+    {
+        // A CDF normalizer maps the features into (0, 1); generate left its rows there, under the data's column names,
+        // and said it wrote them in the data's units.
+        var ml = new MLContext(seed: 1);
+        var data = TestData.ToDataView(ml, TestData.Gaussian(100, 0));
+        var pipeline = ml.Transforms.NormalizeMeanVariance("Features", useCdf: true)
+            .Append(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 1, LatentDimension = 2, HiddenLayerSizes = [8] }))
+            .Fit(data);
+        string model = Path.Combine(Path.GetTempPath(), $"vae-cli-{Guid.NewGuid():N}.zip");
+        string generated = Path.ChangeExtension(model, ".csv");
+        try
+        {
+            ml.Model.Save(pipeline, data.Schema, model);
+
+            var (code, _, error) = Run("generate", "--model", model, "--count", "5", "--output", generated);
+
+            Assert.Equal(2, code);
+            Assert.Contains("step 1 normalizes 'Features' with a CDF", error);
+            Assert.False(File.Exists(generated));
+        }
+        finally
+        {
+            File.Delete(model);
+            File.Delete(generated);
+        }
+    }
+
     /// <summary>
     /// A flagged row that breaks a relation the normal rows keep (f2 = f0 + f1) while every value stays in its normal
     /// range is explained by a feature of the relation: explain adds each feature's share of the minor-component term
@@ -171,6 +202,29 @@ public class CliTests
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--latent", "0")]
+    [InlineData("--epochs", "-3")]
+    public void DigitsRefusesAnOptionOutOfRangeByItsNameBeforeWritingAnything(string option, string value)
+    {
+        // Before, the folder was made and the digits copied into it, and then the run failed naming the library's
+        // LatentDimension or Epochs.
+        string folder = Path.Combine(Path.GetTempPath(), $"vae-digits-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, _, error) = Run("digits", "--output", folder, option, value);
+
+            Assert.NotEqual(0, code);
+            Assert.Contains($"{option} {value}", error);
+            Assert.False(Directory.Exists(folder));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
         }
     }
 

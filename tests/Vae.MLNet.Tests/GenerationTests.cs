@@ -171,6 +171,44 @@ public class GenerationTests
     }
 
     [Fact]
+    public void AWrongArgumentIsNamedAsTheCallerPassedIt()
+    {
+        // Before, a row of the wrong size was "Row 0" of 'inputs', a parameter no method has; Interpolate's 'to' was
+        // "Row 1", and a NaN among Traverse's values was "Latent vector 1" of 'latents'.
+        var model = OneEpochModel();
+        float[] good = new float[6], short5 = new float[5];
+
+        Assert.Equal("rows", Assert.Throws<ArgumentException>(() => model.Encode([good, short5])).ParamName);
+        Assert.Equal("latents", Assert.Throws<ArgumentException>(() => model.Decode([new float[3]])).ParamName);
+        Assert.Equal("latents", Assert.Throws<ArgumentException>(() => model.Decode([null!])).ParamName);
+        var to = Assert.Throws<ArgumentException>(() => model.Interpolate(good, short5, steps: 3));
+        Assert.Equal(("to", "'to' has 5 values, but the model expects 6. (Parameter 'to')"), (to.ParamName, to.Message));
+        Assert.Equal("from", Assert.Throws<ArgumentException>(() => model.Interpolate(short5, good, steps: 3)).ParamName);
+        Assert.Equal("row", Assert.Throws<ArgumentException>(() => model.Traverse(short5, axis: 0, [1f])).ParamName);
+        var value = Assert.Throws<ArgumentException>(() => model.Traverse(good, axis: 0, [0f, float.NaN]));
+        Assert.Equal(("values", "values[1] is NaN: a latent coordinate must be finite. (Parameter 'values')"), (value.ParamName, value.Message));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void GenerateRefusesAColumnWithoutAName(string? columnName)
+    {
+        // Before, the view came back with its column named "Values", a name nobody asked for.
+        var error = Assert.ThrowsAny<ArgumentException>(() => OneEpochModel().Generate(new MLContext(), 3, seed: 0, columnName: columnName!));
+        Assert.Equal("columnName", error.ParamName);
+    }
+
+    /// <summary>A featurizer's model of 6 features and 2 latent dimensions, trained for one epoch: enough to check arguments.</summary>
+    private static VaeModel OneEpochModel()
+    {
+        var ml = new MLContext(seed: 1);
+        return ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 1, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [8] })
+            .Fit(TestData.ToDataView(ml, TestData.Gaussian(50, 0))).Model;
+    }
+
+    [Fact]
     public void AnImageGridPlacesEachImageInItsCellWithAOnePixelGapAndRefusesAWrongSize()
     {
         // Three 2×2 images, two to a row: image i's pixel p holds 10·i + p.

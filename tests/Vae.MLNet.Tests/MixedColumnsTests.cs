@@ -83,6 +83,28 @@ public sealed class MixedColumnsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void DrawsFromTheLikelihoodAreOfEachColumnsKind()
+    {
+        // The decoder's constant outputs: a real mean of 0.5 (σ = 1), P(flag) = σ(1), the key's softmax(1, 2, 3).
+        // Before, every cell got Gaussian noise: flags and one-hot cells of 2.4 or −1.3.
+        var rows = TinyModel(VaeMissingValues.Error).Sample(4000, seed: 2, drawFromLikelihood: true);
+
+        Assert.All(rows, row =>
+        {
+            Assert.Contains(row[1], new[] { 0f, 1f });
+            Assert.All(row[2..], cell => Assert.Contains(cell, new[] { 0f, 1f }));
+            Assert.Equal(1f, row[2..].Sum());
+        });
+        Assert.Equal(0.5, rows.Average(row => row[0]), 0.05);
+        Assert.Equal(1, Math.Sqrt(rows.Average(row => (row[0] - 0.5) * (row[0] - 0.5))), 0.05);
+        Assert.Equal(1 / (1 + Math.Exp(-1)), rows.Average(row => row[1]), 0.03);
+        var softmax = new[] { 1.0, 2.0, 3.0 }.Select(logit => Math.Exp(logit - LogSumExp)).ToArray();
+        for (int k = 0; k < 3; k++)
+            Assert.Equal(softmax[k], rows.Average(row => row[2 + k]), 0.03);
+        Assert.Equal(rows, TinyModel(VaeMissingValues.Error).Sample(4000, seed: 2, drawFromLikelihood: true));
+    }
+
+    [Fact]
     public void AMissingKeyAndANaNAreMissingSlotsAndTheScoreIsNormalizedBySlots()
     {
         var ml = new MLContext(seed: 1);

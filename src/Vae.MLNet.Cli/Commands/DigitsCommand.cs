@@ -29,6 +29,12 @@ internal sealed class DigitsCommand : Command<DigitsCommand.Settings>
 
         [CommandOption("--seed <N>"), Description("Seed of the split, the training and the draws (default 0).")]
         public int Seed { get; init; }
+
+        // Checked before the output folder is made: the trainer's own check came after it, naming its option.
+        public override ValidationResult Validate() =>
+            Epochs < 1 ? ValidationResult.Error($"--epochs {Epochs}: train at least 1 epoch.")
+            : Latent < 1 ? ValidationResult.Error($"--latent {Latent}: the latent space needs at least 1 dimension.")
+            : ValidationResult.Success();
     }
 
     private const int Side = 8;

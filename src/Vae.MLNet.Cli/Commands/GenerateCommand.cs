@@ -46,6 +46,7 @@ internal sealed class GenerateCommand : Command<GenerateCommand.Settings>
         // Its rows are written in the data's units through the normalizers: numbers only, for now.
         if (!pipeline.Vae.Model.InputLayout.IsSingleReal)
             throw new CliException($"{settings.Model}: the VAE reads columns of several kinds ({pipeline.Vae.Model.InputLayout}); generate writes rows of one column of numbers only.");
+        var toDataUnits = pipeline.ToDataUnits();
         CliProgress.Run(progress =>
         {
             using var generating = progress.Begin($"generating {Path.GetFileName(settings.Output)}", "rows", settings.Count);
@@ -58,7 +59,7 @@ internal sealed class GenerateCommand : Command<GenerateCommand.Settings>
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     int count = (int)Math.Min(BatchRows, settings.Count - first);
-                    foreach (var row in pipeline.ToDataUnits(VaeGeneration.SampleRange(pipeline.Vae.Model, first, count, settings.Seed, settings.Draw)))
+                    foreach (var row in VaeGeneration.SampleRange(pipeline.Vae.Model, first, count, settings.Seed, settings.Draw).Select(toDataUnits))
                         writer.WriteLine(string.Join(",", row.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
                     generating.Report(first + count);
                 }

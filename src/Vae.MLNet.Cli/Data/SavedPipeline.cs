@@ -99,21 +99,23 @@ internal sealed class SavedPipeline
     }
 
     /// <summary>
-    /// Rows in the VAE's units mapped back to the data's units through the affine normalizers before the VAE: those
+    /// The map of a row in the VAE's units back to the data's units through the affine normalizers before the VAE: those
     /// of its feature vector, or of the columns it was concatenated from (matched by slot name). x = x' / scale + offset.
     /// </summary>
-    public float[][] ToDataUnits(float[][] rows)
+    /// <exception cref="CliException">A normalizer before the VAE is not affine (a CDF, bins): its rows would stay in
+    /// its units under the data's column names.</exception>
+    public Func<float[], float[]> ToDataUnits()
     {
         var names = FeatureNames();
         var scale = Enumerable.Repeat(1f, names.Length).ToArray();
         var offset = new float[names.Length];
         var schema = InputSchema;
-        foreach (var step in Steps.Take(VaeIndex))
+        for (int step = 0; step < VaeIndex; step++)
         {
-            var output = step.GetOutputSchema(schema);
+            var output = Steps[step].GetOutputSchema(schema);
             // The columns a normalizer adds (or replaces: the old one stays, hidden), in schema order, which is the
             // order of its parameters when its columns follow the order of its input, as the CLI's do.
-            if (step is NormalizingTransformer normalizer)
+            if (Steps[step] is NormalizingTransformer normalizer)
                 foreach (var (column, index) in output.Where(column => !column.IsHidden && output.Count(c => c.Name == column.Name) > schema.Count(c => c.Name == column.Name))
                     .Select((column, index) => (column, index)))
                     switch (normalizer.GetNormalizerModelParameters(index))
@@ -125,10 +127,17 @@ internal sealed class SavedPipeline
                             scale = many.Scale.ToArray();
                             offset = many.Offset.IsDefaultOrEmpty ? new float[names.Length] : many.Offset.ToArray();
                             break;
+                        case NormalizingTransformer.AffineNormalizerModelParameters<float> or NormalizingTransformer.AffineNormalizerModelParameters<ImmutableArray<float>>:
+                            break;
+                        case var other when column.Name == Vae.InputColumnName || names.Contains(column.Name):
+                            string how = other is NormalizingTransformer.CdfNormalizerModelParameters<float> or NormalizingTransformer.CdfNormalizerModelParameters<ImmutableArray<float>>
+                                ? "a CDF" : "bins";
+                            throw new CliException($"{path}: step {step + 1} normalizes '{column.Name}' with {how}, which generate cannot map back to the data's units; " +
+                                "it maps back affine normalizers (NormalizeMeanVariance or NormalizeMinMax without a CDF, NormalizeRobustScaling).");
                     }
             schema = output;
         }
-        return rows.Select(row => row.Select((value, j) => (scale[j] == 0 ? 0 : value / scale[j]) + offset[j]).ToArray()).ToArray();
+        return row => row.Select((value, j) => (scale[j] == 0 ? 0 : value / scale[j]) + offset[j]).ToArray();
     }
 
     private DataViewSchema SchemaBeforeVae() =>

@@ -29,7 +29,7 @@ public static class VaeGeneration
         ArgumentNullException.ThrowIfNull(model);
         // The encoder's graph turns NaN and ∞ into NaN or huge codes without a word: check rows as the transformers do.
         string column = model.InputLayout.Columns[0].Name;
-        return Run(SessionsFor(model).Encoder, rows, model.InputDimension, VaeOutputs.LatentMean, model.LatentDimension,
+        return Run(SessionsFor(model).Encoder, rows, nameof(rows), model.InputDimension, VaeOutputs.LatentMean, model.LatentDimension,
             (row, index, cells) => FeatureColumn.CopyChecked(new VBuffer<float>(row.Length, row), cells, column, index, model.MissingValues));
     }
 
@@ -38,7 +38,7 @@ public static class VaeGeneration
     public static float[][] Decode(this VaeModel model, IReadOnlyList<float[]> latents)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Run(SessionsFor(model).Decoder, latents, model.LatentDimension, VaeOutputs.Reconstruction, model.InputDimension,
+        return Run(SessionsFor(model).Decoder, latents, nameof(latents), model.LatentDimension, VaeOutputs.Reconstruction, model.InputDimension,
             (latent, index, cells) =>
             {
                 int slot = Array.FindIndex(latent, value => !float.IsFinite(value));
@@ -51,7 +51,8 @@ public static class VaeGeneration
     /// <summary>
     /// <paramref name="count"/> new rows: z ~ N(0, I) drawn with <paramref name="seed"/>, decoded. With
     /// <paramref name="drawFromLikelihood"/>, each row is a draw from p(x|z) (Gaussian noise with the learned
-    /// variances, or 0/1 draws for a Bernoulli likelihood) rather than the decoder's mean.
+    /// variances, or 0/1 draws for a Bernoulli likelihood; in a model of mixed columns, 0/1 for a Boolean cell and one
+    /// category, one-hot, for each key slot) rather than the decoder's mean.
     /// </summary>
     public static float[][] Sample(this VaeModel model, int count, int seed, bool drawFromLikelihood = false)
     {
@@ -81,13 +82,16 @@ public static class VaeGeneration
 
     /// <summary>
     /// <see cref="Sample"/> as an <see cref="IDataView"/> with one column, <paramref name="columnName"/>: a vector of
-    /// <see cref="VaeModel.InputDimension"/> Singles, laid out like the training features.
+    /// <see cref="VaeModel.InputDimension"/> Singles, laid out like the training features. For a model of mixed columns
+    /// these are its model-space cells (<see cref="VaeModel.InputLayout"/>: a Boolean one cell, a key slot a one-hot block
+    /// of its categories), not the columns it reads, so its own transformers do not read the view.
     /// </summary>
     public static IDataView Generate(this VaeModel model, MLContext mlContext, int count, int seed, bool drawFromLikelihood = false,
         string columnName = "Features")
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentException.ThrowIfNullOrWhiteSpace(columnName);
         return VectorColumnView.Create(mlContext, columnName, model.InputDimension, model.Sample(count, seed, drawFromLikelihood));
     }
 
@@ -97,8 +101,11 @@ public static class VaeGeneration
     /// </summary>
     public static LatentPath Interpolate(this VaeModel model, float[] from, float[] to, int steps, bool spherical = false)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
+        CheckWidth(model, from, nameof(from));
+        CheckWidth(model, to, nameof(to));
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
         var ends = model.Encode([from, to]);
         var latents = Enumerable.Range(0, steps)
@@ -118,6 +125,10 @@ public static class VaeGeneration
         ArgumentNullException.ThrowIfNull(values);
         ArgumentOutOfRangeException.ThrowIfNegative(axis);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(axis, model.LatentDimension);
+        CheckWidth(model, row, nameof(row));
+        for (int i = 0; i < values.Count; i++)
+            if (!float.IsFinite(values[i]))
+                throw new ArgumentException($"{nameof(values)}[{i}] is {values[i]}: a latent coordinate must be finite.", nameof(values));
         var code = model.Encode([row])[0];
         var latents = values.Select(value =>
         {
@@ -128,11 +139,14 @@ public static class VaeGeneration
         return new LatentPath(latents, model.Decode(latents));
     }
 
-    /// <summary>Runs <paramref name="inputs"/> through <paramref name="scorer"/>, each checked and copied into its batch row by <paramref name="copy"/> (input, its index, its cells).</summary>
-    private static float[][] Run(SharedScorer scorer, IReadOnlyList<float[]> inputs, int width, VaeOutputs output, int outputWidth,
+    /// <summary>
+    /// Runs <paramref name="inputs"/> (the caller's argument <paramref name="argument"/>) through <paramref name="scorer"/>,
+    /// each checked and copied into its batch row by <paramref name="copy"/> (input, its index, its cells).
+    /// </summary>
+    private static float[][] Run(SharedScorer scorer, IReadOnlyList<float[]> inputs, string argument, int width, VaeOutputs output, int outputWidth,
         Action<float[], int, Span<float>> copy)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(inputs, argument);
         var results = new float[inputs.Count][];
         // A batch no larger than the input: encoding one row should not allocate a thousand.
         var batch = scorer.Current.CreateBatch(Math.Clamp(inputs.Count, 1, VaeTransformerBase.DefaultBatchSize), output);
@@ -141,9 +155,9 @@ public static class VaeGeneration
             int rows = Math.Min(batch.Capacity, inputs.Count - start);
             for (int r = 0; r < rows; r++)
             {
-                var input = inputs[start + r] ?? throw new ArgumentException($"Row {start + r} is null.", nameof(inputs));
+                var input = inputs[start + r] ?? throw new ArgumentException($"Row {start + r} is null.", argument);
                 if (input.Length != width)
-                    throw new ArgumentException($"Row {start + r} has {input.Length} values, but the model expects {width}.", nameof(inputs));
+                    throw new ArgumentException($"Row {start + r} has {input.Length} values, but the model expects {width}.", argument);
                 copy(input, start + r, batch.Features.AsSpan(r * width, width));
             }
             scorer.Run(batch, rows);
@@ -153,22 +167,76 @@ public static class VaeGeneration
         return results;
     }
 
+    /// <summary>Throws when the row <paramref name="argument"/> is not of the model's <see cref="VaeModel.InputDimension"/> values.</summary>
+    private static void CheckWidth(VaeModel model, float[] row, string argument)
+    {
+        if (row.Length != model.InputDimension)
+            throw new ArgumentException($"'{argument}' has {row.Length} values, but the model expects {model.InputDimension}.", argument);
+    }
+
+    /// <summary>
+    /// Replaces each decoded row by a draw from p(x|z), column by column as the layout says: a Gaussian real cell its mean
+    /// plus noise of the learned variance, a Bernoulli cell (a real one under a Bernoulli likelihood, or a Boolean) 0 or 1,
+    /// a key slot one category of its softmax, one-hot.
+    /// </summary>
     private static void DrawFromLikelihood(VaeModel model, float[][] rows, long first, int seed)
     {
-        var noise = new float[model.InputDimension];
-        bool bernoulli = model.Likelihood == VaeLikelihood.Bernoulli;
+        var layout = model.InputLayout;
+        bool gaussian = model.Likelihood == VaeLikelihood.Gaussian;
+        var normal = new float[model.InputDimension];
+        var uniform = new float[model.InputDimension];
+        // Streams apart from the latent draws', keyed by the row like them. The normal draws hash slots 0 to 2W − 1,
+        // so the uniform ones start past them when a row takes both (a model of one kind keeps the slots it always had).
+        bool bothKinds = gaussian && !layout.IsSingleReal;
         for (int i = 0; i < rows.Length; i++)
         {
-            // A stream apart from the latent draws', keyed by the row like them.
-            if (bernoulli)
-                LatentNoise.FillUniform(~seed, first + i, noise);
-            else
-                LatentNoise.Fill(~seed, first + i, noise);
-            for (int j = 0; j < noise.Length; j++)
-                rows[i][j] = bernoulli
-                    ? (noise[j] < rows[i][j] ? 1f : 0f)
-                    : rows[i][j] + MathF.Exp(0.5f * model.OutputLogVariance[j]) * noise[j];
+            var row = rows[i];
+            if (gaussian)
+                LatentNoise.Fill(~seed, first + i, normal);
+            if (!gaussian || bothKinds)
+                LatentNoise.FillUniform(~seed, first + i, uniform, firstSlot: bothKinds ? 2L * normal.Length : 0);
+            for (int c = 0; c < layout.Columns.Count; c++)
+            {
+                var column = layout.Columns[c];
+                int start = layout.CellOffset(c), end = start + column.Cells;
+                switch (column.Kind)
+                {
+                    case VaeInputKind.Real when gaussian:
+                        for (int j = start; j < end; j++)
+                            row[j] += MathF.Exp(0.5f * model.OutputLogVariance[j]) * normal[j];
+                        break;
+                    case VaeInputKind.Real or VaeInputKind.Binary:
+                        for (int j = start; j < end; j++)
+                            row[j] = uniform[j] < row[j] ? 1f : 0f;
+                        break;
+                    default:
+                        for (int block = start; block < end; block += column.Categories)
+                            DrawCategory(row.AsSpan(block, column.Categories), uniform[block]);
+                        break;
+                }
+            }
         }
+    }
+
+    /// <summary>Replaces the probabilities <paramref name="cells"/> by the one-hot cells of the category that <paramref name="u"/> in (0, 1] falls on.</summary>
+    private static void DrawCategory(Span<float> cells, float u)
+    {
+        double total = 0;
+        foreach (float p in cells)
+            total += p;
+        double cumulative = 0;
+        int drawn = cells.Length - 1;
+        for (int k = 0; k < cells.Length; k++)
+        {
+            cumulative += cells[k];
+            if (u * total <= cumulative)
+            {
+                drawn = k;
+                break;
+            }
+        }
+        cells.Clear();
+        cells[drawn] = 1f;
     }
 
     private static float[] Lerp(float[] a, float[] b, double t) =>

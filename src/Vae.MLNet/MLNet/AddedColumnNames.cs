@@ -7,9 +7,15 @@ namespace Vae.MLNet;
 /// </summary>
 internal static class AddedColumnNames
 {
-    /// <summary>Throws when two of <paramref name="columns"/> (the option or column that names it, its name; null when not added) share a name.</summary>
+    /// <summary>
+    /// Throws when one of <paramref name="columns"/> (the option or column that names it, its name; null when not added)
+    /// has an empty or blank name, which ML.NET refuses only when the column is made, after training, or when two share a name.
+    /// </summary>
     public static void CheckDistinct(params (string Option, string? Name)[] columns)
     {
+        foreach (var (option, name) in columns)
+            if (name != null && string.IsNullOrWhiteSpace(name))
+                throw new ArgumentException($"{option} is '{name}': a column needs a name; leave it null to add no such column.", option);
         var clash = columns.Where(c => c.Name != null).GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
         if (clash != null)
             throw new ArgumentException(

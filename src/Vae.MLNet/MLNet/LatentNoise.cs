@@ -18,11 +18,14 @@ internal static class LatentNoise
         }
     }
 
-    /// <summary>Fills <paramref name="destination"/> with u ~ U(0, 1] for one row.</summary>
-    public static void FillUniform(int seed, long row, Span<float> destination)
+    /// <summary>
+    /// Fills <paramref name="destination"/> with u ~ U(0, 1] for one row, from the slots <paramref name="firstSlot"/>
+    /// on: draws that must not share a slot's hash with other draws of the same seed and row start past them.
+    /// </summary>
+    public static void FillUniform(int seed, long row, Span<float> destination, long firstSlot = 0)
     {
         for (int j = 0; j < destination.Length; j++)
-            destination[j] = (float)ToUnitOpen(Mix((ulong)(uint)seed, (ulong)row, (ulong)j));
+            destination[j] = (float)ToUnitOpen(Mix((ulong)(uint)seed, (ulong)row, (ulong)(firstSlot + j)));
     }
 
     private static ulong Mix(ulong seed, ulong row, ulong slot) => SplitMix(seed ^ SplitMix(row ^ SplitMix(slot)));
