@@ -24,5 +24,35 @@ public sealed class DamagedPipelineZipTests : IDisposable
         }
     }
 
+    [Fact]
+    public void DamagedBytesAreRefusedNamingTheFileNotScoredWithOtherWeights()
+    {
+        var ml = new MLContext(seed: 0);
+        var bytes = File.ReadAllBytes(CardioDetector.ModelPath);
+        var expected = CardioDetector.Scores(ml, ml.Model.LoadWithBatchedScoring(CardioDetector.ModelPath, out _));
+        var random = new Random(1);
+        for (int damage = 0; damage < 60; damage++)
+        {
+            // Eight random bytes anywhere: most of the file is the graph entry's deflated weights.
+            var damaged = (byte[])bytes.Clone();
+            int at = random.Next(damaged.Length - 8);
+            random.NextBytes(damaged.AsSpan(at, 8));
+            File.WriteAllBytes(_path, damaged);
+
+            float[] scores;
+            try
+            {
+                scores = CardioDetector.Scores(ml, ml.Model.LoadWithBatchedScoring(_path, out _));
+            }
+            catch (InvalidDataException error)
+            {
+                Assert.True(error.Message.StartsWith(_path, StringComparison.Ordinal), $"damage at byte {at}: {error.Message}");
+                continue;
+            }
+            // Bytes no reader looks at (a timestamp, a comment's length) may change: then nothing else may.
+            Assert.True(expected.SequenceEqual(scores), $"damage at byte {at} loaded and changed the scores");
+        }
+    }
+
     public void Dispose() => File.Delete(_path);
 }
