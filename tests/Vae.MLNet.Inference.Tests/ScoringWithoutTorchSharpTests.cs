@@ -1,26 +1,11 @@
-using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace Vae.MLNet.Inference.Tests;
 
-/// <summary>
-/// A service that only loads and scores: Fixtures/cardio-detector.zip was written by <c>vae-mlnet demo</c> (z-scoring
-/// and the VAE detector, trained on the cardiotocography split), with the scores it gave the test rows.
-/// </summary>
+/// <summary>A service that only loads and scores: the <see cref="CardioDetector"/> a demo run saved.</summary>
 public class ScoringWithoutTorchSharpTests
 {
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
-
-    private static IDataView LoadTestRows(MLContext ml) => ml.Data.CreateTextLoader(
-    [
-        new TextLoader.Column("Features", DataKind.Single, 0, 20),
-        new TextLoader.Column("Label", DataKind.Single, 21),
-    ], separatorChar: ',', hasHeader: true).Load(Fixture("cardio-test.csv"));
-
-    private static float[] ExpectedScores() => File.ReadLines(Fixture("cardio-detector-scores.csv")).Skip(1)
-        .Select(line => float.Parse(line.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -28,12 +13,12 @@ public class ScoringWithoutTorchSharpTests
     {
         var ml = new MLContext(seed: 0);
         var model = batched
-            ? ml.Model.LoadWithBatchedScoring(Fixture("cardio-detector.zip"), out _)
-            : ml.Model.Load(Fixture("cardio-detector.zip"), out _);
-        var scored = model.Transform(LoadTestRows(ml));
+            ? ml.Model.LoadWithBatchedScoring(CardioDetector.ModelPath, out _)
+            : ml.Model.Load(CardioDetector.ModelPath, out _);
+        var scored = model.Transform(CardioDetector.LoadTestRows(ml));
 
         var scores = scored.GetColumn<float>("Score").ToArray();
-        var expected = ExpectedScores();
+        var expected = CardioDetector.ExpectedScores();
         Assert.Equal(expected.Length, scores.Length);
         for (int i = 0; i < expected.Length; i++)
             Assert.Equal(expected[i], scores[i], 1e-4 * Math.Max(1, Math.Abs(expected[i])));

@@ -72,7 +72,7 @@ public static class VaeModelLoader
     {
         var components = new List<(int[], VaeTransformerBase)>();
         var copy = new MemoryStream();
-        using (var zip = ZipFile.OpenRead(path))
+        using (var zip = CheckedZipReader.Open(path))
         using (var target = new ZipArchive(copy, ZipArchiveMode.Create, leaveOpen: true))
         {
             foreach (var entry in zip.Entries)
@@ -80,8 +80,7 @@ public static class VaeModelLoader
                 using var stream = target.CreateEntry(entry.FullName).Open();
                 if (entry.Name != MLNetZipLayout.OnnxEntryName)
                 {
-                    using var source = entry.Open();
-                    source.CopyTo(stream);
+                    CheckedZipReader.CopyTo(entry, stream, path);
                     continue;
                 }
                 var content = ReadContent(entry, path);
@@ -182,11 +181,8 @@ public static class VaeModelLoader
             throw new InvalidDataException(
                 $"{source} is refused: it declares {entry.Length} bytes inflated from {entry.CompressedLength} compressed, more than the " +
                 $"{limit} bytes a graph entry may hold ({MaxInflation} times its compressed size plus {InflationAllowance >> 20} MiB); the file may be a zip bomb.");
-        using var stream = entry.Open();
         var content = new byte[entry.Length];
-        int read = stream.ReadAtLeast(content, content.Length, throwOnEndOfStream: false);
-        if (read < content.Length || stream.ReadByte() >= 0)
-            throw new InvalidDataException($"{source} is damaged: its data does not inflate to the {entry.Length} bytes its header declares.");
+        CheckedZipReader.Read(entry, content, path);
         return content;
     }
 }
