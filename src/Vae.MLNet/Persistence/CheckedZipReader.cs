@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.IO.Hashing;
 
 namespace Vae.MLNet;
 
@@ -35,7 +34,7 @@ internal static class CheckedZipReader
     /// </summary>
     public static void CopyTo(ZipArchiveEntry entry, Stream target, string path)
     {
-        var crc = new Crc32();
+        var crc = new ZipCrc32();
         Guard(Source(entry, path), DamagedEntry, () =>
         {
             using var stream = entry.Open();
@@ -47,7 +46,7 @@ internal static class CheckedZipReader
             }
             return true;
         });
-        CheckCrc(entry, crc.GetCurrentHashAsUInt32(), path);
+        CheckCrc(entry, crc.Value, path);
     }
 
     /// <summary>
@@ -64,7 +63,7 @@ internal static class CheckedZipReader
         });
         if (!whole)
             throw new InvalidDataException($"{source} is damaged: its data does not inflate to the {content.Length} bytes its header declares.");
-        CheckCrc(entry, Crc32.HashToUInt32(content), path);
+        CheckCrc(entry, ZipCrc32.Of(content), path);
     }
 
     private static void CheckCrc(ZipArchiveEntry entry, uint crc, string path)
