@@ -190,6 +190,25 @@ public class GenerationTests
     }
 
     [Theory]
+    [InlineData(VaeMissingValues.Error)]
+    [InlineData(VaeMissingValues.Model)]
+    public void TheDecodeTransformRefusesANaNLatentAsALatentCodeWhateverTheModelsMissingValues(VaeMissingValues missingValues)
+    {
+        // Before, the message spoke of features and advised MissingValues = Model, which the decoder ignores: it refuses
+        // NaN in a code either way.
+        var ml = new MLContext(seed: 1);
+        var model = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 1, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [8], MissingValues = missingValues })
+            .Fit(TestData.ToDataView(ml, TestData.Gaussian(50, 0))).Model;
+        var codes = VectorColumnView.Create(ml, "Code", 2, [[0f, 0f], [0.5f, float.NaN]]);
+        var decoded = ml.Transforms.VaeDecode(model, "Decoded", "Code").Fit(codes).Transform(codes);
+
+        var error = Assert.Throws<VaeDataException>(() => decoded.GetColumn<float[]>("Decoded").ToArray());
+        Assert.Equal(("Code", 1L, 1), (error.ColumnName, error.Row!.Value, error.Slot!.Value));
+        Assert.Equal("Row 1 of column 'Code' holds NaN at slot 1: a latent code must be finite, whatever the model's MissingValues " +
+            "(a code has no missing cells: the decoder reads every coordinate as it is).", error.Message);
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData(" ")]

@@ -125,12 +125,7 @@ internal static class FeatureColumn
     public static void CopyChecked(in VBuffer<float> values, Span<float> destination, string columnName, long? row, VaeMissingValues missingValues,
         bool wholeRow = true)
     {
-        string where = row is long r ? $"Row {r} of column '{columnName}'" : $"Column '{columnName}' of the row given to PredictionEngine.Predict";
-        if (values.Length != destination.Length)
-            throw new VaeDataException(columnName, row,
-                $"{where} has {values.Length} features, but the model expects {destination.Length}.");
-        values.CopyTo(destination);
-        int bad = IndexOfNonFinite(destination);
+        int bad = Copy(values, destination, columnName, row, out string where);
         if (bad < 0)
             return;
         if (missingValues == VaeMissingValues.Error)
@@ -145,6 +140,33 @@ internal static class FeatureColumn
             throw new VaeDataException(columnName, row,
                 $"{where} has no observed value: all {destination.Length} features are missing (NaN), which leaves nothing to encode, score or learn from. " +
                 DropRowsWithNothingObserved);
+    }
+
+    /// <summary>
+    /// <see cref="CopyChecked"/> for a latent code, the decoder's input: every value must be finite, whatever the model's
+    /// <see cref="VaeModel.MissingValues"/>, since a code has no missing cells.
+    /// </summary>
+    public static void CopyLatentChecked(in VBuffer<float> values, Span<float> destination, string columnName, long? row)
+    {
+        int bad = Copy(values, destination, columnName, row, out string where);
+        if (bad >= 0)
+            throw new VaeDataException(columnName, row,
+                $"{where} holds {destination[bad]} at slot {bad}: a latent code must be finite, whatever the model's {nameof(VaeModel.MissingValues)} " +
+                "(a code has no missing cells: the decoder reads every coordinate as it is).", bad);
+    }
+
+    /// <summary>
+    /// Copies <paramref name="values"/> into <paramref name="destination"/> after checking its size; the first slot
+    /// that is not finite, or −1, and <paramref name="where"/> the row and column for messages.
+    /// </summary>
+    private static int Copy(in VBuffer<float> values, Span<float> destination, string columnName, long? row, out string where)
+    {
+        where = row is long r ? $"Row {r} of column '{columnName}'" : $"Column '{columnName}' of the row given to PredictionEngine.Predict";
+        if (values.Length != destination.Length)
+            throw new VaeDataException(columnName, row,
+                $"{where} has {values.Length} features, but the model expects {destination.Length}.");
+        values.CopyTo(destination);
+        return IndexOfNonFinite(destination);
     }
 
     /// <summary>

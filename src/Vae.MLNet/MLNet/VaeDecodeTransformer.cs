@@ -1,3 +1,5 @@
+using Microsoft.ML;
+
 namespace Vae.MLNet;
 
 /// <summary>
@@ -27,8 +29,8 @@ public sealed class VaeDecodeTransformer : VaeTransformerBase
 
     internal override VaeInputLayout InputLayout => VaeInputLayout.Real(Model.LatentDimension, InputColumnName);
 
-    /// <summary>A latent code has no missing values, whatever the features may have.</summary>
-    internal override VaeMissingValues InputMissingValues => VaeMissingValues.Error;
+    /// <summary>A reader of latent codes, which have no missing values, whatever the features may have.</summary>
+    internal override FeatureRowReader CreateReader(DataViewRow row) => FeatureRowReader.ForLatentCodes(row, InputColumnName, Model.LatentDimension);
 
     internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
 

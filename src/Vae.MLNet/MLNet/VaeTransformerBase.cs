@@ -53,11 +53,11 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// <summary>Model-space values per row of the input columns.</summary>
     internal int InputWidth => InputLayout.Cells;
 
-    /// <summary>A reader of the input columns of <paramref name="row"/> into model-space rows.</summary>
-    internal FeatureRowReader CreateReader(DataViewRow row) => new(row, InputColumnNames, InputLayout, InputMissingValues);
-
-    /// <summary>Whether a NaN in the input column is an error or a missing cell: as the model says, for features.</summary>
-    internal virtual VaeMissingValues InputMissingValues => Model.MissingValues;
+    /// <summary>
+    /// A reader of the input columns of <paramref name="row"/> into model-space rows: features, NaN an error or a
+    /// missing cell as the model's <see cref="VaeModel.MissingValues"/> says.
+    /// </summary>
+    internal virtual FeatureRowReader CreateReader(DataViewRow row) => new(row, InputColumnNames, InputLayout, Model.MissingValues);
 
     /// <summary>How the graph computes its score output; only the detector offers a choice.</summary>
     internal virtual VaeScoring GraphScoring => VaeScoring.NegativeElboAtMean;
