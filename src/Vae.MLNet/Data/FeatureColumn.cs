@@ -161,13 +161,20 @@ internal static class FeatureColumn
     /// </summary>
     private static int Copy(in VBuffer<float> values, Span<float> destination, string columnName, long? row, out string where)
     {
-        where = row is long r ? $"Row {r} of column '{columnName}'" : $"Column '{columnName}' of the row given to PredictionEngine.Predict";
+        where = Where(columnName, row);
         if (values.Length != destination.Length)
             throw new VaeDataException(columnName, row,
                 $"{where} has {values.Length} features, but the model expects {destination.Length}.");
         values.CopyTo(destination);
         return IndexOfNonFinite(destination);
     }
+
+    /// <summary>
+    /// How messages name row <paramref name="row"/> of column <paramref name="columnName"/>: by its position, or as the
+    /// row given to <c>PredictionEngine.Predict</c> when it has none (null).
+    /// </summary>
+    internal static string Where(string columnName, long? row) =>
+        row is long r ? $"Row {r} of column '{columnName}'" : $"Column '{columnName}' of the row given to PredictionEngine.Predict";
 
     /// <summary>
     /// The advice for a row without an observed value. Not ML.NET's <c>FilterRowsByMissingValues</c>: it drops every
@@ -177,7 +184,8 @@ internal static class FeatureColumn
         "Drop such rows first, e.g. mlContext.Data.FilterByCustomPredicate with a predicate that is true when every feature is missing " +
         "(FilterRowsByMissingValues would drop every row with any missing cell).";
 
-    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    /// <summary>The first of <paramref name="values"/> that is NaN or ±∞, or −1 when all are finite.</summary>
+    internal static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {
         // x − x is 0 for every finite x and NaN for NaN and ±∞: one vectorized pass clears the usual, clean row.
         var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);

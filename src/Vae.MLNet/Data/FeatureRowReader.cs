@@ -80,9 +80,6 @@ internal sealed class FeatureRowReader
             "nothing to encode, score or learn from. " + FeatureColumn.DropRowsWithNothingObserved);
     }
 
-    private static string Where(string name, long? row) =>
-        row is long r ? $"Row {r} of column '{name}'" : $"Column '{name}' of the row given to PredictionEngine.Predict";
-
     /// <summary>A reader of the real column <paramref name="name"/>, each row's values checked and copied by <paramref name="copy"/>.</summary>
     private static CellReader RealReader(DataViewRow row, string name, VectorCopy copy)
     {
@@ -132,7 +129,7 @@ internal sealed class FeatureRowReader
                 {
                     if (missingValues == VaeMissingValues.Error)
                         throw new VaeDataException(name, position,
-                            $"{Where(name, position)} holds the missing key (0) at slot {s}: a value MapValueToKey did not know, or a missing one. " +
+                            $"{FeatureColumn.Where(name, position)} holds the missing key (0) at slot {s}: a value MapValueToKey did not know, or a missing one. " +
                             "To score a category the training rows lacked as the rare category it is, give MapValueToKey every category " +
                             "(keyData) before training; to score it on the row's other columns, let the model treat it as a missing cell " +
                             $"(MissingValues = {nameof(VaeMissingValues.Model)}); or filter such rows first.", s);
@@ -140,7 +137,7 @@ internal sealed class FeatureRowReader
                 }
                 else if (key > categories)
                     throw new VaeDataException(name, position,
-                        $"{Where(name, position)} holds key {key} at slot {s}, above the {categories} categories of the model: map the column with the " +
+                        $"{FeatureColumn.Where(name, position)} holds key {key} at slot {s}, above the {categories} categories of the model: map the column with the " +
                         "MapValueToKey transformer fitted with the model.", s);
                 else
                     block[(int)key - 1] = 1f;
@@ -168,7 +165,7 @@ internal sealed class FeatureRowReader
         {
             getter(ref values);
             if (values.Length != slots)
-                throw new VaeDataException(name, position, $"{Where(name, position)} has {values.Length} features, but the model expects {slots}.");
+                throw new VaeDataException(name, position, $"{FeatureColumn.Where(name, position)} has {values.Length} features, but the model expects {slots}.");
             values.CopyTo(dense);
             return dense;
         };

@@ -36,6 +36,18 @@ public sealed class VaeDecodeTransformer : VaeTransformerBase
 
     private protected override VaeOnnxScorer CreateScorer() => VaeOnnxScorer.ForDecoder(Model);
 
+    /// <summary>Refuses a decoded row that is not finite, naming the row of its code (<see cref="DecoderOverflow"/>).</summary>
+    private protected override void CheckOutputs(VaeScoreBatch batch, int rows, Func<int, long?> positionOf)
+    {
+        int k = Model.LatentDimension, d = Model.InputDimension;
+        for (int row = 0; row < rows; row++)
+            if (DecoderOverflow.Check(batch.Features.AsSpan(row * k, k), batch.Reconstruction.AsSpan(row * d, d)) is string why)
+            {
+                long? position = positionOf(row);
+                throw new VaeDataException(InputColumnName, position, $"{FeatureColumn.Where(InputColumnName, position)} {why}");
+            }
+    }
+
     internal override (byte[] Graph, string[] Columns) SavedGraph()
     {
         var metadata = new Dictionary<string, string>

@@ -80,10 +80,25 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
 
     /// <summary>
     /// Scores the first <paramref name="rows"/> rows of <paramref name="batch"/> with the ONNX Runtime scorer, created
-    /// on first use. <see cref="Dispose"/> releases the scorer and a later use creates it again, so disposing a
-    /// <c>PredictionEngine</c> that owns this transformer does not break other users.
+    /// on first use, and checks the outputs (<see cref="CheckOutputs"/>). <see cref="Dispose"/> releases the scorer and
+    /// a later use creates it again, so disposing a <c>PredictionEngine</c> that owns this transformer does not break other users.
     /// </summary>
-    internal void Run(VaeScoreBatch batch, int rows) => _scorer.Run(batch, rows);
+    /// <param name="batch">The rows and their outputs.</param>
+    /// <param name="rows">How many rows of the batch to score.</param>
+    /// <param name="positionOf">The position in its data view of each row of the batch, for messages; null for the row given to <c>PredictionEngine.Predict</c>.</param>
+    internal void Run(VaeScoreBatch batch, int rows, Func<int, long?> positionOf)
+    {
+        _scorer.Run(batch, rows);
+        CheckOutputs(batch, rows, positionOf);
+    }
+
+    /// <summary>
+    /// Refuses outputs that answer nothing, naming the row. Nothing to check for the scoring graphs, which clamp their
+    /// features so that every finite row gets finite outputs; the decoder's can overflow (<see cref="DecoderOverflow"/>).
+    /// </summary>
+    private protected virtual void CheckOutputs(VaeScoreBatch batch, int rows, Func<int, long?> positionOf)
+    {
+    }
 
     /// <inheritdoc />
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Layout(inputSchema).Schema;
