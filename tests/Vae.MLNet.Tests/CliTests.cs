@@ -115,6 +115,39 @@ public class CliTests
     }
 
     [Fact]
+    public void ExplainRefusesALabelThatIsOneOfTheModelsFeatures()
+    {
+        // Before, --label f3 was silently ignored: f3 was read as the feature it is, and nothing said so.
+        var random = new Random(2);
+        string Rows(int count, bool label) => string.Concat(Enumerable.Range(0, count).Select(i =>
+            string.Join(",", Enumerable.Range(0, 4).Select(_ => (random.NextDouble() + (i % 10 == 9 && label ? 5 : 0)).ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))
+            + (label ? $",{(i % 10 == 9 ? 1 : 0)}" : "") + "\n"));
+        string train = WriteCsv("f0,f1,f2,f3\n" + Rows(100, label: false));
+        string test = WriteCsv("f0,f1,f2,f3,Label\n" + Rows(40, label: true));
+        string model = Path.ChangeExtension(train, ".zip");
+        try
+        {
+            var trained = Run("evaluate", "--train", train, "--test", test, "--epochs", "2", "--save-model", model);
+            Assert.True(trained.ExitCode == 0, trained.Error);
+
+            var (code, output, error) = Run("explain", "--model", model, "--data", test, "--label", "f3");
+
+            Assert.Equal(2, code);
+            Assert.Equal("error: --label f3: is a feature the model reads (its columns: f0, f1, f2, f3), never a label; name the label column, or leave --label out.",
+                error.Trim());
+            Assert.Equal("", output);
+            Assert.Contains("--label '' names an empty column", Run("explain", "--model", model, "--data", test, "--label", "").Error);
+            var labelled = Run("explain", "--model", model, "--data", test, "--label", "Label");
+            Assert.True(labelled.ExitCode == 0, labelled.Error);
+        }
+        finally
+        {
+            foreach (var path in new[] { train, test, model })
+                File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void GenerateRefusesAPipelineWhoseNormalizerItCannotMapBack()
     {
         // A CDF normalizer maps the features into (0, 1); generate left its rows there, under the data's column names,

@@ -27,8 +27,9 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         [CommandOption("--data <CSV>"), Description("Rows to score, with the columns the model was trained on (found by name, in any order; others are not read).")]
         public string Data { get; init; } = "";
 
-        [CommandOption("--label <NAME>"), Description("Label column to leave out of the features (default Label).")]
-        public string Label { get; init; } = CsvDataset.LabelColumn;
+        // Null unless given: a saved pipeline may read a column named like the default, but one given by name must not be a feature.
+        [CommandOption("--label <NAME>"), Description("Label column, never a feature: not read, and not named in a note (default Label).")]
+        public string? Label { get; init; }
 
         [CommandOption("--top <N>"), Description("Features to name per flagged row (default 3); a categorical column is one feature, named as its column.")]
         public int Top { get; init; } = 3;
@@ -36,6 +37,7 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         public override ValidationResult Validate() =>
             Model.Length == 0 || Data.Length == 0 ? ValidationResult.Error("--model and --data are required.")
             : Top < 1 ? ValidationResult.Error($"--top {Top}: name at least 1 feature.")
+            : Label?.Trim().Length == 0 ? ValidationResult.Error($"--label '{Label}' names an empty column: give the label column's name.")
             : ValidationResult.Success();
     }
 
@@ -46,7 +48,11 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         if (pipeline.Vae is not VaeAnomalyDetectionTransformer detector)
             throw new CliException($"{settings.Model}: the pipeline's VAE is a featurizer, not an anomaly detector.");
         var names = pipeline.FeatureNames();
-        var data = CsvDataset.Load(ml, settings.Data, settings.Label, requireLabel: false, pipeline.InputColumns(), missingCells: pipeline.ReadsMissingCells);
+        var columns = pipeline.InputColumns();
+        if (settings.Label is string labelName && columns.Any(column => column.Headers.Contains(labelName)))
+            throw new CliException($"--label {labelName}: is a feature the model reads (its columns: {string.Join(", ", columns.SelectMany(column => column.Headers))}), " +
+                "never a label; name the label column, or leave --label out.");
+        var data = CsvDataset.Load(ml, settings.Data, settings.Label ?? CsvDataset.LabelColumn, requireLabel: false, columns, missingCells: pipeline.ReadsMissingCells);
 
         // The same detector, asked for its per-feature errors as well.
         var steps = (ITransformer[])pipeline.Steps.Clone();
