@@ -148,6 +148,38 @@ public class CliTests
     }
 
     [Fact]
+    public void ExplainNamesAFeatureWhoseNameHoldsBrackets()
+    {
+        // Before, explain failed with "Unbalanced markup stack" when it came to write a name like "dose[mg]" in its table,
+        // which the console library read as markup.
+        string header = "dose[mg],b,c,[x]";
+        string Rows(int count, bool label) => string.Concat(Enumerable.Range(0, count).Select(i =>
+            string.Join(",", Enumerable.Range(0, 4).Select(j => ((i * 7 + j * 3) % 10 / 10.0 + (i % 10 == 9 && label ? 50 : 0)).ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            + (label ? $",{(i % 10 == 9 ? 1 : 0)}" : "") + "\n"));
+        string train = WriteCsv(header + "\n" + Rows(100, label: false));
+        string test = WriteCsv(header + ",Label\n" + Rows(40, label: true));
+        string model = Path.ChangeExtension(train, ".zip");
+        try
+        {
+            var trained = Run("evaluate", "--train", train, "--test", test, "--epochs", "2", "--save-model", model);
+            Assert.True(trained.ExitCode == 0, trained.Error);
+
+            var (code, output, error) = Run("explain", "--model", model, "--data", test, "--top", "4");
+
+            Assert.True(code == 0, error);
+            using var json = JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]);
+            Assert.Equal(4, json.RootElement.GetProperty("flagged").GetInt32());
+            Assert.Equal(["[x]", "b", "c", "dose[mg]"], json.RootElement.GetProperty("rows")[0].GetProperty("top_features").EnumerateArray()
+                .Select(name => name.GetString()).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            foreach (var path in new[] { train, test, model })
+                File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void GenerateRefusesAPipelineWhoseNormalizerItCannotMapBack()
     {
         // A CDF normalizer maps the features into (0, 1); generate left its rows there, under the data's column names,

@@ -95,7 +95,8 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
                 // for more features than the row has observed.
                 var top = nats.Select((n, j) => (Name: names[j], Nats: n)).Where(t => !double.IsNaN(t.Nats))
                     .OrderByDescending(t => t.Nats).Take(settings.Top).ToArray();
-                table.AddRow(row.ToString(), $"{s:F2}", string.Join(", ", top.Select(t => $"{t.Name} ({t.Nats:F1})")));
+                // Escaped: the table reads its cells as markup, in which a name like "dose[mg]" would be a style.
+                table.AddRow(row.ToString(), $"{s:F2}", Markup.Escape(string.Join(", ", top.Select(t => $"{t.Name} ({t.Nats:F1})"))));
                 flagged.Add(new() { ["row"] = row, ["score"] = s, ["top_features"] = top.Select(t => t.Name).ToArray() });
             }
         }
