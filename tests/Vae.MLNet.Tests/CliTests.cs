@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Vae.MLNet.Training;
 
 namespace Vae.MLNet.Tests;
@@ -176,6 +177,51 @@ public class CliTests
         {
             foreach (var path in new[] { train, test, model })
                 File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ExplainExplainsAPipelineOfAFeaturizerAndADetectorWithTheDetectorNamingItsLatentCoordinates()
+    {
+        // Before, explain stopped at the featurizer, the pipeline's first VAE: "the pipeline's VAE is a featurizer".
+        var ml = new MLContext(seed: 1);
+        var rows = TestData.Gaussian(300, 30);
+        var data = TestData.ToDataView(ml, rows);
+        var pipeline = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 5, Seed = 1, LatentDimension = 3, HiddenLayerSizes = [16] })
+            .Append(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options
+            {
+                FeatureColumnName = "Latent", Epochs = 5, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [8], Contamination = 0.1,
+            }))
+            .Fit(data);
+        string model = Path.Combine(Path.GetTempPath(), $"vae-cli-{Guid.NewGuid():N}.zip");
+        string test = WriteCsv("a,b,c,d,e,f,Label\n" + string.Concat(rows.Select(row =>
+            string.Join(",", row.Features.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + $",{row.Label}\n")));
+        try
+        {
+            ml.Model.Save(pipeline, data.Schema, model);
+            int expected = pipeline.Transform(data).GetColumn<bool>("PredictedLabel").Count(flagged => flagged);
+
+            var (code, output, error) = Run("explain", "--model", model, "--data", test, "--top", "3");
+
+            Assert.True(code == 0, error);
+            Assert.Contains($"note: {model}: the detector reads 'Latent', the latent codes of the featurizer at step 1: the features it names are their coordinates, " +
+                "Latent[0] to Latent[2], not the file's columns.", error);
+            using var json = JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]);
+            Assert.Equal(expected, json.RootElement.GetProperty("flagged").GetInt32());
+            Assert.InRange(expected, 1, rows.Length);
+            Assert.All(json.RootElement.GetProperty("rows").EnumerateArray().SelectMany(row => row.GetProperty("top_features").EnumerateArray()),
+                name => Assert.Matches(@"^Latent\[[0-2]\]$", name.GetString()));
+
+            // The featurizer alone has nothing to explain.
+            ml.Model.Save(pipeline.First(), data.Schema, model);
+            var alone = Run("explain", "--model", model, "--data", test);
+            Assert.Equal((2, $"error: {model}: the pipeline's VAE is a featurizer, with no anomaly detector: explain names the features behind the rows a detector flags."),
+                (alone.ExitCode, alone.Error.Trim()));
+        }
+        finally
+        {
+            File.Delete(model);
+            File.Delete(test);
         }
     }
 

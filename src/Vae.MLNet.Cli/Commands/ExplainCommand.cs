@@ -45,9 +45,14 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
     {
         var ml = new MLContext(seed: 0);
         var pipeline = SavedPipeline.Load(ml, settings.Model);
-        if (pipeline.Vae is not VaeAnomalyDetectionTransformer detector)
-            throw new CliException($"{settings.Model}: the pipeline's VAE is a featurizer, not an anomaly detector.");
-        var names = pipeline.FeatureNames();
+        // The detector the pipeline scores with: its own features, which may be the codes of a featurizer before it.
+        if (pipeline.DetectorIndex < 0)
+            throw new CliException($"{settings.Model}: the pipeline's VAE is a featurizer, with no anomaly detector: explain names the features behind the rows a detector flags.");
+        var detector = (VaeAnomalyDetectionTransformer)pipeline.Steps[pipeline.DetectorIndex];
+        var names = pipeline.FeatureNames(pipeline.DetectorIndex);
+        if (pipeline.FeaturizerBefore(pipeline.DetectorIndex) is int featurizer)
+            CsvDataset.Note(settings.Model, $"the detector reads '{detector.InputColumnName}', the latent codes of the featurizer at step {featurizer + 1}: " +
+                $"the features it names are their coordinates, {names[0]} to {names[detector.Model.InputLayout.Columns[0].Slots - 1]}, not the file's columns.");
         var columns = pipeline.InputColumns();
         if (settings.Label is string labelName && columns.Any(column => column.Headers.Contains(labelName)))
             throw new CliException($"--label {labelName}: is a feature the model reads (its columns: {string.Join(", ", columns.SelectMany(column => column.Headers))}), " +
@@ -56,7 +61,7 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
 
         // The same detector, asked for its per-feature errors as well.
         var steps = (ITransformer[])pipeline.Steps.Clone();
-        steps[pipeline.VaeIndex] = new VaeAnomalyDetectionTransformer(detector.Model, detector.InputColumnName, detector.Threshold,
+        steps[pipeline.DetectorIndex] = new VaeAnomalyDetectionTransformer(detector.Model, detector.InputColumnName, detector.Threshold,
             detector.Calibration, detector.Scoring, FeatureErrors, detector.HasPValueColumn);
         var scored = new TransformerChain<ITransformer>(steps).Transform(data.Data);
 
