@@ -232,4 +232,22 @@ public class BadInputTests
             Assert.Equal(option, error.ParamName);
         }
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void AnEmptyInputColumnNameIsRejectedNamingTheParameterTheCallerUsed(string empty)
+    {
+        // Before, each named 'featureColumnName', a parameter of an internal class the caller never saw.
+        var ml = new MLContext(seed: 1);
+        Assert.Equal("inputColumnName", Assert.Throws<ArgumentException>(() => ml.Transforms.VaeEncode("L", empty)).ParamName);
+        Assert.Equal("inputColumnName", Assert.Throws<ArgumentException>(() => ml.Transforms.VaeImpute("F", empty)).ParamName);
+        Assert.Equal("featureColumnName", Assert.Throws<ArgumentException>(() => ml.AnomalyDetection.Trainers.Vae(empty)).ParamName);
+        Assert.Equal(nameof(VaeEncodeEstimator.Options.InputColumnName),
+            Assert.Throws<ArgumentException>(() => ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { InputColumnName = empty })).ParamName);
+        Assert.Equal(nameof(VaeImputeEstimator.Options.InputColumnName),
+            Assert.Throws<ArgumentException>(() => ml.Transforms.VaeImpute(new VaeImputeEstimator.Options { InputColumnName = empty })).ParamName);
+        Assert.Equal(nameof(VaeAnomalyDetectionTrainer.Options.FeatureColumnName),
+            Assert.Throws<ArgumentException>(() => ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { FeatureColumnName = empty })).ParamName);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Vae.MLNet.Training;
 
 namespace Vae.MLNet.Tests;
@@ -111,6 +112,116 @@ public class CliTests
         {
             File.Delete(model);
             File.Delete(generated);
+        }
+    }
+
+    [Fact]
+    public void ExplainRefusesALabelThatIsOneOfTheModelsFeatures()
+    {
+        // Before, --label f3 was silently ignored: f3 was read as the feature it is, and nothing said so.
+        var random = new Random(2);
+        string Rows(int count, bool label) => string.Concat(Enumerable.Range(0, count).Select(i =>
+            string.Join(",", Enumerable.Range(0, 4).Select(_ => (random.NextDouble() + (i % 10 == 9 && label ? 5 : 0)).ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))
+            + (label ? $",{(i % 10 == 9 ? 1 : 0)}" : "") + "\n"));
+        string train = WriteCsv("f0,f1,f2,f3\n" + Rows(100, label: false));
+        string test = WriteCsv("f0,f1,f2,f3,Label\n" + Rows(40, label: true));
+        string model = Path.ChangeExtension(train, ".zip");
+        try
+        {
+            var trained = Run("evaluate", "--train", train, "--test", test, "--epochs", "2", "--save-model", model);
+            Assert.True(trained.ExitCode == 0, trained.Error);
+
+            var (code, output, error) = Run("explain", "--model", model, "--data", test, "--label", "f3");
+
+            Assert.Equal(2, code);
+            Assert.Equal("error: --label f3: is a feature the model reads (its columns: f0, f1, f2, f3), never a label; name the label column, or leave --label out.",
+                error.Trim());
+            Assert.Equal("", output);
+            Assert.Contains("--label '' names an empty column", Run("explain", "--model", model, "--data", test, "--label", "").Error);
+            var labelled = Run("explain", "--model", model, "--data", test, "--label", "Label");
+            Assert.True(labelled.ExitCode == 0, labelled.Error);
+        }
+        finally
+        {
+            foreach (var path in new[] { train, test, model })
+                File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ExplainNamesAFeatureWhoseNameHoldsBrackets()
+    {
+        // Before, explain failed with "Unbalanced markup stack" when it came to write a name like "dose[mg]" in its table,
+        // which the console library read as markup.
+        string header = "dose[mg],b,c,[x]";
+        string Rows(int count, bool label) => string.Concat(Enumerable.Range(0, count).Select(i =>
+            string.Join(",", Enumerable.Range(0, 4).Select(j => ((i * 7 + j * 3) % 10 / 10.0 + (i % 10 == 9 && label ? 50 : 0)).ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            + (label ? $",{(i % 10 == 9 ? 1 : 0)}" : "") + "\n"));
+        string train = WriteCsv(header + "\n" + Rows(100, label: false));
+        string test = WriteCsv(header + ",Label\n" + Rows(40, label: true));
+        string model = Path.ChangeExtension(train, ".zip");
+        try
+        {
+            var trained = Run("evaluate", "--train", train, "--test", test, "--epochs", "2", "--save-model", model);
+            Assert.True(trained.ExitCode == 0, trained.Error);
+
+            var (code, output, error) = Run("explain", "--model", model, "--data", test, "--top", "4");
+
+            Assert.True(code == 0, error);
+            using var json = JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]);
+            Assert.Equal(4, json.RootElement.GetProperty("flagged").GetInt32());
+            Assert.Equal(["[x]", "b", "c", "dose[mg]"], json.RootElement.GetProperty("rows")[0].GetProperty("top_features").EnumerateArray()
+                .Select(name => name.GetString()).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            foreach (var path in new[] { train, test, model })
+                File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ExplainExplainsAPipelineOfAFeaturizerAndADetectorWithTheDetectorNamingItsLatentCoordinates()
+    {
+        // Before, explain stopped at the featurizer, the pipeline's first VAE: "the pipeline's VAE is a featurizer".
+        var ml = new MLContext(seed: 1);
+        var rows = TestData.Gaussian(300, 30);
+        var data = TestData.ToDataView(ml, rows);
+        var pipeline = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 5, Seed = 1, LatentDimension = 3, HiddenLayerSizes = [16] })
+            .Append(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options
+            {
+                FeatureColumnName = "Latent", Epochs = 5, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [8], Contamination = 0.1,
+            }))
+            .Fit(data);
+        string model = Path.Combine(Path.GetTempPath(), $"vae-cli-{Guid.NewGuid():N}.zip");
+        string test = WriteCsv("a,b,c,d,e,f,Label\n" + string.Concat(rows.Select(row =>
+            string.Join(",", row.Features.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + $",{row.Label}\n")));
+        try
+        {
+            ml.Model.Save(pipeline, data.Schema, model);
+            int expected = pipeline.Transform(data).GetColumn<bool>("PredictedLabel").Count(flagged => flagged);
+
+            var (code, output, error) = Run("explain", "--model", model, "--data", test, "--top", "3");
+
+            Assert.True(code == 0, error);
+            Assert.Contains($"note: {model}: the detector reads 'Latent', the latent codes of the featurizer at step 1: the features it names are their coordinates, " +
+                "Latent[0] to Latent[2], not the file's columns.", error);
+            using var json = JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]);
+            Assert.Equal(expected, json.RootElement.GetProperty("flagged").GetInt32());
+            Assert.InRange(expected, 1, rows.Length);
+            Assert.All(json.RootElement.GetProperty("rows").EnumerateArray().SelectMany(row => row.GetProperty("top_features").EnumerateArray()),
+                name => Assert.Matches(@"^Latent\[[0-2]\]$", name.GetString()));
+
+            // The featurizer alone has nothing to explain.
+            ml.Model.Save(pipeline.First(), data.Schema, model);
+            var alone = Run("explain", "--model", model, "--data", test);
+            Assert.Equal((2, $"error: {model}: the pipeline's VAE is a featurizer, with no anomaly detector: explain names the features behind the rows a detector flags."),
+                (alone.ExitCode, alone.Error.Trim()));
+        }
+        finally
+        {
+            File.Delete(model);
+            File.Delete(test);
         }
     }
 

@@ -190,6 +190,71 @@ public class GenerationTests
     }
 
     [Theory]
+    [InlineData(VaeMissingValues.Error)]
+    [InlineData(VaeMissingValues.Model)]
+    public void TheDecodeTransformRefusesANaNLatentAsALatentCodeWhateverTheModelsMissingValues(VaeMissingValues missingValues)
+    {
+        // Before, the message spoke of features and advised MissingValues = Model, which the decoder ignores: it refuses
+        // NaN in a code either way.
+        var ml = new MLContext(seed: 1);
+        var model = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 1, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [8], MissingValues = missingValues })
+            .Fit(TestData.ToDataView(ml, TestData.Gaussian(50, 0))).Model;
+        var codes = VectorColumnView.Create(ml, "Code", 2, [[0f, 0f], [0.5f, float.NaN]]);
+        var decoded = ml.Transforms.VaeDecode(model, "Decoded", "Code").Fit(codes).Transform(codes);
+
+        var error = Assert.Throws<VaeDataException>(() => decoded.GetColumn<float[]>("Decoded").ToArray());
+        Assert.Equal(("Code", 1L, 1), (error.ColumnName, error.Row!.Value, error.Slot!.Value));
+        Assert.Equal("Row 1 of column 'Code' holds NaN at slot 1: a latent code must be finite, whatever the model's MissingValues " +
+            "(a code has no missing cells: the decoder reads every coordinate as it is).", error.Message);
+    }
+
+    [Fact]
+    public void AFiniteLatentThatOverflowsTheDecoderIsRefusedNamingItsRowInsteadOfDecodingToNaN()
+    {
+        // Before, a code of 3e38 decoded to a row of NaN without a word, through Decode, Traverse and VaeDecode alike.
+        var ml = new MLContext(seed: 1);
+        var model = OverflowingModel();
+        float[] extreme = [3e38f, 0f];
+        Assert.Equal([0f, 0f], model.Decode([[1e8f, 0f]])[0]);
+
+        var decode = Assert.Throws<ArgumentException>(() => model.Decode([[0f, 0f], extreme]));
+        Assert.Equal(("latents", "Latent vector 1 decodes to NaN at slot 0 from a code whose largest coordinate is 3E+38 in magnitude: the decoder's float " +
+            "arithmetic overflows (a trained model's codes lie within a few units of 0). (Parameter 'latents')"), (decode.ParamName, decode.Message));
+        var traverse = Assert.Throws<ArgumentException>(() => model.Traverse([0f, 0f], axis: 0, [0f, 3e38f]));
+        Assert.Equal("values", traverse.ParamName);
+        Assert.StartsWith("The code with coordinate 0 set to values[1] decodes to NaN at slot 0", traverse.Message);
+        Assert.Throws<ArgumentException>(() => model.Traverse([0f, 0f], axis: 0, [float.MaxValue]));
+
+        var codes = VectorColumnView.Create(ml, "Code", 2, [[0f, 0f], [1f, 1f], extreme]);
+        var transform = ml.Transforms.VaeDecode(model, "Decoded", "Code").Fit(codes);
+        var error = Assert.Throws<VaeDataException>(() => transform.Transform(codes).GetColumn<float[]>("Decoded").ToArray());
+        Assert.Equal(("Code", 2L), (error.ColumnName, error.Row!.Value));
+        Assert.StartsWith("Row 2 of column 'Code' decodes to NaN at slot 0 from a code whose largest coordinate is 3E+38", error.Message);
+        using var engine = ml.Model.CreatePredictionEngine<VectorColumnView.Row, DecodedRow>(transform, inputSchemaDefinition: VectorColumnView.Schema("Code", 2));
+        Assert.Equal([0f, 0f], engine.Predict(new VectorColumnView.Row { Values = [1e8f, 0f] }).Decoded);
+        var one = Assert.Throws<VaeDataException>(() => engine.Predict(new VectorColumnView.Row { Values = extreme }));
+        Assert.Null(one.Row);
+        Assert.StartsWith("Column 'Code' of the row given to PredictionEngine.Predict decodes to NaN", one.Message);
+    }
+
+    /// <summary>
+    /// A model of 2 features and 2 latent dimensions whose decoder computes relu(2z₀) − relu(2z₀) in each output: 0 for
+    /// any code it can compute, NaN (∞ − ∞) once 2z₀ overflows, as it does for z₀ = 3e38.
+    /// </summary>
+    private static VaeModel OverflowingModel()
+    {
+        DenseLayer Layer(int inputs, int outputs, float[]? weight = null) => new(inputs, outputs, weight ?? new float[inputs * outputs], new float[outputs]);
+        return new VaeModel(VaeActivation.Relu, VaeLikelihood.Gaussian, [Layer(2, 2)], Layer(2, 2), Layer(2, 2),
+            [Layer(2, 2, [2f, 0f, 2f, 0f])], Layer(2, 2, [1f, -1f, 1f, -1f]), new float[2]);
+    }
+
+    private sealed class DecodedRow
+    {
+        [VectorType(2)]
+        public float[] Decoded { get; set; } = [];
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData(" ")]

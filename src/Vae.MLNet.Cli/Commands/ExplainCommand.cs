@@ -27,8 +27,9 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         [CommandOption("--data <CSV>"), Description("Rows to score, with the columns the model was trained on (found by name, in any order; others are not read).")]
         public string Data { get; init; } = "";
 
-        [CommandOption("--label <NAME>"), Description("Label column to leave out of the features (default Label).")]
-        public string Label { get; init; } = CsvDataset.LabelColumn;
+        // Null unless given: a saved pipeline may read a column named like the default, but one given by name must not be a feature.
+        [CommandOption("--label <NAME>"), Description("Label column, never a feature: not read, and not named in a note (default Label).")]
+        public string? Label { get; init; }
 
         [CommandOption("--top <N>"), Description("Features to name per flagged row (default 3); a categorical column is one feature, named as its column.")]
         public int Top { get; init; } = 3;
@@ -36,6 +37,7 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         public override ValidationResult Validate() =>
             Model.Length == 0 || Data.Length == 0 ? ValidationResult.Error("--model and --data are required.")
             : Top < 1 ? ValidationResult.Error($"--top {Top}: name at least 1 feature.")
+            : Label?.Trim().Length == 0 ? ValidationResult.Error($"--label '{Label}' names an empty column: give the label column's name.")
             : ValidationResult.Success();
     }
 
@@ -43,14 +45,23 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
     {
         var ml = new MLContext(seed: 0);
         var pipeline = SavedPipeline.Load(ml, settings.Model);
-        if (pipeline.Vae is not VaeAnomalyDetectionTransformer detector)
-            throw new CliException($"{settings.Model}: the pipeline's VAE is a featurizer, not an anomaly detector.");
-        var names = pipeline.FeatureNames();
-        var data = CsvDataset.Load(ml, settings.Data, settings.Label, requireLabel: false, pipeline.InputColumns(), missingCells: pipeline.ReadsMissingCells);
+        // The detector the pipeline scores with: its own features, which may be the codes of a featurizer before it.
+        if (pipeline.DetectorIndex < 0)
+            throw new CliException($"{settings.Model}: the pipeline's VAE is a featurizer, with no anomaly detector: explain names the features behind the rows a detector flags.");
+        var detector = (VaeAnomalyDetectionTransformer)pipeline.Steps[pipeline.DetectorIndex];
+        var names = pipeline.FeatureNames(pipeline.DetectorIndex);
+        if (pipeline.FeaturizerBefore(pipeline.DetectorIndex) is int featurizer)
+            CsvDataset.Note(settings.Model, $"the detector reads '{detector.InputColumnName}', the latent codes of the featurizer at step {featurizer + 1}: " +
+                $"the features it names are their coordinates, {names[0]} to {names[detector.Model.InputLayout.Columns[0].Slots - 1]}, not the file's columns.");
+        var columns = pipeline.InputColumns();
+        if (settings.Label is string labelName && columns.Any(column => column.Headers.Contains(labelName)))
+            throw new CliException($"--label {labelName}: is a feature the model reads (its columns: {string.Join(", ", columns.SelectMany(column => column.Headers))}), " +
+                "never a label; name the label column, or leave --label out.");
+        var data = CsvDataset.Load(ml, settings.Data, settings.Label ?? CsvDataset.LabelColumn, requireLabel: false, columns, missingCells: pipeline.ReadsMissingCells);
 
         // The same detector, asked for its per-feature errors as well.
         var steps = (ITransformer[])pipeline.Steps.Clone();
-        steps[pipeline.VaeIndex] = new VaeAnomalyDetectionTransformer(detector.Model, detector.InputColumnName, detector.Threshold,
+        steps[pipeline.DetectorIndex] = new VaeAnomalyDetectionTransformer(detector.Model, detector.InputColumnName, detector.Threshold,
             detector.Calibration, detector.Scoring, FeatureErrors, detector.HasPValueColumn);
         var scored = new TransformerChain<ITransformer>(steps).Transform(data.Data);
 
@@ -89,7 +100,8 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
                 // for more features than the row has observed.
                 var top = nats.Select((n, j) => (Name: names[j], Nats: n)).Where(t => !double.IsNaN(t.Nats))
                     .OrderByDescending(t => t.Nats).Take(settings.Top).ToArray();
-                table.AddRow(row.ToString(), $"{s:F2}", string.Join(", ", top.Select(t => $"{t.Name} ({t.Nats:F1})")));
+                // Escaped: the table reads its cells as markup, in which a name like "dose[mg]" would be a style.
+                table.AddRow(row.ToString(), $"{s:F2}", Markup.Escape(string.Join(", ", top.Select(t => $"{t.Name} ({t.Nats:F1})"))));
                 flagged.Add(new() { ["row"] = row, ["score"] = s, ["top_features"] = top.Select(t => t.Name).ToArray() });
             }
         }

@@ -53,7 +53,7 @@ internal sealed class GenerateCommand : Command<GenerateCommand.Settings>
             OutputLocation.Write(settings.Output, file =>
             {
                 using var writer = new StreamWriter(file, leaveOpen: true);
-                writer.WriteLine(string.Join(",", pipeline.FeatureNames().Select(CsvCell.Quote)));
+                writer.WriteLine(string.Join(",", pipeline.FeatureNames(pipeline.VaeIndex).Select(CsvCell.Quote)));
                 // long: the last batch may end past int.MaxValue.
                 for (long first = 0; first < settings.Count; first += BatchRows)
                 {

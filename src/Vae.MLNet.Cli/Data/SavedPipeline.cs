@@ -25,6 +25,7 @@ internal sealed class SavedPipeline
         VaeIndex = Array.FindIndex(Steps, step => step is VaeTransformerBase);
         if (VaeIndex < 0)
             throw new CliException($"{path}: the pipeline holds no VAE featurizer or detector.");
+        DetectorIndex = Array.FindLastIndex(Steps, step => step is VaeAnomalyDetectionTransformer);
     }
 
     public ITransformer[] Steps { get; }
@@ -36,6 +37,12 @@ internal sealed class SavedPipeline
     public int VaeIndex { get; }
 
     public VaeTransformerBase Vae => (VaeTransformerBase)Steps[VaeIndex];
+
+    /// <summary>
+    /// Where the last VAE anomaly detector stands in <see cref="Steps"/>, −1 when there is none: the VAE whose score the
+    /// pipeline ends with, which may read the latent codes of a featurizer before it (<see cref="FeaturizerBefore"/>).
+    /// </summary>
+    public int DetectorIndex { get; }
 
     /// <summary>Whether the VAE was trained with <c>--missing-values Model</c>: an empty or NaN cell is then a missing cell, not an error.</summary>
     public bool ReadsMissingCells => Vae.Model.MissingValues == VaeMissingValues.Model;
@@ -71,18 +78,35 @@ internal sealed class SavedPipeline
     }).ToArray();
 
     /// <summary>
-    /// The name of each feature the VAE reads, as its error column names them: its main column's slots as the steps
-    /// before it name them (else f0, f1, …), then each other column by its name (<c>Column[i]</c> for a vector).
+    /// The name of each feature the VAE at <paramref name="step"/> reads, as its error column names them: its main
+    /// column's slots as the steps before it name them (else f0, f1, …, or <c>Latent[j]</c> for the codes of a featurizer,
+    /// whose slots are latent coordinates, not the data's columns), then each other column by its name (<c>Column[i]</c>
+    /// for a vector).
     /// </summary>
-    public string[] FeatureNames()
+    public string[] FeatureNames(int step)
     {
-        var layout = Vae.Model.InputLayout;
+        var vae = (VaeTransformerBase)Steps[step];
+        var layout = vae.Model.InputLayout;
         int mainSlots = layout.Columns[0].Slots;
-        var main = SchemaBeforeVae()[Vae.InputColumnName];
+        var main = SchemaBefore(step)[vae.InputColumnName];
+        bool latent = FeaturizerBefore(step) is not null;
         string[] mainNames = main.Type is VectorDataViewType
-            ? SlotNames(main, mainSlots) ?? Enumerable.Range(0, mainSlots).Select(j => $"f{j}").ToArray()
-            : [Vae.InputColumnName];
-        return [.. mainNames, .. layout.SlotNames(Vae.InputColumnName).Skip(mainSlots)];
+            ? SlotNames(main, mainSlots) ?? Enumerable.Range(0, mainSlots).Select(j => latent ? $"{vae.InputColumnName}[{j}]" : $"f{j}").ToArray()
+            : [vae.InputColumnName];
+        return [.. mainNames, .. layout.SlotNames(vae.InputColumnName).Skip(mainSlots)];
+    }
+
+    /// <summary>
+    /// Where the featurizer stands whose latent codes the VAE at <paramref name="step"/> reads as its main column; null
+    /// when it reads the data's features.
+    /// </summary>
+    public int? FeaturizerBefore(int step)
+    {
+        string column = ((VaeTransformerBase)Steps[step]).InputColumnName;
+        for (int before = step - 1; before >= 0; before--)
+            if (Steps[before] is VaeEncodeTransformer encode && encode.OutputColumnName == column)
+                return before;
+        return null;
     }
 
     /// <summary>
@@ -91,7 +115,7 @@ internal sealed class SavedPipeline
     /// </summary>
     private FrozenSet<string>? KeyValues(string name)
     {
-        if (SchemaBeforeVae().GetColumnOrNull(name) is not { Type: KeyDataViewType key } column || !column.HasKeyValues())
+        if (SchemaBefore(VaeIndex).GetColumnOrNull(name) is not { Type: KeyDataViewType key } column || !column.HasKeyValues())
             return null;
         var values = default(VBuffer<ReadOnlyMemory<char>>);
         column.GetKeyValues(ref values);
@@ -106,7 +130,7 @@ internal sealed class SavedPipeline
     /// its units under the data's column names.</exception>
     public Func<float[], float[]> ToDataUnits()
     {
-        var names = FeatureNames();
+        var names = FeatureNames(VaeIndex);
         var scale = Enumerable.Repeat(1f, names.Length).ToArray();
         var offset = new float[names.Length];
         var schema = InputSchema;
@@ -140,8 +164,8 @@ internal sealed class SavedPipeline
         return row => row.Select((value, j) => (scale[j] == 0 ? 0 : value / scale[j]) + offset[j]).ToArray();
     }
 
-    private DataViewSchema SchemaBeforeVae() =>
-        Steps.Take(VaeIndex).Aggregate(InputSchema, (schema, step) => step.GetOutputSchema(schema));
+    private DataViewSchema SchemaBefore(int step) =>
+        Steps.Take(step).Aggregate(InputSchema, (schema, before) => before.GetOutputSchema(schema));
 
     /// <summary>Whether the pipeline needs <paramref name="column"/>: it cannot compute its outputs without it.</summary>
     private bool IsRead(DataViewSchema.Column column)

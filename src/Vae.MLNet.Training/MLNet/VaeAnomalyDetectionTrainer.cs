@@ -128,7 +128,7 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
         _scoring = new VaeScoring(options.Score, options.ScoreSamples, options.ScoreSeed, options.LatentDensityWeight ?? VaeScoring.Defaults.LatentDensityWeight);
         _scoring.Validate();
         _options = options;
-        _core = new VaeEstimatorCore(env, nameof(VaeAnomalyDetectionTrainer), options.FeatureColumnName, options);
+        _core = new VaeEstimatorCore(env, nameof(VaeAnomalyDetectionTrainer), options.FeatureColumnName, nameof(options.FeatureColumnName), options);
     }
 
     /// <summary>

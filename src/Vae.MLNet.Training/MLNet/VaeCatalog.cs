@@ -20,6 +20,7 @@ public static class VaeCatalog
         int latentDimension = VaeTrainingOptions.Defaults.LatentDimension, int? epochs = null, int? seed = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        CheckInputColumnName(inputColumnName);
         return catalog.VaeEncode(new VaeEncodeEstimator.Options
         {
             OutputColumnName = outputColumnName,
@@ -48,6 +49,7 @@ public static class VaeCatalog
         int? epochs = null, int? seed = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        CheckInputColumnName(inputColumnName);
         return catalog.VaeImpute(new VaeImputeEstimator.Options
         {
             OutputColumnName = outputColumnName,
@@ -76,8 +78,10 @@ public static class VaeCatalog
     public static VaeAnomalyDetectionTrainer Vae(this AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog,
         string featureColumnName = VaeAnomalyDetectionTrainer.Options.Defaults.FeatureColumnName,
         int latentDimension = VaeAnomalyDetectionTrainer.Options.Defaults.LatentDimension,
-        double contamination = VaeAnomalyDetectionTrainer.Options.Defaults.Contamination, int? epochs = null, int? seed = null) =>
-        catalog.Vae(new VaeAnomalyDetectionTrainer.Options
+        double contamination = VaeAnomalyDetectionTrainer.Options.Defaults.Contamination, int? epochs = null, int? seed = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(featureColumnName);
+        return catalog.Vae(new VaeAnomalyDetectionTrainer.Options
         {
             FeatureColumnName = featureColumnName,
             LatentDimension = latentDimension,
@@ -85,6 +89,17 @@ public static class VaeCatalog
             Epochs = epochs,
             Seed = seed,
         });
+    }
+
+    /// <summary>
+    /// Refuses an empty or blank <paramref name="inputColumnName"/> under the caller's name for it (the options'
+    /// estimator would name its own option); null means the output column's name.
+    /// </summary>
+    private static void CheckInputColumnName(string? inputColumnName)
+    {
+        if (inputColumnName is not null)
+            ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
+    }
 
     /// <summary>Trains a VAE anomaly detector with every option (see <see cref="VaeAnomalyDetectionTrainer.Options"/>).</summary>
     public static VaeAnomalyDetectionTrainer Vae(this AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog,

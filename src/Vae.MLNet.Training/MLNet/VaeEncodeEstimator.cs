@@ -43,7 +43,7 @@ public sealed class VaeEncodeEstimator : IEstimator<VaeEncodeTransformer>
         ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, nameof(options.OutputColumnName));
         VaeEncodeTransformer.CheckColumnNames(options.OutputColumnName, options.LogVarianceColumnName, options.SampleColumnName, options.ReconstructionColumnName);
         _options = options;
-        _core = new VaeEstimatorCore(env, nameof(VaeEncodeEstimator), options.InputColumnName, options);
+        _core = new VaeEstimatorCore(env, nameof(VaeEncodeEstimator), options.InputColumnName, nameof(options.InputColumnName), options);
     }
 
     /// <summary>Trains the VAE on every row of the input column.</summary>

@@ -18,12 +18,14 @@ internal sealed class VaeEstimatorCore
     /// <param name="env">The host environment.</param>
     /// <param name="name">The estimator's name, for the host.</param>
     /// <param name="featureColumnName">The main input column.</param>
+    /// <param name="featureColumnOption">The option that names it, for messages: <c>InputColumnName</c> or <c>FeatureColumnName</c>.</param>
     /// <param name="options">The estimator's copy of its options.</param>
     /// <param name="singleVector">Whether the estimator reads only a known-size vector of Single (the imputer), not columns of every kind.</param>
-    public VaeEstimatorCore(IHostEnvironment env, string name, string featureColumnName, VaeTrainingOptions options, bool singleVector = false)
+    public VaeEstimatorCore(IHostEnvironment env, string name, string featureColumnName, string featureColumnOption, VaeTrainingOptions options,
+        bool singleVector = false)
     {
         ArgumentNullException.ThrowIfNull(env);
-        ArgumentException.ThrowIfNullOrWhiteSpace(featureColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(featureColumnName, featureColumnOption);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _host = env.Register(name);

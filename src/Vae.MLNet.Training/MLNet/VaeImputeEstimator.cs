@@ -42,7 +42,7 @@ public sealed class VaeImputeEstimator : IEstimator<VaeImputeTransformer>
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ImputationSamples, 1, nameof(options.ImputationSamples));
         options.MissingValues = VaeMissingValues.Model;
         _options = options;
-        _core = new VaeEstimatorCore(env, nameof(VaeImputeEstimator), options.InputColumnName, options,
+        _core = new VaeEstimatorCore(env, nameof(VaeImputeEstimator), options.InputColumnName, nameof(options.InputColumnName), options,
             singleVector: options.AdditionalFeatureColumnNames.Length == 0);
     }
 

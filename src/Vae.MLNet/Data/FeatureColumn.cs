@@ -125,12 +125,7 @@ internal static class FeatureColumn
     public static void CopyChecked(in VBuffer<float> values, Span<float> destination, string columnName, long? row, VaeMissingValues missingValues,
         bool wholeRow = true)
     {
-        string where = row is long r ? $"Row {r} of column '{columnName}'" : $"Column '{columnName}' of the row given to PredictionEngine.Predict";
-        if (values.Length != destination.Length)
-            throw new VaeDataException(columnName, row,
-                $"{where} has {values.Length} features, but the model expects {destination.Length}.");
-        values.CopyTo(destination);
-        int bad = IndexOfNonFinite(destination);
+        int bad = Copy(values, destination, columnName, row, out string where);
         if (bad < 0)
             return;
         if (missingValues == VaeMissingValues.Error)
@@ -148,6 +143,40 @@ internal static class FeatureColumn
     }
 
     /// <summary>
+    /// <see cref="CopyChecked"/> for a latent code, the decoder's input: every value must be finite, whatever the model's
+    /// <see cref="VaeModel.MissingValues"/>, since a code has no missing cells.
+    /// </summary>
+    public static void CopyLatentChecked(in VBuffer<float> values, Span<float> destination, string columnName, long? row)
+    {
+        int bad = Copy(values, destination, columnName, row, out string where);
+        if (bad >= 0)
+            throw new VaeDataException(columnName, row,
+                $"{where} holds {destination[bad]} at slot {bad}: a latent code must be finite, whatever the model's {nameof(VaeModel.MissingValues)} " +
+                "(a code has no missing cells: the decoder reads every coordinate as it is).", bad);
+    }
+
+    /// <summary>
+    /// Copies <paramref name="values"/> into <paramref name="destination"/> after checking its size; the first slot
+    /// that is not finite, or −1, and <paramref name="where"/> the row and column for messages.
+    /// </summary>
+    private static int Copy(in VBuffer<float> values, Span<float> destination, string columnName, long? row, out string where)
+    {
+        where = Where(columnName, row);
+        if (values.Length != destination.Length)
+            throw new VaeDataException(columnName, row,
+                $"{where} has {values.Length} features, but the model expects {destination.Length}.");
+        values.CopyTo(destination);
+        return IndexOfNonFinite(destination);
+    }
+
+    /// <summary>
+    /// How messages name row <paramref name="row"/> of column <paramref name="columnName"/>: by its position, or as the
+    /// row given to <c>PredictionEngine.Predict</c> when it has none (null).
+    /// </summary>
+    internal static string Where(string columnName, long? row) =>
+        row is long r ? $"Row {r} of column '{columnName}'" : $"Column '{columnName}' of the row given to PredictionEngine.Predict";
+
+    /// <summary>
     /// The advice for a row without an observed value. Not ML.NET's <c>FilterRowsByMissingValues</c>: it drops every
     /// row with any missing cell, most of a table that has them, where only the empty rows need to go.
     /// </summary>
@@ -155,7 +184,8 @@ internal static class FeatureColumn
         "Drop such rows first, e.g. mlContext.Data.FilterByCustomPredicate with a predicate that is true when every feature is missing " +
         "(FilterRowsByMissingValues would drop every row with any missing cell).";
 
-    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    /// <summary>The first of <paramref name="values"/> that is NaN or ±∞, or −1 when all are finite.</summary>
+    internal static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {
         // x − x is 0 for every finite x and NaN for NaN and ±∞: one vectorized pass clears the usual, clean row.
         var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);

@@ -11,6 +11,8 @@ internal sealed class FeatureRowReader
 {
     private delegate void CellReader(Span<float> cells, long? row);
 
+    private delegate void VectorCopy(in VBuffer<float> values, Span<float> cells, long? row);
+
     private readonly CellReader[] _readers;
     private readonly VaeInputLayout _layout;
     private readonly IReadOnlyList<string> _names;
@@ -21,15 +23,34 @@ internal sealed class FeatureRowReader
     /// <param name="layout">Their kinds and sizes.</param>
     /// <param name="missingValues">Whether NaN and key 0 are errors or missing cells.</param>
     public FeatureRowReader(DataViewRow row, IReadOnlyList<string> names, VaeInputLayout layout, VaeMissingValues missingValues)
+        : this(FeatureReaders(row, names, layout, missingValues), names, layout, missingValues)
     {
+    }
+
+    private FeatureRowReader(CellReader[] readers, IReadOnlyList<string> names, VaeInputLayout layout, VaeMissingValues missingValues)
+    {
+        _readers = readers;
         _layout = layout;
         _names = names;
         _missingValues = missingValues;
+    }
+
+    /// <summary>
+    /// A reader of the latent codes in column <paramref name="name"/> of <paramref name="row"/>, each of
+    /// <paramref name="latentDimension"/> values, all of which must be finite (<see cref="FeatureColumn.CopyLatentChecked"/>).
+    /// </summary>
+    public static FeatureRowReader ForLatentCodes(DataViewRow row, string name, int latentDimension) =>
+        new([RealReader(row, name, (in VBuffer<float> values, Span<float> cells, long? position) =>
+            FeatureColumn.CopyLatentChecked(values, cells, name, position))], [name], VaeInputLayout.Real(latentDimension, name), VaeMissingValues.Error);
+
+    private static CellReader[] FeatureReaders(DataViewRow row, IReadOnlyList<string> names, VaeInputLayout layout, VaeMissingValues missingValues)
+    {
         // A lone real column checks its own rows, as it always has; mixed rows are checked whole.
         bool alone = layout.Columns.Count == 1;
-        _readers = layout.Columns.Select((c, i) => c.Kind switch
+        return layout.Columns.Select((c, i) => c.Kind switch
         {
-            VaeInputKind.Real => RealReader(row, names[i], alone, missingValues),
+            VaeInputKind.Real => RealReader(row, names[i], (in VBuffer<float> values, Span<float> cells, long? position) =>
+                FeatureColumn.CopyChecked(values, cells, names[i], position, missingValues, alone)),
             VaeInputKind.Binary => BinaryReader(row, names[i], c.Slots),
             _ => KeyReader(row, names[i], c.Slots, c.Categories, missingValues),
         }).ToArray();
@@ -59,10 +80,8 @@ internal sealed class FeatureRowReader
             "nothing to encode, score or learn from. " + FeatureColumn.DropRowsWithNothingObserved);
     }
 
-    private static string Where(string name, long? row) =>
-        row is long r ? $"Row {r} of column '{name}'" : $"Column '{name}' of the row given to PredictionEngine.Predict";
-
-    private static CellReader RealReader(DataViewRow row, string name, bool alone, VaeMissingValues missingValues)
+    /// <summary>A reader of the real column <paramref name="name"/>, each row's values checked and copied by <paramref name="copy"/>.</summary>
+    private static CellReader RealReader(DataViewRow row, string name, VectorCopy copy)
     {
         var column = row.Schema[name];
         if (column.Type is VectorDataViewType)
@@ -72,7 +91,7 @@ internal sealed class FeatureRowReader
             return (cells, position) =>
             {
                 getter(ref values);
-                FeatureColumn.CopyChecked(values, cells, name, position, missingValues, alone);
+                copy(values, cells, position);
             };
         }
         var scalarGetter = row.GetGetter<float>(column);
@@ -80,7 +99,7 @@ internal sealed class FeatureRowReader
         return (cells, position) =>
         {
             scalarGetter(ref scalar[0]);
-            FeatureColumn.CopyChecked(new VBuffer<float>(1, scalar), cells, name, position, missingValues, alone);
+            copy(new VBuffer<float>(1, scalar), cells, position);
         };
     }
 
@@ -110,7 +129,7 @@ internal sealed class FeatureRowReader
                 {
                     if (missingValues == VaeMissingValues.Error)
                         throw new VaeDataException(name, position,
-                            $"{Where(name, position)} holds the missing key (0) at slot {s}: a value MapValueToKey did not know, or a missing one. " +
+                            $"{FeatureColumn.Where(name, position)} holds the missing key (0) at slot {s}: a value MapValueToKey did not know, or a missing one. " +
                             "To score a category the training rows lacked as the rare category it is, give MapValueToKey every category " +
                             "(keyData) before training; to score it on the row's other columns, let the model treat it as a missing cell " +
                             $"(MissingValues = {nameof(VaeMissingValues.Model)}); or filter such rows first.", s);
@@ -118,7 +137,7 @@ internal sealed class FeatureRowReader
                 }
                 else if (key > categories)
                     throw new VaeDataException(name, position,
-                        $"{Where(name, position)} holds key {key} at slot {s}, above the {categories} categories of the model: map the column with the " +
+                        $"{FeatureColumn.Where(name, position)} holds key {key} at slot {s}, above the {categories} categories of the model: map the column with the " +
                         "MapValueToKey transformer fitted with the model.", s);
                 else
                     block[(int)key - 1] = 1f;
@@ -146,7 +165,7 @@ internal sealed class FeatureRowReader
         {
             getter(ref values);
             if (values.Length != slots)
-                throw new VaeDataException(name, position, $"{Where(name, position)} has {values.Length} features, but the model expects {slots}.");
+                throw new VaeDataException(name, position, $"{FeatureColumn.Where(name, position)} has {values.Length} features, but the model expects {slots}.");
             values.CopyTo(dense);
             return dense;
         };

@@ -34,18 +34,32 @@ public static class VaeGeneration
     }
 
     /// <summary>The decoder's output for each latent vector (each of <see cref="VaeModel.LatentDimension"/> values).</summary>
-    /// <exception cref="ArgumentException">A latent vector holds NaN or ±∞, which decodes to NaN.</exception>
+    /// <exception cref="ArgumentException">A latent vector holds NaN or ±∞, which decodes to NaN, or is so far from the
+    /// prior (±3e38, say) that the decoder's arithmetic overflows and its row is not finite.</exception>
     public static float[][] Decode(this VaeModel model, IReadOnlyList<float[]> latents)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Run(SessionsFor(model).Decoder, latents, nameof(latents), model.LatentDimension, VaeOutputs.Reconstruction, model.InputDimension,
+        return Decode(model, latents, (index, why) => new ArgumentException($"Latent vector {index} {why}", nameof(latents)));
+    }
+
+    /// <summary>
+    /// <see cref="Decode(VaeModel, IReadOnlyList{float[]})"/>, with <paramref name="refuse"/> making the exception for
+    /// latent vector i, as the caller knows it, from the reason that follows its name.
+    /// </summary>
+    private static float[][] Decode(VaeModel model, IReadOnlyList<float[]> latents, Func<int, string, Exception> refuse)
+    {
+        var decoded = Run(SessionsFor(model).Decoder, latents, nameof(latents), model.LatentDimension, VaeOutputs.Reconstruction, model.InputDimension,
             (latent, index, cells) =>
             {
                 int slot = Array.FindIndex(latent, value => !float.IsFinite(value));
                 if (slot >= 0)
-                    throw new ArgumentException($"Latent vector {index} holds {latent[slot]} at slot {slot}: latent codes must be finite.", nameof(latents));
+                    throw refuse(index, $"holds {latent[slot]} at slot {slot}: latent codes must be finite.");
                 latent.CopyTo(cells);
             });
+        for (int i = 0; i < decoded.Length; i++)
+            if (DecoderOverflow.Check(latents[i], decoded[i]) is string why)
+                throw refuse(i, why);
+        return decoded;
     }
 
     /// <summary>
@@ -74,7 +88,8 @@ public static class VaeGeneration
             latents[i] = new float[model.LatentDimension];
             LatentNoise.Fill(seed, first + i, latents[i]);
         }
-        var rows = model.Decode(latents);
+        // A code drawn from the prior overflows the decoder only when its weights are damaged.
+        var rows = Decode(model, latents, (index, why) => new InvalidOperationException($"Sampled row {first + index} {why}"));
         if (drawFromLikelihood)
             DrawFromLikelihood(model, rows, first, seed);
         return rows;
@@ -111,7 +126,9 @@ public static class VaeGeneration
         var latents = Enumerable.Range(0, steps)
             .Select(i => spherical ? Slerp(ends[0], ends[1], i / (double)(steps - 1)) : Lerp(ends[0], ends[1], i / (double)(steps - 1)))
             .ToArray();
-        return new LatentPath(latents, model.Decode(latents));
+        // Codes of rows clamped to ±1e8 overflow the decoder only when its weights are damaged: name the end of larger code.
+        string end = ends[0].Max(MathF.Abs) >= ends[1].Max(MathF.Abs) ? nameof(from) : nameof(to);
+        return new LatentPath(latents, Decode(model, latents, (index, why) => new ArgumentException($"Step {index} of the path {why}", end)));
     }
 
     /// <summary>
@@ -136,7 +153,8 @@ public static class VaeGeneration
             z[axis] = value;
             return z;
         }).ToArray();
-        return new LatentPath(latents, model.Decode(latents));
+        return new LatentPath(latents, Decode(model, latents,
+            (index, why) => new ArgumentException($"The code with coordinate {axis} set to {nameof(values)}[{index}] {why}", nameof(values))));
     }
 
     /// <summary>

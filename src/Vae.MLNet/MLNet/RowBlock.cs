@@ -41,6 +41,9 @@ internal sealed class RowBlock : DataViewRow
 
     public override long Position => Index < 0 ? -1 : _positions[Index];
 
+    /// <summary>The source position of row <paramref name="row"/> of the block.</summary>
+    public long PositionAt(int row) => _positions[row];
+
     public override long Batch => _source.Batch;
 
     /// <summary>Keeps the source's current row as row <paramref name="row"/> of the block.</summary>

@@ -81,6 +81,6 @@ internal sealed class ScoredBlocks : ScoredRow
         }
         _rowsInBlock = rows;
         if (rows > 0)
-            _transformer.Run(_block, rows);
+            _transformer.Run(_block, rows, row => Rows.PositionAt(row));
     }
 }

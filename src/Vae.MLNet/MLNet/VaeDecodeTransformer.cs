@@ -1,3 +1,5 @@
+using Microsoft.ML;
+
 namespace Vae.MLNet;
 
 /// <summary>
@@ -27,12 +29,24 @@ public sealed class VaeDecodeTransformer : VaeTransformerBase
 
     internal override VaeInputLayout InputLayout => VaeInputLayout.Real(Model.LatentDimension, InputColumnName);
 
-    /// <summary>A latent code has no missing values, whatever the features may have.</summary>
-    internal override VaeMissingValues InputMissingValues => VaeMissingValues.Error;
+    /// <summary>A reader of latent codes, which have no missing values, whatever the features may have.</summary>
+    internal override FeatureRowReader CreateReader(DataViewRow row) => FeatureRowReader.ForLatentCodes(row, InputColumnName, Model.LatentDimension);
 
     internal override IReadOnlyList<VaeOutputColumn> OutputColumns => _outputColumns;
 
     private protected override VaeOnnxScorer CreateScorer() => VaeOnnxScorer.ForDecoder(Model);
+
+    /// <summary>Refuses a decoded row that is not finite, naming the row of its code (<see cref="DecoderOverflow"/>).</summary>
+    private protected override void CheckOutputs(VaeScoreBatch batch, int rows, Func<int, long?> positionOf)
+    {
+        int k = Model.LatentDimension, d = Model.InputDimension;
+        for (int row = 0; row < rows; row++)
+            if (DecoderOverflow.Check(batch.Features.AsSpan(row * k, k), batch.Reconstruction.AsSpan(row * d, d)) is string why)
+            {
+                long? position = positionOf(row);
+                throw new VaeDataException(InputColumnName, position, $"{FeatureColumn.Where(InputColumnName, position)} {why}");
+            }
+    }
 
     internal override (byte[] Graph, string[] Columns) SavedGraph()
     {

@@ -78,7 +78,7 @@ internal sealed class VaeRowToRowMapper(VaeTransformerBase transformer, ColumnLa
                 if (_scoredPosition != _row.Position)
                 {
                     _features!.Read(_batch!.Features, row: null);
-                    _row._transformer.Run(_batch, 1);
+                    _row._transformer.Run(_batch, 1, _ => null);
                     _scoredPosition = _row.Position;
                 }
                 return _batch!;

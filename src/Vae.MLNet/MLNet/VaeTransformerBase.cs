@@ -53,11 +53,11 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// <summary>Model-space values per row of the input columns.</summary>
     internal int InputWidth => InputLayout.Cells;
 
-    /// <summary>A reader of the input columns of <paramref name="row"/> into model-space rows.</summary>
-    internal FeatureRowReader CreateReader(DataViewRow row) => new(row, InputColumnNames, InputLayout, InputMissingValues);
-
-    /// <summary>Whether a NaN in the input column is an error or a missing cell: as the model says, for features.</summary>
-    internal virtual VaeMissingValues InputMissingValues => Model.MissingValues;
+    /// <summary>
+    /// A reader of the input columns of <paramref name="row"/> into model-space rows: features, NaN an error or a
+    /// missing cell as the model's <see cref="VaeModel.MissingValues"/> says.
+    /// </summary>
+    internal virtual FeatureRowReader CreateReader(DataViewRow row) => new(row, InputColumnNames, InputLayout, Model.MissingValues);
 
     /// <summary>How the graph computes its score output; only the detector offers a choice.</summary>
     internal virtual VaeScoring GraphScoring => VaeScoring.NegativeElboAtMean;
@@ -80,10 +80,25 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
 
     /// <summary>
     /// Scores the first <paramref name="rows"/> rows of <paramref name="batch"/> with the ONNX Runtime scorer, created
-    /// on first use. <see cref="Dispose"/> releases the scorer and a later use creates it again, so disposing a
-    /// <c>PredictionEngine</c> that owns this transformer does not break other users.
+    /// on first use, and checks the outputs (<see cref="CheckOutputs"/>). <see cref="Dispose"/> releases the scorer and
+    /// a later use creates it again, so disposing a <c>PredictionEngine</c> that owns this transformer does not break other users.
     /// </summary>
-    internal void Run(VaeScoreBatch batch, int rows) => _scorer.Run(batch, rows);
+    /// <param name="batch">The rows and their outputs.</param>
+    /// <param name="rows">How many rows of the batch to score.</param>
+    /// <param name="positionOf">The position in its data view of each row of the batch, for messages; null for the row given to <c>PredictionEngine.Predict</c>.</param>
+    internal void Run(VaeScoreBatch batch, int rows, Func<int, long?> positionOf)
+    {
+        _scorer.Run(batch, rows);
+        CheckOutputs(batch, rows, positionOf);
+    }
+
+    /// <summary>
+    /// Refuses outputs that answer nothing, naming the row. Nothing to check for the scoring graphs, which clamp their
+    /// features so that every finite row gets finite outputs; the decoder's can overflow (<see cref="DecoderOverflow"/>).
+    /// </summary>
+    private protected virtual void CheckOutputs(VaeScoreBatch batch, int rows, Func<int, long?> positionOf)
+    {
+    }
 
     /// <inheritdoc />
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Layout(inputSchema).Schema;
