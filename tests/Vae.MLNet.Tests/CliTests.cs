@@ -184,21 +184,9 @@ public class CliTests
     public void ExplainExplainsAPipelineOfAFeaturizerAndADetectorWithTheDetectorNamingItsLatentCoordinates()
     {
         // Before, explain stopped at the featurizer, the pipeline's first VAE: "the pipeline's VAE is a featurizer".
-        var ml = new MLContext(seed: 1);
-        var rows = TestData.Gaussian(300, 30);
-        var data = TestData.ToDataView(ml, rows);
-        var pipeline = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 5, Seed = 1, LatentDimension = 3, HiddenLayerSizes = [16] })
-            .Append(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options
-            {
-                FeatureColumnName = "Latent", Epochs = 5, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [8], Contamination = 0.1,
-            }))
-            .Fit(data);
-        string model = Path.Combine(Path.GetTempPath(), $"vae-cli-{Guid.NewGuid():N}.zip");
-        string test = WriteCsv("a,b,c,d,e,f,Label\n" + string.Concat(rows.Select(row =>
-            string.Join(",", row.Features.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + $",{row.Label}\n")));
+        var (ml, pipeline, data, model, test) = FeaturizerAndDetector();
         try
         {
-            ml.Model.Save(pipeline, data.Schema, model);
             int expected = pipeline.Transform(data).GetColumn<bool>("PredictedLabel").Count(flagged => flagged);
 
             var (code, output, error) = Run("explain", "--model", model, "--data", test, "--top", "3");
@@ -208,7 +196,7 @@ public class CliTests
                 "Latent[0] to Latent[2], not the file's columns.", error);
             using var json = JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]);
             Assert.Equal(expected, json.RootElement.GetProperty("flagged").GetInt32());
-            Assert.InRange(expected, 1, rows.Length);
+            Assert.InRange(expected, 1, 299);
             Assert.All(json.RootElement.GetProperty("rows").EnumerateArray().SelectMany(row => row.GetProperty("top_features").EnumerateArray()),
                 name => Assert.Matches(@"^Latent\[[0-2]\]$", name.GetString()));
 
@@ -223,6 +211,57 @@ public class CliTests
             File.Delete(model);
             File.Delete(test);
         }
+    }
+
+    [Fact]
+    public void ScoreWritesTheDetectorsScoresOfAPipelineOfAFeaturizerAndADetector()
+    {
+        // Before, score stopped at the featurizer, the pipeline's first VAE, and wrote its latent codes alone: no score, no label.
+        var (ml, pipeline, data, model, test) = FeaturizerAndDetector();
+        string output = Path.Combine(Path.GetTempPath(), $"vae-cli-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var scored = pipeline.Transform(data);
+            var scores = scored.GetColumn<float>("Score").ToArray();
+            var flags = scored.GetColumn<bool>("PredictedLabel").ToArray();
+
+            var (code, _, error) = Run("score", "--model", model, "--input", test, "--output", output, "--latent");
+
+            Assert.True(code == 0, error);
+            var lines = File.ReadAllLines(output);
+            Assert.Equal("score,predicted_label,p_value,latent_0,latent_1", lines[0]);
+            var cells = lines.Skip(1).Select(line => line.Split(',')).ToArray();
+            Assert.Equal(scores.Length, cells.Length);
+            for (int i = 0; i < cells.Length; i++)
+            {
+                Assert.Equal(scores[i], float.Parse(cells[i][0], System.Globalization.CultureInfo.InvariantCulture), 1e-4f);
+                Assert.Equal(flags[i] ? "1" : "0", cells[i][1]);
+            }
+        }
+        finally
+        {
+            foreach (var path in new[] { model, test, output })
+                File.Delete(path);
+        }
+    }
+
+    /// <summary>A saved pipeline of a featurizer (latent 3) and a detector of its codes (latent 2), and a CSV of its training rows.</summary>
+    private static (MLContext Ml, TransformerChain<VaeAnomalyDetectionTransformer> Pipeline, IDataView Data, string Model, string Test) FeaturizerAndDetector()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = TestData.Gaussian(300, 30);
+        var data = TestData.ToDataView(ml, rows);
+        var pipeline = ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { Epochs = 5, Seed = 1, LatentDimension = 3, HiddenLayerSizes = [16] })
+            .Append(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options
+            {
+                FeatureColumnName = "Latent", Epochs = 5, Seed = 1, LatentDimension = 2, HiddenLayerSizes = [8], Contamination = 0.1,
+            }))
+            .Fit(data);
+        string model = Path.Combine(Path.GetTempPath(), $"vae-cli-{Guid.NewGuid():N}.zip");
+        ml.Model.Save(pipeline, data.Schema, model);
+        string test = WriteCsv("a,b,c,d,e,f,Label\n" + string.Concat(rows.Select(row =>
+            string.Join(",", row.Features.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + $",{row.Label}\n")));
+        return (ml, pipeline, data, model, test);
     }
 
     [Fact]

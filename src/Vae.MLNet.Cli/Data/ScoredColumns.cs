@@ -5,9 +5,9 @@ using Microsoft.ML.Data;
 namespace Vae.MLNet.Cli;
 
 /// <summary>
-/// What <c>vae-mlnet score</c> writes beside the key columns, and the pipeline that computes it: the detector's score,
-/// predicted label and p-value (with its calibration scores), and the latent mean on request; for a featurizer,
-/// the latent mean.
+/// What <c>vae-mlnet score</c> writes beside the key columns, and the pipeline that computes it: the (last) detector's
+/// score, predicted label and p-value (with its calibration scores), and its latent mean on request; for a pipeline
+/// with a featurizer only, the featurizer's latent mean.
 /// </summary>
 internal sealed class ScoredColumns
 {
@@ -36,11 +36,14 @@ internal sealed class ScoredColumns
         var names = new List<string>();
         var columns = new List<string>();
         string? latentColumn = null;
-        if (pipeline.Vae is VaeAnomalyDetectionTransformer detector)
+        VaeModel latentModel = pipeline.Vae.Model;
+        // The last detector: a pipeline may encode with a featurizer first and detect on its codes.
+        if (pipeline.DetectorIndex >= 0)
         {
+            var detector = (VaeAnomalyDetectionTransformer)pipeline.Steps[pipeline.DetectorIndex];
             bool pValue = detector.Calibration != null;
             // The same detector, asked for its p-values as well when its calibration scores can give them.
-            steps[pipeline.VaeIndex] = new VaeAnomalyDetectionTransformer(detector.Model, detector.InputColumnName, detector.Threshold,
+            steps[pipeline.DetectorIndex] = new VaeAnomalyDetectionTransformer(detector.Model, detector.InputColumnName, detector.Threshold,
                 detector.Calibration, detector.Scoring, addPValueColumn: pValue);
             names.AddRange(["score", "predicted_label"]);
             columns.AddRange([VaeAnomalyDetectionTransformer.ScoreColumnName, VaeAnomalyDetectionTransformer.PredictedLabelColumnName]);
@@ -53,11 +56,12 @@ internal sealed class ScoredColumns
             {
                 steps = [.. steps, new VaeEncodeTransformer(detector.Model, LatentColumn, detector.InputColumnName)];
                 latentColumn = LatentColumn;
+                latentModel = detector.Model;
             }
         }
         else
             latentColumn = ((VaeEncodeTransformer)pipeline.Vae).OutputColumnName;
-        int k = latentColumn is null ? 0 : pipeline.Vae.Model.LatentDimension;
+        int k = latentColumn is null ? 0 : latentModel.LatentDimension;
         if (latentColumn != null)
             columns.Add(latentColumn);
         names.AddRange(Enumerable.Range(0, k).Select(j => $"latent_{j}"));
