@@ -173,6 +173,16 @@ public class BadInputTests
     }
 
     [Fact]
+    public void MoreThreadsThanTheMaximumAreRejectedWhenTheEstimatorIsCreated()
+    {
+        // A million threads: libtorch started them all, until the machine could start no process at all.
+        var options = new VaeAnomalyDetectionTrainer.Options { Threads = 1_000_000 };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().AnomalyDetection.Trainers.Vae(options));
+        Assert.Equal(nameof(VaeTrainingOptions.Threads), error.ParamName);
+        Assert.Contains($"[0, {VaeTrainingOptions.MaximumThreads}]", error.Message);
+    }
+
+    [Fact]
     public void MoreTrainingCodesThanTheMaximumAreRejectedWhenTheEstimatorIsCreated()
     {
         var options = new VaeAnomalyDetectionTrainer.Options { TrainingCodeCount = VaeTrainingOptions.MaximumTrainingCodeCount + 1 };

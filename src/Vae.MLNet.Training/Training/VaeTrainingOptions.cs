@@ -193,8 +193,17 @@ public abstract class VaeTrainingOptions
     /// </summary>
     public int? Seed;
 
-    /// <summary>Threads TorchSharp uses; 0 keeps its default (all cores). Results are identical for a given count.</summary>
+    /// <summary>
+    /// Threads TorchSharp uses; 0 keeps its default (all cores). Results are identical for a given count, so a count
+    /// above the machine's cores reproduces another machine's run. At most <see cref="MaximumThreads"/>.
+    /// </summary>
     public int Threads;
+
+    /// <summary>
+    /// The most threads <see cref="Threads"/> may ask for: 1,024, more than the cores of any one machine. libtorch starts
+    /// every thread it is given: a million exhausted the system's threads, so that no process could start.
+    /// </summary>
+    public const int MaximumThreads = 1024;
 
     /// <summary>Called after every epoch with its losses, e.g. to draw a progress bar or log to a notebook.</summary>
     public Action<VaeEpochReport>? Progress;
@@ -242,7 +251,7 @@ public abstract class VaeTrainingOptions
         Check(KlWarmupEpochs >= 0, nameof(KlWarmupEpochs), KlWarmupEpochs, "must be non-negative");
         Check(ValidationFraction is >= 0 and < 1, nameof(ValidationFraction), ValidationFraction, "must be in [0, 1)");
         Check(EarlyStoppingPatience >= 1, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be at least 1");
-        Check(Threads >= 0, nameof(Threads), Threads, "must be non-negative");
+        Check(Threads is >= 0 and <= MaximumThreads, nameof(Threads), Threads, $"must be in [0, {MaximumThreads}]");
         Check(CheckpointInterval >= 1, nameof(CheckpointInterval), CheckpointInterval, "must be at least 1");
         if (ResumeFromCheckpoint && CheckpointPath is null)
             throw new ArgumentOutOfRangeException(nameof(ResumeFromCheckpoint), "ResumeFromCheckpoint needs a CheckpointPath.");
