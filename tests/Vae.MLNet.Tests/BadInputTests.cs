@@ -182,6 +182,19 @@ public class BadInputTests
         Assert.Contains($"[0, {VaeTrainingOptions.MaximumThreads}]", error.Message);
     }
 
+    [Theory]
+    [InlineData(nameof(VaeTrainingOptions.LearningRate))]
+    [InlineData(nameof(VaeTrainingOptions.Beta))]
+    public void ARateOrWeightBeyondTheFloatRangeIsRejectedWhenTheEstimatorIsCreated(string field)
+    {
+        // libtorch computes in float: a learning rate of 1e300 failed in Fit with "value cannot be converted to type
+        // float without overflow", and a β of 1e300 as a diverged run that blamed the learning rate.
+        var options = new VaeAnomalyDetectionTrainer.Options();
+        typeof(VaeTrainingOptions).GetField(field)!.SetValue(options, 1e300);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().AnomalyDetection.Trainers.Vae(options));
+        Assert.Equal(field, error.ParamName);
+    }
+
     [Fact]
     public void MoreTrainingCodesThanTheMaximumAreRejectedWhenTheEstimatorIsCreated()
     {

@@ -246,8 +246,9 @@ public abstract class VaeTrainingOptions
             Check(maxRows >= 1, nameof(MaxTrainingRows), maxRows, "must be at least 1");
         Check(TrainingCodeCount is >= 1 and <= MaximumTrainingCodeCount, nameof(TrainingCodeCount), TrainingCodeCount, $"must be in [1, {MaximumTrainingCodeCount}]");
         Check(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
-        Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
-        Check(Beta >= 0 && double.IsFinite(Beta), nameof(Beta), Beta, "must be non-negative");
+        // libtorch computes in float: a larger rate fails in its optimizer, a larger β turns the loss infinite.
+        Check(LearningRate is > 0 and <= float.MaxValue, nameof(LearningRate), LearningRate, "must be positive, at most float.MaxValue");
+        Check(Beta is >= 0 and <= float.MaxValue, nameof(Beta), Beta, "must be non-negative, at most float.MaxValue");
         Check(KlWarmupEpochs >= 0, nameof(KlWarmupEpochs), KlWarmupEpochs, "must be non-negative");
         Check(ValidationFraction is >= 0 and < 1, nameof(ValidationFraction), ValidationFraction, "must be in [0, 1)");
         Check(EarlyStoppingPatience >= 1, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be at least 1");
