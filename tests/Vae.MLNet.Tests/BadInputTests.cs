@@ -195,6 +195,20 @@ public class BadInputTests
         Assert.Equal(field, error.ParamName);
     }
 
+    [Theory]
+    [InlineData(nameof(VaeTrainingOptions.Activation))]
+    [InlineData(nameof(VaeTrainingOptions.Likelihood))]
+    [InlineData(nameof(VaeAnomalyDetectionTrainer.Options.Calibration))]
+    public void AnUndefinedChoiceIsRejectedWhenTheEstimatorIsCreated(string field)
+    {
+        // Calibration 99 cross-fitted without a word; the others failed only in Fit, naming a parameter of no option.
+        var options = new VaeAnomalyDetectionTrainer.Options();
+        var member = typeof(VaeAnomalyDetectionTrainer.Options).GetField(field)!;
+        member.SetValue(options, Enum.ToObject(member.FieldType, 99));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().AnomalyDetection.Trainers.Vae(options));
+        Assert.Equal(field, error.ParamName);
+    }
+
     [Fact]
     public void MoreTrainingCodesThanTheMaximumAreRejectedWhenTheEstimatorIsCreated()
     {

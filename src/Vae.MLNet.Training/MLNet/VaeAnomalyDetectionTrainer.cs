@@ -119,6 +119,9 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
             throw new ArgumentOutOfRangeException(nameof(options.Contamination), options.Contamination, "Contamination must be in [0, 1].");
         if (options.Threshold is float t && float.IsNaN(t))
             throw new ArgumentOutOfRangeException(nameof(options.Threshold), t, "The threshold must be a number.");
+        if (!Enum.IsDefined(options.Calibration))
+            throw new ArgumentOutOfRangeException(nameof(options.Calibration), options.Calibration,
+                $"Calibration must be one of {string.Join(", ", Enum.GetNames<VaeCalibration>())}.");
         if (options.CalibrationFolds < 2)
             throw new ArgumentOutOfRangeException(nameof(options.CalibrationFolds), options.CalibrationFolds, "CalibrationFolds must be at least 2.");
         if (options.MinimumHeldOutCalibrationRows < 1)

@@ -236,6 +236,8 @@ public abstract class VaeTrainingOptions
         if (HiddenLayerSizes != null && HiddenLayerSizes.Any(size => size < 1))
             throw new ArgumentOutOfRangeException(nameof(HiddenLayerSizes), $"Every hidden layer needs at least one unit; got [{string.Join(", ", HiddenLayerSizes)}].");
         Check(LatentDimension >= 1, nameof(LatentDimension), LatentDimension, "must be at least 1");
+        Check(Enum.IsDefined(Activation), nameof(Activation), Activation, $"must be one of {string.Join(", ", Enum.GetNames<VaeActivation>())}");
+        Check(Enum.IsDefined(Likelihood), nameof(Likelihood), Likelihood, $"must be one of {string.Join(", ", Enum.GetNames<VaeLikelihood>())}");
         Check(Enum.IsDefined(MissingValues), nameof(MissingValues), MissingValues, "must be Error or Model");
         if (AdditionalFeatureColumnNames is null || AdditionalFeatureColumnNames.Any(string.IsNullOrWhiteSpace))
             throw new ArgumentException("AdditionalFeatureColumnNames must be an array of column names (empty for none), without null or blank names.",
