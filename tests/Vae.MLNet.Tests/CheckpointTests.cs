@@ -169,6 +169,37 @@ public sealed class CheckpointTests : IDisposable
         Assert.Empty(epochs);
     }
 
+    [Theory]
+    [InlineData("folder")]
+    [InlineData("unwritable folder")]
+    [InlineData("device")]
+    public void ACheckpointPathThatCannotBeWrittenIsRefusedBeforeTraining(string what)
+    {
+        var epochs = new List<int>();
+        var options = Options(epochs);
+        // /proc refuses new files even to root, whom a read-only folder does not stop.
+        options.CheckpointPath = what switch
+        {
+            "folder" => Path.GetTempPath(),
+            "unwritable folder" => "/proc/vae-checkpoint.bin",
+            _ => "/dev/null",
+        };
+        var error = Assert.Throws<IOException>(() => Scores(options));
+        Assert.Contains($"CheckpointPath '{options.CheckpointPath}'", error.Message);
+        Assert.Empty(epochs);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void ABlankCheckpointPathIsAnInvalidOption(string blank)
+    {
+        var options = Options();
+        options.CheckpointPath = blank;
+        var error = Assert.Throws<ArgumentException>(() => _ml.AnomalyDetection.Trainers.Vae(options));
+        Assert.Equal(nameof(options.CheckpointPath), error.ParamName);
+    }
+
     [Fact]
     public void ResumingWithoutACheckpointPathIsAnInvalidOption()
     {

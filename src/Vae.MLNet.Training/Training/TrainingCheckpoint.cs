@@ -31,10 +31,7 @@ internal sealed class TrainingCheckpoint
         int dimension = layout.Cells;
         if (options.CheckpointPath is null)
             return null;
-        // Found now rather than when the first checkpoint is due, epochs of work later.
-        string folder = Path.GetDirectoryName(Path.GetFullPath(options.CheckpointPath)) ?? "";
-        if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"The folder of CheckpointPath '{options.CheckpointPath}' does not exist.");
+        CheckWritable(options.CheckpointPath);
         // Every setting that changes the trajectory; Threads and Progress do not, within the documented tolerance.
         var run = string.Join("; ", new[]
         {
@@ -63,6 +60,30 @@ internal sealed class TrainingCheckpoint
         .Concat(layout.IsSingleReal ? [] : [(LayoutItem, Describe(layout))])
         .Select(item => $"{item.Item1}={item.Item2}"));
         return new TrainingCheckpoint(options.CheckpointPath, run);
+    }
+
+    /// <summary>
+    /// Fails unless a checkpoint can be written to <paramref name="path"/>: found now rather than when the first checkpoint
+    /// is due, epochs of work later. A folder that does not exist, a folder or a device in the file's place, and a folder
+    /// this process may not create a file in (read-only, /proc) all failed only there.
+    /// </summary>
+    private static void CheckWritable(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(full) ?? "";
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"The folder of CheckpointPath '{path}' does not exist.");
+        if ((Directory.Exists(full) ? "a folder" : SpecialFile.Describe(full)) is string kind)
+            throw new IOException($"CheckpointPath '{path}' is {kind}, not a file: give the path of a file to write the checkpoints to.");
+        // A file created where the checkpoint's temporary file will be (AtomicFile), and gone when closed.
+        try
+        {
+            using var probe = new FileStream(AtomicFile.TemporaryPath(full), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"CheckpointPath '{path}' cannot be written: no file can be created in its folder ({error.Message}).", error);
+        }
     }
 
     /// <summary>Writes the state to a temporary file and renames it over the checkpoint, so a kill never leaves half a file.</summary>

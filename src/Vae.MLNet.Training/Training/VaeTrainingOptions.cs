@@ -256,6 +256,8 @@ public abstract class VaeTrainingOptions
         Check(EarlyStoppingPatience >= 1, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be at least 1");
         Check(Threads is >= 0 and <= MaximumThreads, nameof(Threads), Threads, $"must be in [0, {MaximumThreads}]");
         Check(CheckpointInterval >= 1, nameof(CheckpointInterval), CheckpointInterval, "must be at least 1");
+        if (CheckpointPath is not null && string.IsNullOrWhiteSpace(CheckpointPath))
+            throw new ArgumentException("CheckpointPath must be the path of a file, or null for no checkpoints; it is blank.", nameof(CheckpointPath));
         if (ResumeFromCheckpoint && CheckpointPath is null)
             throw new ArgumentOutOfRangeException(nameof(ResumeFromCheckpoint), "ResumeFromCheckpoint needs a CheckpointPath.");
     }
