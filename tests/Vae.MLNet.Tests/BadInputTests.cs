@@ -210,6 +210,20 @@ public class BadInputTests
     }
 
     [Fact]
+    public void MoreDrawsThanTheMaximumAreRejectedWhenTheEstimatorIsCreated()
+    {
+        // int.MaxValue draws failed after every model had trained, with an OverflowException sizing their ε.
+        var ml = new MLContext();
+        var detector = new VaeAnomalyDetectionTrainer.Options { Score = VaeScoreKind.ImportanceWeighted, ScoreSamples = int.MaxValue };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.AnomalyDetection.Trainers.Vae(detector));
+        Assert.Contains(nameof(detector.ScoreSamples), error.Message);
+        Assert.Contains($"{VaeScoring.MaximumSamples}", error.Message);
+        var imputer = new VaeImputeEstimator.Options { ImputationSamples = int.MaxValue };
+        error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.VaeImpute(imputer));
+        Assert.Equal(nameof(imputer.ImputationSamples), error.ParamName);
+    }
+
+    [Fact]
     public void MoreTrainingCodesThanTheMaximumAreRejectedWhenTheEstimatorIsCreated()
     {
         var options = new VaeAnomalyDetectionTrainer.Options { TrainingCodeCount = VaeTrainingOptions.MaximumTrainingCodeCount + 1 };

@@ -93,7 +93,7 @@ public sealed class VaeAnomalyDetectionTrainer : IEstimator<VaeAnomalyDetectionT
         /// </summary>
         public double? LatentDensityWeight;
 
-        /// <summary>Draws per row (L or K) for <see cref="VaeScoreKind.MonteCarloElbo"/> and <see cref="VaeScoreKind.ImportanceWeighted"/>. Default <see cref="VaeScoring.Defaults.Samples"/>.</summary>
+        /// <summary>Draws per row (L or K) for <see cref="VaeScoreKind.MonteCarloElbo"/> and <see cref="VaeScoreKind.ImportanceWeighted"/>, at most <see cref="VaeScoring.MaximumSamples"/>. Default <see cref="VaeScoring.Defaults.Samples"/>.</summary>
         public int ScoreSamples = VaeScoring.Defaults.Samples;
 
         /// <summary>Seed of the scoring draws (the same ε for every row, so scores are deterministic). Default <see cref="VaeScoring.Defaults.Seed"/>.</summary>

@@ -23,7 +23,7 @@ public sealed class VaeImputeEstimator : IEstimator<VaeImputeTransformer>
         /// <summary>The filled features, a vector as wide as the input; may be the input column to fill in place. Default <see cref="VaeTrainingOptions.Defaults.FeatureColumnName"/>.</summary>
         public string OutputColumnName = Defaults.FeatureColumnName;
 
-        /// <summary>Latent draws per row of the importance-weighted estimate. Default <see cref="VaeImputeTransformer.DefaultSamples"/>.</summary>
+        /// <summary>Latent draws per row of the importance-weighted estimate, at most <see cref="VaeScoring.MaximumSamples"/>. Default <see cref="VaeImputeTransformer.DefaultSamples"/>.</summary>
         public int ImputationSamples = VaeImputeTransformer.DefaultSamples;
 
         /// <summary>Seed of the draws, which are the same for every row. Default 0.</summary>
@@ -40,6 +40,7 @@ public sealed class VaeImputeEstimator : IEstimator<VaeImputeTransformer>
         options = options.Copy<Options>();
         ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, nameof(options.OutputColumnName));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ImputationSamples, 1, nameof(options.ImputationSamples));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.ImputationSamples, VaeScoring.MaximumSamples, nameof(options.ImputationSamples));
         options.MissingValues = VaeMissingValues.Model;
         _options = options;
         _core = new VaeEstimatorCore(env, nameof(VaeImputeEstimator), options.InputColumnName, nameof(options.InputColumnName), options,

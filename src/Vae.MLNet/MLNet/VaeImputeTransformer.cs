@@ -34,13 +34,14 @@ public sealed class VaeImputeTransformer : VaeTransformerBase
     /// column's type.
     /// </param>
     /// <param name="inputColumnName">The features, NaN where a cell is missing; may be <paramref name="outputColumnName"/> to fill in place.</param>
-    /// <param name="samples">Latent draws per row, at least 1.</param>
+    /// <param name="samples">Latent draws per row, 1 to <see cref="VaeScoring.MaximumSamples"/>.</param>
     /// <param name="seed">Seed of the draws, which are the same for every row.</param>
     public VaeImputeTransformer(VaeModel model, string outputColumnName, string inputColumnName, int samples = DefaultSamples, int seed = 0)
         : base(model, inputColumnName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(samples, VaeScoring.MaximumSamples);
         if (model.MissingValues != VaeMissingValues.Model)
             throw new ArgumentException(
                 $"Imputation needs a model trained with MissingValues = {nameof(VaeMissingValues.Model)}; this one was trained with {model.MissingValues}.", nameof(model));

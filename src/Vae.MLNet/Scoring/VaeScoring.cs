@@ -16,6 +16,14 @@ public sealed record VaeScoring(VaeScoreKind Kind, int Samples = VaeScoring.Defa
     double LatentDensityWeight = VaeScoring.Defaults.LatentDensityWeight, double MinorComponentWeight = VaeScoring.Defaults.MinorComponentWeight,
     ObservedCountScale? ObservedCountScale = null)
 {
+    /// <summary>
+    /// The most draws per row of a sampled score (and of <see cref="VaeImputeTransformer"/>): 10,000, twice the 5,000
+    /// with which the IWAE paper estimates log-likelihoods. Every draw's ε is stored in the graph and a block of rows is
+    /// decoded once per draw, so memory and time grow with the count; <see cref="int.MaxValue"/> draws failed after
+    /// training, sizing their ε.
+    /// </summary>
+    public const int MaximumSamples = 10000;
+
     /// <summary>The anomaly detector's default scoring, in one place: its options and this record start from these.</summary>
     public static class Defaults
     {
@@ -87,8 +95,8 @@ public sealed record VaeScoring(VaeScoreKind Kind, int Samples = VaeScoring.Defa
     {
         if (!Enum.IsDefined(Kind))
             throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown score kind.");
-        if (IsSampled && Samples < 1)
-            throw new ArgumentOutOfRangeException(nameof(Samples), Samples, "A sampled score needs at least one draw.");
+        if (IsSampled && Samples is < 1 or > MaximumSamples)
+            throw new ArgumentOutOfRangeException(nameof(Samples), Samples, $"A sampled score needs 1 to {MaximumSamples} draws (the detector's ScoreSamples).");
         // Bounded so that the weighted density, computed in float, stays finite.
         if (!(LatentDensityWeight is >= 0 and <= MaximumLatentDensityWeight))
             throw new ArgumentOutOfRangeException(nameof(LatentDensityWeight), LatentDensityWeight, $"The latent density's weight must be in [0, {MaximumLatentDensityWeight}].");
