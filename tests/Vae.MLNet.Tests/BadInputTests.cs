@@ -223,6 +223,39 @@ public class BadInputTests
         Assert.Equal(nameof(imputer.ImputationSamples), error.ParamName);
     }
 
+    [Theory]
+    [InlineData(nameof(VaeTrainingOptions.LatentDimension))]
+    [InlineData(nameof(VaeTrainingOptions.HiddenLayerSizes))]
+    public void ANetworkLargerThanAnOnnxGraphHoldsIsRejectedBeforeTraining(string field)
+    {
+        // libtorch refused these with "DefaultCPUAllocator: can't allocate memory"; a network that fitted in memory but
+        // not in the 2 GB of an ONNX graph trained, then could be neither scored nor saved.
+        var ml = new MLContext(seed: 1);
+        var epochs = 0;
+        var options = new VaeAnomalyDetectionTrainer.Options { Epochs = 1, Seed = 1, Progress = _ => epochs++ };
+        if (field == nameof(VaeTrainingOptions.LatentDimension))
+            options.LatentDimension = int.MaxValue;
+        else
+            options.HiddenLayerSizes = [int.MaxValue];
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.AnomalyDetection.Trainers.Vae(options).Fit(TestData.ToDataView(ml, TestData.Gaussian(50, 0))));
+        Assert.Equal(field, error.ParamName);
+        Assert.Contains("ONNX graph", error.Message);
+        Assert.Equal(0, epochs);
+    }
+
+    [Theory]
+    [InlineData(VaeLikelihood.Gaussian, true, VaeMissingValues.Error)]
+    [InlineData(VaeLikelihood.Gaussian, false, VaeMissingValues.Model)]
+    [InlineData(VaeLikelihood.Bernoulli, true, VaeMissingValues.Model)]
+    public void TheSizeCheckCountsTheParametersTheNetworkHas(VaeLikelihood likelihood, bool learnedVariance, VaeMissingValues missingValues)
+    {
+        TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
+        using var generator = new TorchSharp.torch.Generator();
+        using var network = new VaeNetwork(5, [7, 3], 2, VaeActivation.Relu, likelihood, learnedVariance, missingValues, generator);
+        Assert.Equal(network.parameters().Sum(p => p.numel()),
+            (long)VaeNetwork.ParameterCount(5, [7, 3], 2, likelihood == VaeLikelihood.Gaussian && learnedVariance, missingValues));
+    }
+
     [Fact]
     public void MoreTrainingCodesThanTheMaximumAreRejectedWhenTheEstimatorIsCreated()
     {

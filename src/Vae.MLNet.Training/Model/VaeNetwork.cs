@@ -54,6 +54,24 @@ internal sealed class VaeNetwork : nn.Module<Tensor, VaeForward>
 
     public int InputDimension { get; }
 
+    /// <summary>
+    /// The weights and biases of a network of these sizes (as the constructor builds it), counted without allocating one;
+    /// in 128 bits, which no sizes of int overflow.
+    /// </summary>
+    public static Int128 ParameterCount(int inputDimension, IReadOnlyList<int> hiddenLayerSizes, int latentDimension, bool learnedOutputVariance,
+        VaeMissingValues missingValues)
+    {
+        static Int128 Linear(Int128 inputs, Int128 outputs) => inputs * outputs + outputs;
+        Int128 count = 0, width = missingValues == VaeMissingValues.Model ? 2 * (Int128)inputDimension : inputDimension;
+        foreach (int size in hiddenLayerSizes)
+            (count, width) = (count + Linear(width, size), size);
+        count += 2 * Linear(width, latentDimension);
+        width = latentDimension;
+        foreach (int size in hiddenLayerSizes.Reverse())
+            (count, width) = (count + Linear(width, size), size);
+        return count + Linear(width, inputDimension) + (learnedOutputVariance ? inputDimension : 0);
+    }
+
     /// <summary>Encodes and decodes z = μ: the deterministic pass that scores and encodes.</summary>
     public override VaeForward forward(Tensor x) => Forward(x, observed: null, noise: null);
 

@@ -27,6 +27,7 @@ internal static class VaeTrainer
         int dimension = layout.Cells;
         if (options.Likelihood == VaeLikelihood.Bernoulli)
             CheckUnitInterval(data, dimension, columnName);
+        CheckGraphSize(dimension, options);
         var checkpoint = TrainingCheckpoint.For(options, seed, data, rows, layout);
 
         using var threads = TorchThreads.Use(options.Threads);
@@ -224,6 +225,32 @@ internal static class VaeTrainer
         int held = groups.NearestBoundary((int)Math.Floor(rows * fraction));
         // Too few held-out rows make the stopping epoch a coin toss: train on everything instead.
         return held < 8 || rows - held < 8 ? 0 : held;
+    }
+
+    /// <summary>
+    /// The most floats a model's ONNX graph holds, its weights and kept codes: 500,000,000, 2 GB, about what the graph's
+    /// protobuf encoding can hold at all (2 GiB), less room for the rest of the graph.
+    /// </summary>
+    internal const long MaximumGraphFloats = 500_000_000;
+
+    /// <summary>
+    /// Fails before any tensor is allocated unless the network's weights and the codes it keeps fit in its ONNX graph, which
+    /// scores and saves it: a larger network failed in libtorch's allocator, or trained and then could be neither scored
+    /// nor saved. Names the larger of the two sizes the user chose.
+    /// </summary>
+    private static void CheckGraphSize(int dimension, VaeTrainingOptions options)
+    {
+        int latent = options.LatentDimension;
+        Int128 floats = VaeNetwork.ParameterCount(dimension, options.HiddenLayers, latent,
+                options.Likelihood == VaeLikelihood.Gaussian && options.LearnOutputVariance, options.MissingValues)
+            + 2 * (Int128)options.TrainingCodeCount * latent;
+        if (floats <= MaximumGraphFloats)
+            return;
+        string option = latent >= options.HiddenLayers.DefaultIfEmpty(0).Max() ? nameof(options.LatentDimension) : nameof(options.HiddenLayerSizes);
+        throw new ArgumentOutOfRangeException(option,
+            $"A VAE of {dimension} features, hidden layers [{string.Join(", ", options.HiddenLayers)}] and {latent} latent dimensions holds " +
+            $"{floats:N0} weights and kept codes, more than the {MaximumGraphFloats:N0} (2 GB) an ONNX graph, which scores and saves it, holds. " +
+            "Choose smaller HiddenLayerSizes or LatentDimension.");
     }
 
     private static void CheckUnitInterval(float[] data, int dimension, string columnName)
