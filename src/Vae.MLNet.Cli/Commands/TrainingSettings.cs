@@ -89,6 +89,9 @@ internal class TrainingSettings : CommandSettings
     {
         if ((Resume || CheckpointEvery != null) && Checkpoint is null)
             return ValidationResult.Error("--resume and --checkpoint-every need --checkpoint <FILE>.");
+        // Before the trainer's checks, which refuse a blank CheckpointPath too, but by the library's name for it.
+        if (Checkpoint != null && OutputLocation.BlankPathError(Checkpoint, "--checkpoint") is string blank)
+            return ValidationResult.Error(blank);
         // The trainer's own checks, before any file is read: a value out of range (--contamination 2) fails at once,
         // not after a large file has been parsed.
         try

@@ -44,9 +44,13 @@ internal static class OutputLocation
     /// <summary>A blank path (<c>--output ""</c>, an unset shell variable) names no file: .NET's own error would not name the option.</summary>
     private static void CheckNotBlank(string path, string option)
     {
-        if (string.IsNullOrWhiteSpace(path))
-            throw new CliException($"{option}: the path is empty; give a file name.");
+        if (BlankPathError(path, option) is string error)
+            throw new CliException(error);
     }
+
+    /// <summary>The error for <paramref name="path"/> given to <paramref name="option"/> when it is blank; null otherwise.</summary>
+    public static string? BlankPathError(string path, string option) =>
+        string.IsNullOrWhiteSpace(path) ? $"{option}: the path is empty; give a file name." : null;
 
     private static string Real(string path, string option)
     {
