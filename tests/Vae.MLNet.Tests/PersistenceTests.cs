@@ -159,6 +159,45 @@ public class PersistenceTests : IDisposable
         Assert.Equal(fitted, scored.GetColumn<bool>("PredictedLabel").Where((_, i) => i != 1).ToArray());
     }
 
+    /// <summary>
+    /// <c>Model.Save(model, loader, path)</c> nests the model one chain deeper in the zip than <c>Model.Save(model,
+    /// schema, path)</c>, and ML.NET's <c>Load</c> returns it without that chain: the batched loader called such a file
+    /// damaged ("does not have the shape its VAE components were saved in") where ML.NET's own loader scored it, and so
+    /// it did a pipeline saved inside the loader.
+    /// </summary>
+    [Fact]
+    public void APipelineSavedWithItsDataLoaderLoadsWithBatchedScoring()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TestData.ToDataView(ml, TestData.Gaussian(300, 10));
+        var loader = ml.Data.CreateTextLoader([new TextLoader.Column("Features", DataKind.Single, 0, 5), new TextLoader.Column("Label", DataKind.Single, 6)],
+            separatorChar: ',', hasHeader: true);
+        var pipeline = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false).Append(ml.AnomalyDetection.Trainers.Vae(Detector)).Fit(data);
+        var expected = pipeline.Transform(data);
+        var normalized = pipeline.First().Transform(data);
+
+        foreach (ITransformer model in new ITransformer[] { pipeline, pipeline.LastTransformer })
+        {
+            string path = Path.Combine(_folder, $"{Guid.NewGuid():N}.zip");
+            ml.Model.Save(model, loader, path);
+            var loaded = new MLContext(seed: 99).Model.LoadWithBatchedScoring(path, out var schema);
+
+            Assert.Equal(loader.GetOutputSchema()["Features"].Type, schema["Features"].Type);
+            var detector = model == pipeline ? Assert.IsAssignableFrom<IEnumerable<ITransformer>>(loaded).Last() : loaded;
+            Assert.Equal(pipeline.LastTransformer.Threshold, Assert.IsType<VaeAnomalyDetectionTransformer>(detector).Threshold);
+            var actual = loaded.Transform(model == pipeline ? data : normalized);
+            Assert.Equal(TestData.Column(expected, "Score"), TestData.Column(actual, "Score"));
+            Assert.Equal(expected.GetColumn<bool>("PredictedLabel"), actual.GetColumn<bool>("PredictedLabel"));
+        }
+
+        // A pipeline appended to the loader is saved inside the loader: ML.NET's Load returns the (empty) model beside
+        // it, and so does the batched loader, instead of calling the file damaged.
+        string inLoader = Path.Combine(_folder, "in-loader.zip");
+        ml.Model.Save(new TransformerChain<ITransformer>(), loader.Append(pipeline), inLoader);
+        var empty = new MLContext(seed: 99).Model.LoadWithBatchedScoring(inLoader, out _);
+        Assert.Null(empty.Transform(data).Schema.GetColumnOrNull("Score"));
+    }
+
     [Fact]
     public void APipelineWithoutADetectorHasNoThresholdToChange()
     {

@@ -75,6 +75,7 @@ public static class VaeModelLoader
         using (var zip = CheckedZipReader.Open(path))
         using (var target = new ZipArchive(copy, ZipArchiveMode.Create, leaveOpen: true))
         {
+            int outside = MLNetZipLayout.LoaderChainDepth(zip.Entries.Select(e => e.FullName));
             foreach (var entry in zip.Entries)
             {
                 using var stream = target.CreateEntry(entry.FullName).Open();
@@ -86,7 +87,10 @@ public static class VaeModelLoader
                 var content = ReadContent(entry, path);
                 if (ReadComponent(path, entry.FullName, content) is var (position, transformer, graph))
                 {
-                    components.Add((position, transformer));
+                    // A component inside the data loader is checked and rebuilt like any other, but is not in the model
+                    // that ML.NET's Load returns, so nothing there is replaced.
+                    if (!MLNetZipLayout.IsInLoader(entry.FullName))
+                        components.Add((position[outside..], transformer));
                     content = MLNetZipLayout.WithLengthPrefix(graph);
                 }
                 stream.Write(content);
