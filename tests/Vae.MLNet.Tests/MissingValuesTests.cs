@@ -24,6 +24,34 @@ public sealed class MissingValuesTests(ITestOutputHelper output) : IDisposable
         return rows;
     }
 
+    /// <summary>
+    /// What the README's "Load empty cells as NaN" says of ML.NET's TextLoader: an empty cell is an observed 0 for the
+    /// model unless MissingRealsAsNaNs is set, and a missing cell (its feature error NaN) with it.
+    /// </summary>
+    [Fact]
+    public void AnEmptyTextCellIsMissingOnlyWhenTextLoaderReadsItAsNaN()
+    {
+        string path = Path.Combine(_folder, "empty-cells.csv");
+        var rows = TestData.Gaussian(200, 0, dimension: 3, seed: 5);
+        File.WriteAllLines(path, rows.Select((r, i) => string.Join(',',
+            r.Features.Select((v, j) => i % 7 == 0 && j == 1 ? "" : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
+        var ml = new MLContext(seed: 1);
+        IDataView Load(bool missingAsNaN) => ml.Data.LoadFromTextFile(path, new TextLoader.Options
+        {
+            Separators = [','], MissingRealsAsNaNs = missingAsNaN, Columns = [new TextLoader.Column("Features", DataKind.Single, 0, 2)],
+        });
+        var options = Detector(epochs: 2);
+        options.FeatureErrorColumnName = "Errors";
+
+        foreach (bool missingAsNaN in new[] { false, true })
+        {
+            var data = Load(missingAsNaN);
+            var errors = ml.AnomalyDetection.Trainers.Vae(options).Fit(data).Transform(data).GetColumn<float[]>("Errors").ToArray();
+            Assert.Equal(missingAsNaN, float.IsNaN(errors[0][1]));
+            Assert.Equal(missingAsNaN ? float.NaN : 0f, data.GetColumn<float[]>("Features").First()[1]);
+        }
+    }
+
     [Fact]
     public void TheMaskedReconstructionSumsTheObservedCellsAsComputedByHand()
     {

@@ -1,6 +1,10 @@
 namespace Vae.MLNet;
 
-/// <summary>What a VAE does with a missing feature value: NaN, ML.NET's convention for a missing <c>Single</c>.</summary>
+/// <summary>
+/// What a VAE does with a missing feature value: NaN, ML.NET's convention for a missing <c>Single</c>. ML.NET's
+/// <c>TextLoader</c> reads an empty cell as 0, not NaN, unless its <c>MissingRealsAsNaNs</c> option is set: without it
+/// an empty cell is an observed 0 under either choice.
+/// </summary>
 public enum VaeMissingValues
 {
     /// <summary>
