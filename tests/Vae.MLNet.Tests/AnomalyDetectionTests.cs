@@ -25,6 +25,56 @@ public class AnomalyDetectionTests
         Assert.True(metrics.DetectionRateAtFalsePositiveCount > 0.5, $"detection rate {metrics.DetectionRateAtFalsePositiveCount}");
     }
 
+    /// <summary>
+    /// The per-feature errors of one real column carry its slot names (a Concatenate's column names), as promised by the
+    /// estimator and kept by the batched loader: they had none, so which feature made a row anomalous had to be matched
+    /// by position. ML.NET's own Model.Load adds no annotation to an ONNX output.
+    /// </summary>
+    [Fact]
+    public void ThePerFeatureErrorsOfANamedColumnCarryItsSlotNames()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = TestData.Gaussian(200, 0, dimension: 3, seed: 4);
+        var data = ml.Data.LoadFromEnumerable(rows.Select(r => new ThreeColumns { Pressure = r.Features[0], Flow = r.Features[1], Heat = r.Features[2] }));
+        var pipeline = ml.Transforms.Concatenate("Features", "Pressure", "Flow", "Heat")
+            .Append(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 2, Seed = 1, FeatureErrorColumnName = "Errors" }));
+        string[] names = ["Pressure", "Flow", "Heat"];
+
+        Assert.Contains(pipeline.GetOutputSchema(MLNetInternals.ShapeOf(data.Schema)).Single(c => c.Name == "Errors").Annotations, a => a.Name == "SlotNames");
+        var model = pipeline.Fit(data);
+        Assert.Equal(names, SlotNames(model.Transform(data).Schema["Errors"]));
+        string path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, data.Schema, path);
+            Assert.Equal(names, SlotNames(ml.Model.LoadWithBatchedScoring(path, out _).Transform(data).Schema["Errors"]));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        // Unnamed input slots give unnamed errors, as before.
+        var unnamed = TestData.ToDataView(ml, rows);
+        Assert.False(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { Epochs = 2, Seed = 1, FeatureErrorColumnName = "Errors" })
+            .Fit(unnamed).Transform(unnamed).Schema["Errors"].HasSlotNames());
+    }
+
+    private static string[] SlotNames(DataViewSchema.Column column)
+    {
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        column.GetSlotNames(ref names);
+        return names.DenseValues().Select(n => n.ToString()).ToArray();
+    }
+
+    private sealed class ThreeColumns
+    {
+        public float Pressure { get; set; }
+
+        public float Flow { get; set; }
+
+        public float Heat { get; set; }
+    }
+
     [Trait("Category", "Slow")]
     [Theory]
     [InlineData(VaeCalibration.CrossFit)]

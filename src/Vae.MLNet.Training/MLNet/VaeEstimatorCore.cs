@@ -44,7 +44,8 @@ internal sealed class VaeEstimatorCore
     /// <summary>
     /// The input schema with <paramref name="added"/> columns, after checking the feature column; those named in
     /// <paramref name="slotNamedIfMixed"/> carry <c>SlotNames</c> when the input columns are not one real column, as the
-    /// transformer's per-feature outputs then do (<see cref="VaeInputLayout.SlotNames"/>).
+    /// transformer's per-feature outputs then do (<see cref="VaeInputLayout.SlotNames"/>), or when the one real column has
+    /// slot names, which they carry.
     /// </summary>
     public SchemaShape OutputSchema(SchemaShape input, IEnumerable<(string Name, DataViewType Type)> added, IReadOnlySet<string>? slotNamedIfMixed = null)
     {
@@ -57,7 +58,9 @@ internal sealed class VaeEstimatorCore
         }
         var main = input.Last(c => c.Name == FeatureColumnNames[0]);
         bool mixed = FeatureColumnNames.Length > 1 || main.IsKey || main.ItemType != NumberDataViewType.Single;
-        return MLNetInternals.AddColumns(input, added, mixed ? slotNamedIfMixed : null);
+        // One real column with named slots passes its names on to the per-feature outputs.
+        bool named = mixed || main.Annotations.Any(a => a.Name == "SlotNames");
+        return MLNetInternals.AddColumns(input, added, named ? slotNamedIfMixed : null);
     }
 
     /// <summary>

@@ -33,7 +33,9 @@ internal sealed class ColumnLayout
             else
             {
                 var column = added[~source];
-                var annotations = column.AnnotationsOf is { } of && input.GetColumnOrNull(of) is { } origin ? origin.Annotations : column.Annotations;
+                var annotations = column.AnnotationsOf is { } of && input.GetColumnOrNull(of) is { } origin ? origin.Annotations
+                    : column.SlotNamesOf is { } named && input.GetColumnOrNull(named) is { } slotted ? column.SlotNamesFrom(slotted) ?? column.Annotations
+                    : column.Annotations;
                 builder.AddColumn(column.Name, column.Type, annotations);
             }
         }

@@ -36,7 +36,7 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     /// <param name="featureErrorColumnName">If set, a column for the per-feature reconstruction error −log p(xⱼ|z = μ),
     /// a vector of one slot per feature (<see cref="VaeInputLayout.Features"/>: a key slot is one feature) that sums to the
     /// reconstruction term: which features made a row anomalous. For mixed columns its slots are named (<c>SlotNames</c>)
-    /// <c>Column</c> or <c>Column[i]</c>.</param>
+    /// <c>Column</c> or <c>Column[i]</c>; for one real column they carry the input column's slot names, if it has them.</param>
     /// <param name="addPValueColumn">Add <see cref="PValueColumnName"/>, the conformal p-value of each row's score
     /// (<see cref="CalibrationScores.PValue"/>); needs <paramref name="calibration"/>.</param>
     public VaeAnomalyDetectionTransformer(VaeModel model, string inputColumnName, float threshold, CalibrationScores? calibration = null,
@@ -63,9 +63,11 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
         if (addPValueColumn)
             columns.Add(new ScoreMappedColumn<float>(PValueColumnName, NumberDataViewType.Single, calibration!.PValue));
         if (featureErrorColumnName != null)
-            columns.Add(VaeOutputColumn.Vector(featureErrorColumnName, VaeOutputs.FeatureError, model.InputLayout.Features,
-                // Named slots tell which column made a row anomalous; one real column keeps its unnamed slots, as before mixed columns.
-                model.InputLayout.IsSingleReal ? null : model.InputLayout.SlotNames(inputColumnName)));
+            // Named slots tell which feature made a row anomalous: the model's columns for mixed columns, and the input's
+            // own slot names (a Concatenate's columns) for one real column, whose errors are its slots one for one.
+            columns.Add(model.InputLayout.IsSingleReal
+                ? VaeOutputColumn.VectorNamedAs(featureErrorColumnName, VaeOutputs.FeatureError, model.InputLayout.Features, inputColumnName)
+                : VaeOutputColumn.Vector(featureErrorColumnName, VaeOutputs.FeatureError, model.InputLayout.Features, model.InputLayout.SlotNames(inputColumnName)));
         _outputColumns = columns.ToArray();
     }
 

@@ -26,6 +26,13 @@ internal abstract class VaeOutputColumn
     /// </summary>
     public string? AnnotationsOf { get; protected init; }
 
+    /// <summary>
+    /// The input column whose <c>SlotNames</c> this column carries, slot for slot (a per-feature output of one real
+    /// column); null for none. Used in place of <see cref="Annotations"/> when the input has the column with as many
+    /// named slots as this column has (<see cref="SlotNamesFrom"/>).
+    /// </summary>
+    public string? SlotNamesOf { get; private init; }
+
     /// <summary>The network outputs this column is computed from.</summary>
     public VaeOutputs Needs { get; }
 
@@ -35,6 +42,24 @@ internal abstract class VaeOutputColumn
     /// <summary>A known-size vector copied from one network output, e.g. the latent mean; with <paramref name="slotNames"/>, ML.NET's <c>SlotNames</c> annotation.</summary>
     public static VaeOutputColumn Vector(string name, VaeOutputs output, int size, string[]? slotNames = null) =>
         new VectorColumn(name, output, size) { Annotations = slotNames is null ? null : SlotNamesAnnotation(slotNames) };
+
+    /// <summary>A known-size vector copied from one network output, one slot per slot of the input column <paramref name="slotNamesOf"/>, whose slot names it carries.</summary>
+    public static VaeOutputColumn VectorNamedAs(string name, VaeOutputs output, int size, string slotNamesOf) =>
+        new VectorColumn(name, output, size) { SlotNamesOf = slotNamesOf };
+
+    /// <summary>
+    /// The <c>SlotNames</c> of <paramref name="origin"/> alone, as annotations of this column, or null when it has none
+    /// or names another number of slots.
+    /// </summary>
+    public DataViewSchema.Annotations? SlotNamesFrom(DataViewSchema.Column origin)
+    {
+        if (origin.Annotations.Schema.GetColumnOrNull("SlotNames") is not { Type: VectorDataViewType { Size: var named } }
+            || Type is not VectorDataViewType { Size: var size } || named != size)
+            return null;
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        origin.GetSlotNames(ref names);
+        return SlotNamesAnnotation(names.DenseValues().Select(n => n.ToString()).ToArray());
+    }
 
     /// <summary>A scalar copied from one network output, e.g. the score.</summary>
     public static VaeOutputColumn Scalar(string name, VaeOutputs output) => new ScalarColumn(name, output);
