@@ -148,6 +148,62 @@ public class CliScoreTests(CliScoreTests.SavedModel saved) : IClassFixture<CliSc
     }
 
     [Fact]
+    public void AQuotedKeyCellWithLineBreaksIsOneRowAndTheOutputLinesUpWithTheInput()
+    {
+        string folder = Directory.CreateTempSubdirectory("vae-cli-score-").FullName;
+        try
+        {
+            // RFC 4180: a quoted cell may hold line breaks (LF and CRLF) and commas. TextLoader used to read each of its
+            // lines as a row, and the file was refused: "data row 2 has 0 cells but the header has 11".
+            var lines = File.ReadAllLines(Test);
+            string Key(int i) => i % 3 == 1 ? $"note {i}\nsecond line, with a comma" : i % 3 == 2 ? $"note {i}\r\nsecond line" : $"r{i}";
+            string plain = Path.Combine(folder, "plain.csv"), multiline = Path.Combine(folder, "multiline.csv");
+            File.WriteAllLines(plain, lines.Select((line, i) => (i == 0 ? "id" : $"r{i}") + "," + line));
+            File.WriteAllText(multiline, string.Join("\n", lines.Select((line, i) => (i == 0 ? "id" : CsvCell.Quote(Key(i))) + "," + line)) + "\n");
+            string plainOutput = Path.Combine(folder, "plain-scored.csv"), output = Path.Combine(folder, "scored.csv");
+
+            CliProcess.RunForJson(["score", "--model", saved.Path, "--input", plain, "--output", plainOutput, "--id", "id"]);
+            var summary = CliProcess.RunForJson(["score", "--model", saved.Path, "--input", multiline, "--output", output, "--id", "id"]);
+
+            Assert.Equal(lines.Length - 1, summary.GetProperty("rows").GetInt64());
+            // Row by row the scores of the file without line breaks, beside each row's own key, whole. TextLoader joins
+            // a cell's lines with \n, so a CRLF inside a cell comes back as LF.
+            var expected = File.ReadAllLines(plainOutput).Select((line, i) =>
+                i == 0 ? line : CsvCell.Quote(Key(i).Replace("\r\n", "\n")) + line[line.IndexOf(',')..]);
+            Assert.Equal(string.Join("\n", expected) + "\n", File.ReadAllText(output).ReplaceLineEndings("\n"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AQuoteThatIsNeverClosedIsRefusedNamingItsLine()
+    {
+        string folder = Directory.CreateTempSubdirectory("vae-cli-score-").FullName;
+        try
+        {
+            var lines = File.ReadAllLines(Test);
+            lines[6] = "\"" + lines[6];
+            string input = Path.Combine(folder, "input.csv");
+            File.WriteAllLines(input, lines);
+            string output = Path.Combine(folder, "scored.csv");
+
+            var (code, _, error) = CliProcess.Run(["score", "--model", saved.Path, "--input", input, "--output", output]);
+
+            Assert.Equal(2, code);
+            Assert.Equal($"error: {input}: line 7 opens a quoted cell that is never closed: a quote (\") starts the cell and no closing quote follows up to the end of the file. " +
+                "Close it, or write a quote inside a quoted cell twice (\"\").", error.Trim().Split('\n')[^1]);
+            Assert.False(File.Exists(output));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void AnIdColumnTheInputLacksIsRefusedNamingIt()
     {
         var (code, _, error) = CliProcess.Run(["score", "--model", saved.Path, "--input", Test, "--output", Path.Combine(saved.Folder, "unused.csv"), "--id", "key"]);

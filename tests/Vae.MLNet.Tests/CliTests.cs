@@ -393,7 +393,7 @@ public class CliTests
         { "f0,f1,Label\n1,2,0\n3,4\n", GoodTest, false, "data row 2 has 2 cells but the header has 3" },
         { "f0,f1,Label\n1,2,0\n3,4,0,9\n", GoodTest, false, "data row 2 has 4 cells but the header has 3" },
         { "f0,f1,Label\n" + string.Concat(Enumerable.Repeat("1,2,0\n", 250)) + "3,4\n", GoodTest, false, "data row 251 has 2 cells" },
-        { "f0,f1,Label\n1,\"2,0\n3,4,0\n", GoodTest, false, "data row 1 has 2 cells but the header has 3" },
+        { "f0,f1,Label\n1,\"2,0\n3,4,0\n", GoodTest, false, "line 2 opens a quoted cell that is never closed" },
         { "f0,f1,Label\n\"1,5\",2,0\n3,4,0\n", GoodTest, false, "data row 1, column 'f0': '1,5' is not a number" },
         { "f0,f1,Label\n1,2,0\n3,x,0\n", GoodTest, false, "data row 2, column 'f1': 'x' is not a number" },
         { "f0,f1,Label\n1,,0\n3,4,0\n", GoodTest, false, "data row 1, column 'f1': the cell is empty" },

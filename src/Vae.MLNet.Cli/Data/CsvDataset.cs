@@ -9,7 +9,7 @@ namespace Vae.MLNet.Cli;
 /// A comma-separated file with a header, loaded with ML.NET's TextLoader: every feature becomes a Single column named
 /// by its header (or, for a pipeline that reads a vector, the vector of those columns), a categorical one a text
 /// column and a Boolean one a Boolean column of that name, the label the Single column named by its header. Columns are found by name, never by position: the order of the columns in the file does not
-/// matter. Quoted cells are unquoted (so "1.5" is a number; "1,5" is one cell and no number), a UTF-8 byte order mark
+/// matter. Quoted cells are unquoted (so "1.5" is a number; "1,5" is one cell and no number) and may hold line breaks (<see cref="CsvLoader"/>), a UTF-8 byte order mark
 /// is skipped, blank lines are not rows (TextLoader's rule), a line starting with // (which TextLoader would skip as a
 /// comment) is refused (<see cref="CommentLines"/>), and every row is checked
 /// before anything is trained on it. Every column is used, or named in a note saying why it is not.
@@ -127,15 +127,8 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
         var loaderColumns = LoaderColumns(columns, header).ToList();
         if (requireLabel)
             loaderColumns.Add(new TextLoader.Column(labelName, DataKind.Single, labelIndex));
-        var loader = ml.Data.CreateTextLoader(new TextLoader.Options
-        {
-            HasHeader = true,
-            Separators = [','],
-            AllowQuoting = true,
-            // TextLoader reads an empty cell as 0 unless told otherwise; the rows were checked to hold none unless allowed.
-            MissingRealsAsNaNs = missingCells,
-            Columns = loaderColumns.ToArray(),
-        });
+        // TextLoader reads an empty cell as 0 unless told otherwise; the rows were checked to hold none unless allowed.
+        var loader = CsvLoader.Create(ml, hasHeader: true, missingCells, loaderColumns.ToArray());
         var constants = columns.Where(column => !column.IsVector && column.Kind == VaeInputKind.Real)
             .Select(column => (column.Name, Value: check.ConstantValue(Array.IndexOf(header, column.Name))))
             .Where(constant => constant.Value != null).ToDictionary(constant => constant.Name, constant => constant.Value!.Value);
@@ -236,17 +229,11 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
     /// </summary>
     private static IEnumerable<ReadOnlyMemory<char>[]> Rows(MLContext ml, string path)
     {
-        var data = ml.Data.CreateTextLoader(new TextLoader.Options
-        {
-            HasHeader = false,
-            Separators = [','],
-            AllowQuoting = true,
-            Columns = [CellsLoaderColumn(CellsColumn)],
-        }).Load(path);
+        var data = CsvLoader.Create(ml, hasHeader: false, missingCells: false, [CellsLoaderColumn(CellsColumn)]).Load(path);
         using var cursor = data.GetRowCursor(data.Schema);
         var getter = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(data.Schema[CellsColumn]);
         var cells = default(VBuffer<ReadOnlyMemory<char>>);
-        while (cursor.MoveNext())
+        while (CsvLoader.MoveNext(cursor, path))
         {
             getter(ref cells);
             yield return cells.DenseValues().ToArray();

@@ -14,6 +14,7 @@ internal sealed class CsvRowStream : IDisposable
 {
     private const string CellsColumn = "Cells";
 
+    private readonly string _path;
     private readonly RowCheck _check;
     private readonly DataViewRowCursor _cursor;
     private readonly ValueGetter<VBuffer<ReadOnlyMemory<char>>> _cellsGetter;
@@ -25,18 +26,12 @@ internal sealed class CsvRowStream : IDisposable
     /// <param name="missingCells">An empty or NaN cell, or an unknown category, is a missing cell (NaN, key 0) rather than a bad row.</param>
     public CsvRowStream(MLContext ml, string path, string[] header, IReadOnlyList<InputColumn> columns, bool missingCells)
     {
+        _path = path;
         _check = CsvDataset.Check(path, header, columns, missingCells);
-        var data = ml.Data.CreateTextLoader(new TextLoader.Options
-        {
-            HasHeader = true,
-            Separators = [','],
-            AllowQuoting = true,
-            MissingRealsAsNaNs = missingCells,
-            // A Boolean column is read as text and parsed once the row is checked: TextLoader fails its whole cursor
-            // at a cell it cannot read as a Boolean, before the check could name the row or --skip-bad-rows reject it.
-            Columns = [CsvDataset.CellsLoaderColumn(CellsColumn), .. CsvDataset.LoaderColumns(columns, header)
-                .Select(column => column.DataKind == DataKind.Boolean ? new TextLoader.Column(column.Name, DataKind.String, column.Source) : column)],
-        }).Load(path);
+        // A Boolean column is read as text and parsed once the row is checked: TextLoader fails its whole cursor
+        // at a cell it cannot read as a Boolean, before the check could name the row or --skip-bad-rows reject it.
+        var data = CsvLoader.Create(ml, hasHeader: true, missingCells, [CsvDataset.CellsLoaderColumn(CellsColumn), .. CsvDataset.LoaderColumns(columns, header)
+            .Select(column => column.DataKind == DataKind.Boolean ? new TextLoader.Column(column.Name, DataKind.String, column.Source) : column)]).Load(path);
         _cursor = data.GetRowCursor(data.Schema);
         _cellsGetter = _cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(data.Schema[CellsColumn]);
         _valueGetters = columns.Select(column => ValueGetter(_cursor, data.Schema[column.Name], column.Kind)).ToArray();
@@ -55,7 +50,7 @@ internal sealed class CsvRowStream : IDisposable
     /// <summary>Moves to the next data row and checks it; false at the end of the file.</summary>
     public bool MoveNext()
     {
-        if (!_cursor.MoveNext())
+        if (!CsvLoader.MoveNext(_cursor, _path))
             return false;
         Row++;
         _cellsGetter(ref _cells);
