@@ -387,9 +387,14 @@ public class CliTests
         { "", GoodTest, false, "the file is empty" },
         { "f0,f1,Label\n", GoodTest, false, "no data rows" },
         { GoodTrain, "f0,f1\n1,2\n", true, "no label column 'Label'" },
-        { GoodTrain, "f0,f1,Label\n1,2,x\n", true, "data row 1, column 'Label': 'x' is not a number" },
-        { GoodTrain, "f0,f1,Label\n1,2,0\n3,4,2\n", true, "data row 2, column 'Label': '2' is not 0 or 1" },
-        { GoodTrain, "f0,f1,Label\n1,2,0\n3,4,\n", true, "data row 2, column 'Label': the cell is empty" },
+        // A label spelt otherwise than 1 and 0 is refused saying how labels are spelt, not that it is no number (or, for
+        // NA, that a feature's cells must hold numbers).
+        { GoodTrain, "f0,f1,Label\n1,2,x\n", true, "data row 1, column 'Label': 'x' is no label: a label is 1 (anomaly) or 0 (normal), and the tool reads no other spelling" },
+        { GoodTrain, "f0,f1,Label\n1,2,no\n3,4,yes\n", true, "data row 1, column 'Label': 'no' is no label: a label is 1 (anomaly) or 0 (normal)" },
+        { GoodTrain, "f0,f1,Label\n1,2,0\n3,4,NA\n", true, "data row 2, column 'Label': 'NA' is a missing value: a label is 1 (anomaly) or 0 (normal) in every row (drop the rows without one)" },
+        { GoodTrain, "f0,f1,Label\n1,2,-1\n3,4,1\n", true, "data row 1, column 'Label': '-1' is no label: a label is 1 (anomaly) or 0 (normal), and the tool reads no other value" },
+        { GoodTrain, "f0,f1,Label\n1,2,0\n3,4,2\n", true, "data row 2, column 'Label': '2' is no label: a label is 1 (anomaly) or 0 (normal)" },
+        { GoodTrain, "f0,f1,Label\n1,2,0\n3,4,\n", true, "data row 2, column 'Label': the cell is empty: a label is 1 (anomaly) or 0 (normal) in every row" },
         { "f0,f1,Label\n1,2,0\n3,4\n", GoodTest, false, "data row 2 has 2 cells but the header has 3" },
         { "f0,f1,Label\n1,2,0\n3,4,0,9\n", GoodTest, false, "data row 2 has 4 cells but the header has 3" },
         { "f0,f1,Label\n" + string.Concat(Enumerable.Repeat("1,2,0\n", 250)) + "3,4\n", GoodTest, false, "data row 251 has 2 cells" },

@@ -52,6 +52,9 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
     // unquoted cell, not a tab nor the blanks inside quotes), else it reads NaN, which would be a missing cell.
     private const NumberStyles Number = NumberStyles.Float & ~NumberStyles.AllowLeadingWhite;
 
+    // How a label is spelt, for the messages about one that is not.
+    private const string LabelValues = "a label is 1 (anomaly) or 0 (normal)";
+
     private readonly bool[] holdsNumbers = roles.Select(role => role is Role.Required or Role.Label).ToArray();
     private readonly CliException?[] firstBadCell = new CliException?[header.Length];
     private readonly float[] smallest = Enumerable.Repeat(float.PositiveInfinity, header.Length).ToArray();
@@ -120,7 +123,7 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
             if (Math.Abs(value) > float.MaxValue)
                 throw Bad(row, c, $"'{cell}' is beyond the range of a 32-bit float (±3.4e38)");
             if (roles[c] == Role.Label && value is not (0 or 1))
-                throw Bad(row, c, $"'{cell}' is not 0 or 1 (1 = anomaly, 0 = normal)");
+                throw Bad(row, c, $"'{cell}' is no label: {LabelValues}, and the tool reads no other value");
             counting[c] &= value > previous[c] && value == Math.Floor(value);
             previous[c] = value;
             smallest[c] = Math.Min(smallest[c], (float)value);
@@ -195,22 +198,27 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
     private CliException NotANumber(long row, int column, ReadOnlyMemory<char> cell)
     {
         string text = cell.Span.Trim().ToString();
-        return Bad(row, column, text.Length == 0 ? $"the cell is empty{MissingCellAdvice(column)}"
+        // A label is no feature: "is not a number" or "every cell of a feature must hold a number" would not say how
+        // labels are spelt, which is what a file labelled "yes"/"no" or "anomaly"/"normal" must be recoded to.
+        bool label = roles[column] == Role.Label;
+        return Bad(row, column, text.Length == 0 ? label ? $"the cell is empty: {LabelValues} in every row" : $"the cell is empty{MissingCellAdvice(column)}"
             : MissingValues.Contains(text, StringComparer.OrdinalIgnoreCase)
-                ? missingCells && roles[column] != Role.Label
+                ? label ? $"'{cell}' is a missing value: {LabelValues} in every row (drop the rows without one)"
+                : missingCells
                     ? $"'{cell}' is a missing value in a spelling the model does not read as one: leave the cell empty or write NaN"
                     : $"'{cell}' is a missing value, and every cell of a feature must hold a number (fill or drop such rows{MissingCellAdvice(column)})"
                 : cell.Span.Contains('\0')
                     ? $"'{cell.ToString().Replace("\0", "\\0")}' holds a NUL character (\\0), which ML.NET's TextLoader does not read as part of a number; remove it"
                 : char.IsWhiteSpace(cell.Span[0]) && double.TryParse(text, Number, CultureInfo.InvariantCulture, out _)
                     ? $"'{cell}' starts with a blank (a tab, or a space inside quotes), which ML.NET's TextLoader does not read as part of a number; remove it"
+                : label ? $"'{cell}' is no label: {LabelValues}, and the tool reads no other spelling"
                     : $"'{cell}' is not a number");
     }
 
     /// <summary>For a feature, how to let a model handle its empty cells (and unknown categories): train it with
     /// --missing-values Model (evaluate), and the commands that use it (score, explain) read such cells as missing.</summary>
     private string MissingCellAdvice(int column) =>
-        missingCells || roles[column] == Role.Label ? "" : roles[column] == Role.Category
+        missingCells ? "" : roles[column] == Role.Category
             ? "; a model trained with --missing-values Model reads an empty cell, or a category it was not trained on, as a missing cell"
             : "; a model trained with --missing-values Model reads an empty or NaN cell as a missing cell";
 
