@@ -164,6 +164,30 @@ public class CliOutputTests
     }
 
     [Fact]
+    public void TheDemoScoreFileNumbersRowsAsExplainDoes()
+    {
+        string folder = Directory.CreateTempSubdirectory("vae-cli-demo-").FullName;
+        try
+        {
+            Assert.Equal(0, CliProcess.Run(["demo", "--epochs", "2", "--output", folder]).ExitCode);
+            var explained = CliProcess.RunForJson(["explain", "--model", Path.Combine(folder, "model.zip"), "--data", Path.Combine(folder, "cardio-test.csv")]);
+
+            // row → score, as the demo wrote them.
+            var scores = File.ReadLines(Path.Combine(folder, "vae-scores.csv")).Skip(1).Select(line => line.Split(','))
+                .ToDictionary(cells => int.Parse(cells[0], CultureInfo.InvariantCulture), cells => float.Parse(cells[2], CultureInfo.InvariantCulture));
+            var flagged = explained.GetProperty("rows").EnumerateArray().ToArray();
+            Assert.NotEmpty(flagged);
+            // The row explain names is the one of that number in the demo's file (it was the next one: rows from 0 there, from 1 in explain).
+            Assert.All(flagged, row => Assert.Equal(scores[row.GetProperty("row").GetInt32()], row.GetProperty("score").GetSingle()));
+            Assert.Equal(1, scores.Keys.Min());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void TheDemoReusesItsOwnCopyOfItsDataAndRefusesToReplaceAUsersFileOfThatName()
     {
         string folder = Directory.CreateTempSubdirectory("vae-cli-demo-").FullName;

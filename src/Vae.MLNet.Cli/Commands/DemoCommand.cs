@@ -69,7 +69,9 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
     {
         using var writer = new StreamWriter(file, leaveOpen: true);
         writer.WriteLine("row,label,score,predicted_anomaly");
+        // Each row by its data row in cardio-test.csv, counted from 1 after the header, as explain and every error
+        // message count: numbered from 0, explain's row 4 was this file's row 3.
         for (int i = 0; i < scores.Scores.Length; i++)
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i},{(scores.Anomalies[i] ? 1 : 0)},{scores.Scores[i]},{(scores.Flags[i] ? 1 : 0)}"));
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i + 1},{(scores.Anomalies[i] ? 1 : 0)},{scores.Scores[i]},{(scores.Flags[i] ? 1 : 0)}"));
     }
 }
