@@ -530,6 +530,38 @@ public class CliTests
         }
     }
 
+    [Fact]
+    public void AFiniteValueThatOverflowsOnceZScoredIsNamedByFileRowAndColumnInEveryCommand()
+    {
+        // f0 varies by less than 1 in training: 3.4e38, a 32-bit float the row check passes, is ∞ once divided by its
+        // standard deviation. evaluate used to fail with "InvalidOperationException: Event we were waiting on was subject
+        // to an exception", score with "<output>: not written (VaeDataException: Row 2 …)" blaming its output, and
+        // explain with the library's message, which counts rows from 0 and advises replacing missing values.
+        string trainPath = WriteCsv("f0,f1,Label\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 2 * 0.5},{i % 5},0\n")));
+        string goodTest = WriteCsv("f0,f1,Label\n0.5,2,0\n1,3,1\n"), badTest = WriteCsv("f0,f1,Label\n0.5,2,0\n1,3,0\n3.4e38,4,1\n");
+        string modelPath = Path.Combine(Path.GetTempPath(), $"overflow-{Guid.NewGuid():N}.zip"), scoredPath = modelPath + ".csv";
+        try
+        {
+            string Expected(string file) => $"error: {file}: data row 3, column 'f0': the value is beyond the range of a 32-bit float (±3.4e38) once z-scored with the training rows' " +
+                "mean and standard deviation; a value this extreme (a sentinel such as 3.4e38?) is no measurement: replace it or drop the row.";
+            var evaluated = Run("evaluate", "--train", trainPath, "--test", badTest, "--epochs", "2");
+            Assert.Equal(Expected(badTest), evaluated.Error.Trim().Split('\n')[^1]);
+
+            Assert.Equal(0, Run("evaluate", "--train", trainPath, "--test", goodTest, "--epochs", "2", "--save-model", modelPath).ExitCode);
+            var scored = Run("score", "--model", modelPath, "--input", badTest, "--output", scoredPath);
+            Assert.Equal(Expected(badTest), scored.Error.Trim().Split('\n')[^1]);
+            Assert.False(File.Exists(scoredPath));
+            var explained = Run("explain", "--model", modelPath, "--data", badTest);
+            Assert.Equal(Expected(badTest), explained.Error.Trim().Split('\n')[^1]);
+            Assert.All(new[] { evaluated.ExitCode, scored.ExitCode, explained.ExitCode }, code => Assert.Equal(2, code));
+        }
+        finally
+        {
+            foreach (var path in new[] { trainPath, goodTest, badTest, modelPath, scoredPath })
+                File.Delete(path);
+        }
+    }
+
     /// <summary>
     /// Files that differ from the plain form only in ways a CSV may: a UTF-8 byte order mark, quoted names and numbers,
     /// CRLF line ends, blank lines, spaces around cells.

@@ -71,8 +71,22 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         string unit = minor is null ? "error in nats" : "nats: reconstruction error + share of the minor-component term";
         var table = new Table().AddColumns("row", "score", $"top {settings.Top} features ({unit})");
         var read = scored.Schema.Where(c => c.Name is "Score" or "PredictedLabel" or FeatureErrors || (minor is not null && c.Name == detector.InputColumnName));
-        using (var cursor = scored.GetRowCursor(read))
+        try
         {
+            NameTheFeaturesOfFlaggedRows();
+        }
+        catch (Exception error) when (CsvDataset.DataError(error) is { } bad)
+        {
+            throw data.Explain(bad);
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"{flagged.Count} rows flagged above the threshold {detector.Threshold:F2}.");
+        Console.WriteLine(JsonSerializer.Serialize(new { flagged = flagged.Count, rows = flagged }));
+        return 0;
+
+        void NameTheFeaturesOfFlaggedRows()
+        {
+            using var cursor = scored.GetRowCursor(read);
             var score = cursor.GetGetter<float>(scored.Schema["Score"]);
             var label = cursor.GetGetter<bool>(scored.Schema["PredictedLabel"]);
             var errors = cursor.GetGetter<VBuffer<float>>(scored.Schema[FeatureErrors]);
@@ -105,9 +119,5 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
                 flagged.Add(new() { ["row"] = row, ["score"] = s, ["top_features"] = top.Select(t => t.Name).ToArray() });
             }
         }
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"{flagged.Count} rows flagged above the threshold {detector.Threshold:F2}.");
-        Console.WriteLine(JsonSerializer.Serialize(new { flagged = flagged.Count, rows = flagged }));
-        return 0;
     }
 }

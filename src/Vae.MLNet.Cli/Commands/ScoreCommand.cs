@@ -80,9 +80,9 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
             OutputLocation.Write(settings.Output, output =>
             {
                 if (settings.SkipBadRows)
-                    OutputLocation.Write(settings.RejectsPath, rejects => counts = Stream(ml, settings, header, columns, pipeline.ReadsMissingCells, ids, outputs, output, rejects, scoring, cancellationToken));
+                    OutputLocation.Write(settings.RejectsPath, rejects => counts = Stream(ml, settings, header, columns, pipeline, ids, outputs, output, rejects, scoring, cancellationToken));
                 else
-                    counts = Stream(ml, settings, header, columns, pipeline.ReadsMissingCells, ids, outputs, output, null, scoring, cancellationToken);
+                    counts = Stream(ml, settings, header, columns, pipeline, ids, outputs, output, null, scoring, cancellationToken);
             });
             scoring.Complete();
             return counts;
@@ -104,7 +104,7 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
     }
 
     /// <summary>Reads, scores and writes every row; returns the rows scored and the rows rejected.</summary>
-    private static (long Rows, long Rejected) Stream(MLContext ml, Settings settings, string[] header, InputColumn[] columns, bool missingCells, int[] ids,
+    private static (long Rows, long Rejected) Stream(MLContext ml, Settings settings, string[] header, InputColumn[] columns, SavedPipeline pipeline, int[] ids,
         ScoredColumns outputs, Stream output, Stream? rejects, ProgressPhase progress, CancellationToken cancellation)
     {
         using var writer = new StreamWriter(output, leaveOpen: true);
@@ -116,8 +116,10 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
         // Transformed once: each block is read through the same lazy view, by a new cursor.
         var scored = outputs.Pipeline.Transform(block);
         var keys = new string[BlockRows][];
+        // Each block row's data row in the file, for a message about it: rejected rows leave gaps.
+        var dataRows = new long[BlockRows];
         long rows = 0, rejected = 0;
-        using var stream = new CsvRowStream(ml, settings.Input, header, columns, missingCells);
+        using var stream = new CsvRowStream(ml, settings.Input, header, columns, pipeline.ReadsMissingCells);
         while (stream.MoveNext())
         {
             if (stream.Problem is { } problem)
@@ -130,6 +132,7 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
                 continue;
             }
             keys[block.Count] = ids.Select(c => stream.Cells[c].ToString()).ToArray();
+            dataRows[block.Count] = stream.Row;
             stream.CopyValues(block.Add());
             if (block.Count == block.Capacity)
                 rows += Flush();
@@ -143,8 +146,15 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
         {
             cancellation.ThrowIfCancellationRequested();
             int count = block.Count;
-            if (count > 0)
-                outputs.Write(scored, keys, writer);
+            try
+            {
+                if (count > 0)
+                    outputs.Write(scored, keys, writer);
+            }
+            catch (Exception error) when (CsvDataset.DataError(error) is { Row: long row, Slot: int slot } bad && bad.ColumnName == pipeline.Vae.InputColumnName)
+            {
+                throw CsvDataset.NotFiniteOnceScaled(settings.Input, dataRows[row], pipeline.FeatureNames(pipeline.VaeIndex)[slot]);
+            }
             block.Clear();
             progress.Report(rows + count, detail: $"{rows + count:N0} rows" + (rejects is null ? "" : $", {rejected:N0} rejected"));
             return count;

@@ -243,7 +243,28 @@ internal sealed record CsvDataset(string Path, IDataView Data, InputColumn[] Col
     /// <summary>Turns a bad value found while training or scoring into a message naming this file's row and column.</summary>
     public CliException Explain(VaeDataException error) => error switch
     {
-        { Row: long row, Slot: int slot, ColumnName: FeaturesColumn } => new CliException($"{Path}: data row {row + 1}, column '{FeatureNames[slot]}': not a finite number."),
+        { Row: long row, Slot: int slot, ColumnName: FeaturesColumn } => NotFiniteOnceScaled(Path, row + 1, FeatureNames[slot]),
         _ => new CliException($"{Path}: {error.Message}"),
+    };
+
+    /// <summary>
+    /// The message for a feature cell that the row check passed as a finite number but that reaches the model as ±∞: a
+    /// value near a 32-bit float's limit (3.4e38, a common sentinel) overflows it once z-scored, divided by the training
+    /// rows' standard deviation. The library's own message would name a slot of <see cref="FeaturesColumn"/> and
+    /// advise replacing missing values.
+    /// </summary>
+    public static CliException NotFiniteOnceScaled(string path, long dataRow, string column) =>
+        new($"{path}: data row {dataRow}, column '{column}': the value is beyond the range of a 32-bit float (±3.4e38) once z-scored with the training rows' " +
+            "mean and standard deviation; a value this extreme (a sentinel such as 3.4e38?) is no measurement: replace it or drop the row.");
+
+    /// <summary>
+    /// The <see cref="VaeDataException"/> behind <paramref name="error"/>, if any: ML.NET's cached and parallel cursors
+    /// rethrow what a getter threw inside an InvalidOperationException of their own.
+    /// </summary>
+    public static VaeDataException? DataError(Exception? error) => error switch
+    {
+        null => null,
+        VaeDataException data => data,
+        _ => DataError(error.InnerException),
     };
 }

@@ -83,9 +83,9 @@ internal static class DetectorEvaluation
         {
             return action();
         }
-        catch (VaeDataException error)
+        catch (Exception error) when (CsvDataset.DataError(error) is { } data)
         {
-            throw file.Explain(error);
+            throw file.Explain(data);
         }
     }
 }
