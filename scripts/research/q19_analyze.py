@@ -34,13 +34,14 @@ class Split:
             lines = f.read().splitlines()
         meta = dict(kv.split("=") for kv in lines[0][2:].split())
         self.D = int(meta["D"]); self.n = int(meta["ntrain"]); self.seconds = float(meta["seconds"])
-        extra = {}  # "# eig ..." and "# logv ..." lines after the first
+        extra = {}  # "# eig ...", "# logv ..." and "# heldout ..." lines after the first
         start = 1
         while lines[start].startswith("# "):
             key, *values = lines[start][2:].split()
             extra[key] = [float(v) for v in values]
             start += 1
         self.eig = extra.get("eig"); self.logv = extra.get("logv")
+        self.heldout = [int(i) for i in extra.get("heldout", [])]  # training rows the trainer held out (dumps since "resid" wrote them)
         header = lines[start].split("\t")
         cols = {h: [] for h in header}
         for l in lines[start + 1:]:
@@ -56,7 +57,7 @@ class Split:
 
 def load(scores, variant):
     data = {}
-    for p in sorted(glob.glob(f"{scores}/{variant}/*.tsv")):
+    for p in sorted(glob.glob(f"{scores}/{variant}/*.seed[0-9].tsv")):  # not the out-of-fold residuals (*.oof.tsv)
         name, seed = os.path.basename(p)[:-4].rsplit(".seed", 1)
         try:
             data.setdefault(name, {})[int(seed)] = Split(p)

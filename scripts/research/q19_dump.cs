@@ -17,10 +17,15 @@
 // With "codes", also kNN in the latent space (lknn: k-th nearest training code mu, k as above; lknnz: the same on codes
 // standardized per dimension by the training codes) and every row's posterior mean mu(x) (columns m0, m1, ...).
 // With "resid", also every row's residual x - decoder(mu(x)) (columns r0, r1, ...) and the decoder's per-feature log
-// variance (a "# logv" line), for reconstruction terms computed offline.
-//   dotnet run -c Release --file scripts/research/q19_dump.cs -- SPLITS "DATASETS" OUTDIR VARIANT [full][,codes]
+// variance (a "# logv" line), for reconstruction terms computed offline; and the training rows the trainer held out
+// for early stopping and calibration (a "# heldout" line: indices among the training rows, which are the dump's last
+// rows), so that a variance can be estimated from rows the model did not learn. Where the trainer holds none out (under
+// 80 training rows), the harness cross-fits 5 more models, each on 4/5 of the training rows (split seeded by the seed),
+// and writes every training row's out-of-fold residual to NAME/DATASET.seedS.oof.tsv (columns r0, r1, ...).
+//   dotnet run -c Release --file scripts/research/q19_dump.cs -- SPLITS "DATASETS" OUTDIR VARIANT [full][,codes][,resid][,beta=B][,lr=L][,bs=B][,patience=P]
 // VARIANT: name=latentRule:hiddenRule[:seedOffset], latentRule 8 | third | half | N; hiddenRule 256 | N | 2d (max(32, 2D)) | 4d,
-// with xK for K hidden layers of that width (256x2). Flag beta=B sets the KL weight.
+// with xK for K hidden layers of that width (256x2). Flag beta=B sets the KL weight, lr=L the learning rate, bs=B the
+// batch size, patience=P the early-stopping patience (epochs); each defaults to the product's.
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
@@ -60,7 +65,9 @@ for (int seed = 0; seed < 3; seed++)
     var opts = new VaeAnomalyDetectionTrainer.Options
     {
         Seed = seed + seedOffset, LatentDimension = latent, HiddenLayerSizes = Enumerable.Repeat(hidden, layers).ToArray(),
-        Beta = Flag("beta", VaeTrainingOptions.Defaults.Beta), Threshold = 0f, Calibration = VaeCalibration.Automatic, MinimumHeldOutCalibrationRows = 1, CalibrationFolds = 2, Threads = 1,
+        Beta = Flag("beta", VaeTrainingOptions.Defaults.Beta), LearningRate = Flag("lr", VaeTrainingOptions.Defaults.LearningRate),
+        BatchSize = (int)Flag("bs", VaeTrainingOptions.Defaults.BatchSize), EarlyStoppingPatience = (int)Flag("patience", VaeTrainingOptions.Defaults.EarlyStoppingPatience),
+        Threshold = 0f, Calibration = VaeCalibration.Automatic, MinimumHeldOutCalibrationRows = 1, CalibrationFolds = 2, Threads = 1,
     };
     var trainView = FeatureView.Of(ml, xtr, D);
     var watch = Stopwatch.StartNew();
@@ -85,7 +92,13 @@ for (int seed = 0; seed < 3; seed++)
     var w = new StreamWriter(path + ".tmp");
     w.WriteLine($"# D={D} ntrain={xtr.Length} latent={latent} hidden={hidden} seconds={seconds.ToString("F2", inv)}");
     Pca? pca = full ? new Pca(xtr) : null;
-    if (resid) w.WriteLine("# logv " + string.Join(' ', logv!.Select(v => v.ToString("G6", inv))));
+    if (resid)
+    {
+        w.WriteLine("# logv " + string.Join(' ', logv!.Select(v => v.ToString("G6", inv))));
+        var heldOut = HeldOut.Rows(xtr, seed + seedOffset, opts.ValidationFraction);
+        w.WriteLine("# heldout " + string.Join(' ', heldOut));
+        if (heldOut.Length == 0) HeldOut.WriteOutOfFold($"{outDir}/{name}/{d}.seed{seed}.oof.tsv", xtr, D, opts, seed + seedOffset);
+    }
     if (pca != null) w.WriteLine("# eig " + string.Join(' ', pca.Values.Select(v => v.ToString("G6", inv))));
     w.WriteLine("y\tdef\trecon\tlat" + (full ? "\tknn" + string.Concat(Enumerable.Range(0, D).Select(i => $"\tp{i}")) + string.Concat(Enumerable.Range(0, D).Select(i => $"\tq{i}")) : "")
         + (codes ? "\tlknn\tlknnz" + string.Concat(Enumerable.Range(0, latent).Select(i => $"\tm{i}")) : "")
@@ -116,6 +129,49 @@ for (int seed = 0; seed < 3; seed++)
 }
 
 
+
+/// <summary>Which training rows the trainer holds out, and out-of-fold residuals where it holds none out.</summary>
+static class HeldOut
+{
+    /// <summary>
+    /// The training rows (indices) the trainer holds out for early stopping and calibration: its own split, RowGroups
+    /// (internal to the library, so called by reflection rather than copied, to stay the trainer's split if it changes)
+    /// seeded by the seed, cut at the group boundary nearest the validation fraction, none when either side would
+    /// have fewer than 8 rows (VaeTrainer.HeldOutCount).
+    /// </summary>
+    public static long[] Rows(float[][] xtr, int seed, double fraction)
+    {
+        int n = xtr.Length, d = xtr[0].Length;
+        var type = typeof(VaeAnomalyDetectionTrainer).Assembly.GetType("Vae.MLNet.Training.RowGroups", throwOnError: true)!;
+        var groups = type.GetMethod("Shuffled")!.Invoke(null, [xtr.SelectMany(r => r).ToArray(), n, d, new Random(seed)])!;
+        int held = (int)type.GetMethod("NearestBoundary")!.Invoke(groups, [(int)Math.Floor(n * fraction)])!;
+        if (held < 8 || n - held < 8) return [];
+        return ((long[])type.GetProperty("Order")!.GetValue(groups)!)[..held];
+    }
+
+    /// <summary>Every training row's residual x - decoder(mu(x)) from a model trained on the other 4/5 of the rows.</summary>
+    public static void WriteOutOfFold(string path, float[][] xtr, int d, VaeAnomalyDetectionTrainer.Options opts, int seed)
+    {
+        const int folds = 5;
+        var fold = Enumerable.Range(0, xtr.Length).Select(i => i % folds).ToArray();
+        new Random(seed).Shuffle(fold);
+        var r = new double[xtr.Length][];
+        for (int f = 0; f < folds; f++)
+        {
+            var ml = new MLContext(seed);
+            var train = xtr.Where((_, i) => fold[i] != f).ToArray();
+            var test = xtr.Where((_, i) => fold[i] == f).ToArray();
+            var model = ml.AnomalyDetection.Trainers.Vae(opts).Fit(FeatureView.Of(ml, train, d)).Model;
+            var xh = model.Decode(model.Encode(test));
+            int k = 0;
+            for (int i = 0; i < xtr.Length; i++)
+                if (fold[i] == f) { r[i] = xtr[i].Select((v, j) => (double)v - xh[k][j]).ToArray(); k++; }
+        }
+        using var w = new StreamWriter(path);
+        w.WriteLine(string.Join('\t', Enumerable.Range(0, d).Select(j => $"r{j}")));
+        foreach (var row in r) w.WriteLine(string.Join('\t', row.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))));
+    }
+}
 
 /// <summary>Eigen-decomposition of the training rows' covariance (Jacobi), largest eigenvalue first.</summary>
 sealed class Pca
