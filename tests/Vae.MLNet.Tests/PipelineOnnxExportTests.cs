@@ -120,6 +120,30 @@ public sealed class PipelineOnnxExportTests
     }
 
     [Fact]
+    public void TheExportedFilesNameInTheirMetadataTheThresholdTheirLabelsUse()
+    {
+        // A host without this library reads the threshold from the file: after WithThreshold and WithContamination too,
+        // where it is no longer the trained one, and +∞ (no row flagged) in a form Python's float() reads.
+        var ml = new MLContext(seed: 1);
+        var data = RawData(ml);
+        var pipeline = WithDetector(Concatenate(ml), data);
+        var detector = (VaeAnomalyDetectionTransformer)pipeline.Last();
+        foreach (var (changed, expected) in new[] { (detector.WithThreshold(2.5f), "2.5"), (detector.WithContamination(0), "Infinity") })
+        {
+            string file = Path.Combine(Path.GetTempPath(), $"vae-threshold-{Guid.NewGuid():N}.onnx");
+            changed.ExportOnnx(file);
+            byte[] detectorFile = File.ReadAllBytes(file);
+            File.Delete(file);
+            byte[] pipelineFile = Export(ml, new TransformerChain<ITransformer>(pipeline.Take(pipeline.Count() - 1).Append(changed).ToArray()), data);
+            foreach (var onnx in new[] { detectorFile, pipelineFile })
+            {
+                using var session = new InferenceSession(onnx);
+                Assert.Equal(expected, session.ModelMetadata.CustomMetadataMap["vae_mlnet.threshold"]);
+            }
+        }
+    }
+
+    [Fact]
     public void ASavedAndReloadedPipelineExportsToo()
     {
         var ml = new MLContext(seed: 1);

@@ -30,6 +30,8 @@ internal sealed class PipelineOnnxGraph
     // unchanged; a null column is an output that is no column of the pipeline, always exposed.
     private readonly List<(string? Column, PipelineColumn Value, string Output, ValueInfoProto Declaration)> _vaeColumns = [];
     private DataViewSchema _schema;
+    // The metadata of each detector added, by the score column it writes: the file names the threshold of the one exposed.
+    private readonly List<(PipelineColumn Score, Dictionary<string, string> Metadata)> _detectors = [];
     private int _step;
     private int _vaeCount;
 
@@ -181,6 +183,7 @@ internal sealed class PipelineOnnxGraph
         };
         // The latent mean is no column of the pipeline, and always exposed.
         AddVae(detector, options, [.. outputs, (VaeOnnxGraph.LatentMean, null, LatentMeanOutput)]);
+        _detectors.Add((_columns[VaeAnomalyDetectionTransformer.ScoreColumnName], detector.ThresholdMetadata()));
     }
 
     /// <summary>
@@ -243,6 +246,10 @@ internal sealed class PipelineOnnxGraph
                 "(an ONNX graph names each once). Rename the input column or the VaeEncode output column, or keep one VAE anomaly detector.");
         foreach (var (_, value, output, declaration) in exposed)
             _graph.AddOutput(value.Value, output, declaration);
+        // At most one detector's score is exposed (two would clash on its name above).
+        foreach (var (_, metadata) in _detectors.Where(d => exposed.Any(c => ReferenceEquals(c.Value, d.Score))))
+            foreach (var (key, value) in metadata)
+                _graph.SetMetadata(key, value);
         return _graph.ToModelBytes(VaeOnnxGraph.IrVersion, VaeOnnxGraph.OpsetVersion, "Vae.MLNet");
     }
 

@@ -18,7 +18,8 @@ namespace Vae.MLNet;
 /// <item><description>for the VAE anomaly detector, as <see cref="VaeAnomalyDetectionTransformer.ExportOnnx"/> names
 /// them: <c>score</c> float [N], <c>predicted_label</c> bool [N], <c>p_value</c> float [N] when the detector adds
 /// p-values, <c>feature_error</c> float [N, D] when it adds per-feature errors, and <c>latent_mean</c> float [N, k], the
-/// posterior mean;</description></item>
+/// posterior mean; the file's metadata <c>vae_mlnet.threshold</c> holds the threshold <c>predicted_label</c> compares
+/// <c>score</c> with;</description></item>
 /// <item><description>for <c>VaeEncode</c>, its columns under their own names: the latent mean [N, k] and, when it adds
 /// them, the log-variance [N, k] and the reconstruction [N, D].</description></item>
 /// </list>

@@ -139,7 +139,9 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
     /// Writes the detector as an ONNX file: the outputs of <see cref="VaeModelOnnxExtensions"/> plus
     /// <c>predicted_label</c>, Boolean [N], true where <c>score</c> is above <see cref="Threshold"/> (or NaN, a row the
     /// graph cannot score, unless the threshold is +∞), and, if the
-    /// detector adds p-values, <c>p_value</c>, Single [N].
+    /// detector adds p-values, <c>p_value</c>, Single [N]. The threshold is also in the file's metadata,
+    /// <c>vae_mlnet.threshold</c> (the float in round-trip form, <c>Infinity</c> for +∞), so that a host can read what its
+    /// labels mean without this library.
     /// </summary>
     public void ExportOnnx(string path)
     {
@@ -147,10 +149,13 @@ public sealed class VaeAnomalyDetectionTransformer : VaeTransformerBase
         var bytes = VaeOnnxGraph.Build(Model, new VaeGraphOptions
         {
             Label = (VaeOnnxGraph.PredictedLabel, Threshold), PValue = PValueOutput(VaeOnnxGraph.PValueOutput), Scoring = Scoring,
-            KeysAsZeroBlocks = !Model.InputLayout.IsSingleReal,
+            KeysAsZeroBlocks = !Model.InputLayout.IsSingleReal, Metadata = ThresholdMetadata(),
         });
         AtomicFile.Write(path, file => file.Write(bytes));
     }
+
+    /// <summary>The metadata entry that names the threshold <c>predicted_label</c> compares the score with, for an exported file.</summary>
+    internal Dictionary<string, string> ThresholdMetadata() => new() { [VaeOnnxMetadata.Threshold] = VaeOnnxMetadata.FormatFloats([Threshold]) };
 
     /// <summary>The same model with another threshold; no retraining.</summary>
     public VaeAnomalyDetectionTransformer WithThreshold(float threshold) =>
