@@ -34,7 +34,8 @@ namespace Vae.MLNet;
 /// </para>
 /// <para>
 /// Unlike the pipeline, the graph does not check values: a missing (NaN) feature that no <c>ReplaceMissingValues</c>
-/// step fills gives a NaN score instead of an exception naming the row.
+/// step fills gives a NaN score instead of an exception naming the row, and a ±∞ that reaches the VAE is clamped to ±1e8, a finite,
+/// very high score.
 /// </para>
 /// </remarks>
 public static class VaePipelineOnnxExport

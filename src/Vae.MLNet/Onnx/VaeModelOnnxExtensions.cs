@@ -24,7 +24,8 @@ namespace Vae.MLNet;
 /// </list>
 /// <para>
 /// Features are clamped to ±1e8 and the posterior log-variance to ±30 inside the graph, so a finite input always gets
-/// a finite score (an extreme one, a very high score); data in any sensible scale never reaches the bounds.
+/// a finite score (an extreme one, a very high score); data in any sensible scale never reaches the bounds. ±∞, which
+/// the transformers refuse, is clamped too: the graph scores it as ±1e8, finite and very high, not NaN.
 /// </para>
 /// </remarks>
 public static class VaeModelOnnxExtensions
