@@ -70,27 +70,33 @@ Console.WriteLine($"{"RandomizedPca",-15} {pcaMetrics.AreaUnderRocCurve,7:F3} {p
 // %% md
 // ## Scores and the threshold
 //
-// The histogram of test scores, normal and pathological exams apart, with the detector's threshold.
+// The histogram of test scores, normal and pathological exams side by side, each as a share of its own group (as
+// counts, the pathological tenth of the test exams would barely show beside the normal ones), with the detector's
+// threshold. The scores above the 98th percentile are counted in the last bin.
 // %%
 var scores = scored.GetColumn<float>("Score").ToArray();
 var labels = scored.GetColumn<float>("Label").ToArray();
 var detector = vae.LastTransformer;
 var histogram = new ScottPlot.Plot();
 double cap = scores.OrderBy(s => s).ElementAt(scores.Length * 98 / 100);
-foreach (var (label, name, color) in new[] { (0f, "normal", ScottPlot.Colors.SteelBlue), (1f, "pathological", ScottPlot.Colors.OrangeRed) })
+const int binCount = 30;
+double low = scores.Min(), binSize = (cap - low) / binCount;
+foreach (var (label, name, color, offset) in new[] { (0f, "normal", ScottPlot.Colors.SteelBlue, 0.25), (1f, "pathological", ScottPlot.Colors.OrangeRed, 0.75) })
 {
-    var values = scores.Where((_, i) => labels[i] == label).Select(s => Math.Min(s, cap)).ToArray();
-    var hist = ScottPlot.Statistics.Histogram.WithBinCount(40, scores.Min(), cap);
-    hist.AddRange(values);
-    var bars = histogram.Add.Bars(hist.Bins, hist.Counts);
-    bars.Color = color.WithAlpha(0.6);
-    bars.LegendText = name;
+    var group = scores.Where((_, i) => labels[i] == label).ToArray();
+    var counts = new double[binCount];
+    foreach (var score in group)
+        counts[Math.Min((int)((score - low) / binSize), binCount - 1)]++;
+    var bars = histogram.Add.Bars(counts.Select((count, bin) =>
+        new ScottPlot.Bar { Position = low + (bin + offset) * binSize, Value = count / group.Length, Size = binSize / 2 }).ToList());
+    bars.Color = color;
+    bars.LegendText = $"{name} ({group.Length} exams)";
 }
 histogram.Add.VerticalLine(detector.Threshold, color: ScottPlot.Colors.Black).LegendText = $"threshold {detector.Threshold:F1}";
 histogram.Title("VAE scores on the test exams");
-histogram.XLabel("score (nats)");
-histogram.YLabel("exams");
-histogram.ShowLegend();
+histogram.XLabel($"score (nats; the last bin also holds the scores above {cap:F0})");
+histogram.YLabel("share of the group's exams");
+histogram.ShowLegend(ScottPlot.Alignment.UpperCenter);
 SaveFigure(histogram, "anomaly-score-histogram");
 // %% md
 // ## ROC curve
