@@ -41,9 +41,11 @@ Console.WriteLine($"{train.GetColumn<float>("Label").Count()} training exams, {t
 // ## The pipeline
 //
 // Standardize the features with the training rows' statistics (`fixZero: false` centres them), then the VAE
-// detector. Its `Score` is how badly the model reconstructs the exam plus twice how rare its latent code is among the
-// training exams' codes (the aggregate posterior). `Contamination = 0.05` calibrates the threshold on scores of rows
-// the model did not learn from, so that at most 5% of new normal exams are flagged.
+// detector. Its `Score` is how badly the model reconstructs the exam, plus twice how rare its latent code is among the
+// training exams' codes (the aggregate posterior), plus a quarter of the squared Mahalanobis distance along the
+// directions in which the normal exams barely vary (their minor principal components). `Contamination = 0.05`
+// calibrates the threshold on scores of rows the model did not learn from, so that at most 5% of new normal exams are
+// flagged.
 // %%
 var epochs = new List<VaeEpochReport>();
 var vae = ml.Transforms.NormalizeMeanVariance("Features", fixZero: false)
@@ -128,7 +130,9 @@ SaveFigure(roc, "anomaly-roc");
 // ## Why the worst exams were flagged
 //
 // The detector can add a per-feature reconstruction error, −log p(xⱼ | z = μ) in nats: the features it could not
-// explain. They sum to the reconstruction part of the score.
+// explain. They sum to the reconstruction part of the score, printed beside it; the rest is the code's rarity and the
+// minor-component term. An exam whose score is mostly that rest was flagged for its combination of values, which no
+// single feature's error shows.
 // %%
 var explaining = new VaeAnomalyDetectionTransformer(detector.Model, "Features", detector.Threshold, detector.Calibration, featureErrorColumnName: "FeatureErrors");
 var normalized = vae.Take(1).Single().Transform(test);
@@ -136,7 +140,7 @@ var errors = explaining.Transform(normalized).GetColumn<float[]>("FeatureErrors"
 foreach (var i in Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).Take(5))
 {
     var top = errors[i].Select((e, j) => (Feature: $"f{j}", Error: e)).OrderByDescending(t => t.Error).Take(3);
-    Console.WriteLine($"exam {i,4}: score {scores[i],7:F1} ({(labels[i] > 0 ? "pathological" : "normal")}); top features: {string.Join(", ", top.Select(t => $"{t.Feature} {t.Error:F1}"))}");
+    Console.WriteLine($"exam {i,4}: score {scores[i],7:F1} ({(labels[i] > 0 ? "pathological" : "normal")}), reconstruction {errors[i].Sum(),6:F1}; top features: {string.Join(", ", top.Select(t => $"{t.Feature} {t.Error:F1}"))}");
 }
 // %% md
 // ## Save and reload
