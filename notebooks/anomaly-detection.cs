@@ -29,13 +29,18 @@ string SaveFigure(ScottPlot.Plot plot, string name, int width = 640, int height 
 // ## The data
 //
 // The split is the one of the benchmark protocol: the training file holds only normal exams (half of them); the
-// test file holds the other half of the normal exams and half of the pathological ones.
+// test file holds the other half of the normal exams and half of the pathological ones. To run the notebook on your
+// own split, change the two paths: files with a header line, the features first and a 0/1 label last.
 // %%
 var ml = new MLContext(seed: 0);
-var columns = new[] { new TextLoader.Column("Features", DataKind.Single, 0, 20), new TextLoader.Column("Label", DataKind.Single, 21) };
+string trainPath = Notebook.PathTo("src/Vae.MLNet.Cli/Data/cardio-train.csv"), testPath = Notebook.PathTo("src/Vae.MLNet.Cli/Data/cardio-test.csv");
+// The columns come from the header: TextLoader reads a column past the end of a shorter line as 0, so fixed indices
+// would load another file's label as a feature, and every label as 0, without a word.
+int featureCount = File.ReadLines(trainPath).First().Split(',').Length - 1;
+var columns = new[] { new TextLoader.Column("Features", DataKind.Single, 0, featureCount - 1), new TextLoader.Column("Label", DataKind.Single, featureCount) };
 var loader = ml.Data.CreateTextLoader(columns, separatorChar: ',', hasHeader: true);
-var train = loader.Load(Notebook.PathTo("src/Vae.MLNet.Cli/Data/cardio-train.csv"));
-var test = loader.Load(Notebook.PathTo("src/Vae.MLNet.Cli/Data/cardio-test.csv"));
+var train = loader.Load(trainPath);
+var test = loader.Load(testPath);
 Console.WriteLine($"{train.GetColumn<float>("Label").Count()} training exams, {test.GetColumn<float>("Label").Count()} test exams, {test.GetColumn<float>("Label").Count(l => l > 0)} of them pathological");
 // %% md
 // ## The pipeline
