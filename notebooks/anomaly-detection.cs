@@ -13,8 +13,9 @@
 //
 // The notebook references the packages as yours would: `bash scripts/pack.sh` packs them into the clone's
 // `artifacts/packages`; put that folder's absolute path in the `#i` line. Open it in VS Code with Polyglot Notebooks
-// or run it headless with `dotnet repl --run notebooks/anomaly-detection.ipynb`; its twin, `dotnet run notebooks/anomaly-detection.cs`,
-// builds against the repository instead.
+// or run it headless with `dotnet repl --run notebooks/anomaly-detection.ipynb --exit-after-run --output-path anomaly-detection.out.ipynb`
+// (without `--exit-after-run` dotnet repl stays open after the last cell); its twin,
+// `dotnet run notebooks/anomaly-detection.cs`, builds against the repository instead.
 // %% setup
 using System.IO;
 using System.Linq;
