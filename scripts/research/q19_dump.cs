@@ -24,7 +24,7 @@
 // and writes every training row's out-of-fold residual to NAME/DATASET.seedS.oof.tsv (columns r0, r1, ...).
 //   dotnet run -c Release --file scripts/research/q19_dump.cs -- SPLITS "DATASETS" OUTDIR VARIANT [full][,codes][,resid][,beta=B][,lr=L][,bs=B][,patience=P]
 // VARIANT: name=latentRule:hiddenRule[:seedOffset], latentRule 8 | third | half | N; hiddenRule 256 | N | 2d (max(32, 2D)) | 4d,
-// with xK for K hidden layers of that width (256x2). Flag beta=B sets the KL weight, lr=L the learning rate, bs=B the
+// with xK for K hidden layers of that width (256x2). Flag beta=B sets the KL weight, lr=L the learning rate (held throughout), bs=B the
 // batch size, patience=P the early-stopping patience (epochs); each defaults to the product's.
 using System.Diagnostics;
 using System.Globalization;
@@ -65,7 +65,7 @@ for (int seed = 0; seed < 3; seed++)
     var opts = new VaeAnomalyDetectionTrainer.Options
     {
         Seed = seed + seedOffset, LatentDimension = latent, HiddenLayerSizes = Enumerable.Repeat(hidden, layers).ToArray(),
-        Beta = Flag("beta", VaeTrainingOptions.Defaults.Beta), LearningRate = Flag("lr", VaeTrainingOptions.Defaults.LearningRate),
+        Beta = Flag("beta", VaeTrainingOptions.Defaults.Beta), LearningRate = flags.Any(f => f.StartsWith("lr=")) ? Flag("lr", 0) : null,
         BatchSize = (int)Flag("bs", VaeTrainingOptions.Defaults.BatchSize), EarlyStoppingPatience = (int)Flag("patience", VaeTrainingOptions.Defaults.EarlyStoppingPatience),
         Threshold = 0f, Calibration = VaeCalibration.Automatic, MinimumHeldOutCalibrationRows = 1, CalibrationFolds = 2, Threads = 1,
     };

@@ -198,7 +198,10 @@ public sealed class MinorComponentsTests(ITestOutputHelper output) : IDisposable
         double without = Auroc(Scores(model, detector.Scoring with { MinorComponentWeight = 0 }, test), test);
 
         output.WriteLine($"AUROC {withTerm:F4} with the term, {without:F4} without");
-        Assert.True(withTerm > without + 0.15, $"AUROC {withTerm:F4} with the term, {without:F4} without");
+        // 0.9997 against 0.874 here: the network of 6 features, trained with the few-feature decay from 3e-3, learns
+        // part of the plane's thin direction alone (a constant 3e-3 learned more of it, 0.958; docs/quality.md, "A
+        // decaying learning rate for few features"); the term still closes the rest.
+        Assert.True(withTerm > without + 0.1, $"AUROC {withTerm:F4} with the term, {without:F4} without");
         Assert.True(withTerm > 0.9, $"AUROC {withTerm:F4} with the term");
 
         // Closer to the plane, 6 noise widths off it, the default weight still ranks nearly every anomaly above the

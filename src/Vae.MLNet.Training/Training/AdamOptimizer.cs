@@ -25,12 +25,10 @@ internal sealed class AdamOptimizer : IDisposable
     private readonly Parameter[] _parameters;
     private readonly Tensor[] _firstMoments;
     private readonly Tensor[] _secondMoments;
-    private readonly double _learningRate;
 
-    public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate)
+    public AdamOptimizer(IEnumerable<Parameter> parameters)
     {
         _parameters = parameters.ToArray();
-        _learningRate = learningRate;
         _firstMoments = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
         _secondMoments = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
     }
@@ -48,14 +46,14 @@ internal sealed class AdamOptimizer : IDisposable
         }
     }
 
-    /// <summary>One step on the gradients of the last backward pass.</summary>
-    public void Step()
+    /// <summary>One step of size <paramref name="learningRate"/> on the gradients of the last backward pass.</summary>
+    public void Step(double learningRate)
     {
         Steps++;
         double correction1 = 1 - Math.Pow(Beta1, Steps);
         double correction2 = 1 - Math.Pow(Beta2, Steps);
         using var rootCorrection2 = Math.Sqrt(correction2).ToScalar();
-        using var stepSize = (-(_learningRate / correction1)).ToScalar();
+        using var stepSize = (-(learningRate / correction1)).ToScalar();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         for (int i = 0; i < _parameters.Length; i++)

@@ -65,7 +65,7 @@ internal static class VaeTrainer
     private static void Fit(VaeNetwork network, Generator generator, TrainingRows all, Tensor? train, Tensor? validation, VaeTrainingOptions options,
         TrainingCheckpoint? checkpoint, IChannel? channel, VaeInputLayout layout)
     {
-        using var optimizer = new AdamOptimizer(network.parameters(), options.LearningRate);
+        using var optimizer = new AdamOptimizer(network.parameters());
         using var state = new TrainingState(network, optimizer, generator);
         if (options.ResumeFromCheckpoint && checkpoint!.TryResume(state))
             channel?.Info(MessageSensitivity.None, $"VAE training resumes after epoch {state.Epoch} from '{options.CheckpointPath}'.");
@@ -73,17 +73,18 @@ internal static class VaeTrainer
         long n = train?.shape[0] ?? all.Values.shape[0];
         double constantPerRow = VaeLoss.ConstantPerRow(options.Likelihood, all.ObservedPerRow);
         int epochs = options.EpochsFor(n);
+        var schedule = LearningRateSchedule.For(options, layout.Cells, epochs * ((n + options.BatchSize - 1) / options.BatchSize));
         while (!state.Finished)
         {
             int epoch = ++state.Epoch;
             double beta = options.KlWarmupEpochs == 0 ? options.Beta : options.Beta * Math.Min(1.0, epoch / (double)options.KlWarmupEpochs);
-            var (reconstructionSum, klSum) = RunEpoch(network, optimizer, generator, all, train, n, beta, options, layout);
+            var (reconstructionSum, klSum) = RunEpoch(network, optimizer, schedule, generator, all, train, n, beta, options, layout);
             reconstructionSum += n * constantPerRow;
             double trainLoss = (reconstructionSum + beta * klSum) / n;
             // Once an epoch: a diverged step leaves weights that poison every later loss, and only climbs further.
             if (TrainingDivergence.IsDiverged(trainLoss, state.LowestTrainingLoss, all.Values.shape[1]))
             {
-                FallBack(state, epoch, epochs, trainLoss, validation is not null, options, channel);
+                FallBack(state, epoch, epochs, trainLoss, validation is not null, schedule, channel);
                 state.Finished = true;
             }
             else
@@ -119,11 +120,11 @@ internal static class VaeTrainer
     /// climbed. A run that blows up early has learned little (its best epoch barely improved on the random weights)
     /// and costs little to repeat with a lower learning rate.
     /// </summary>
-    private static void FallBack(TrainingState state, int epoch, int epochs, double trainLoss, bool heldOut, VaeTrainingOptions options, IChannel? channel)
+    private static void FallBack(TrainingState state, int epoch, int epochs, double trainLoss, bool heldOut, LearningRateSchedule schedule, IChannel? channel)
     {
         string what = $"Training diverged in epoch {epoch}: the training loss per row reached {trainLoss:G4}" +
             (double.IsFinite(state.LowestTrainingLoss) ? $", from a lowest of {state.LowestTrainingLoss:G5}" : "");
-        string advice = $"Lower LearningRate (now {options.LearningRate}, e.g. to {options.LearningRate / 10:G3}) or standardize the features.";
+        string advice = $"Lower LearningRate (now {schedule.Initial}, e.g. to {schedule.Initial / 10:G3}) or standardize the features.";
         int needed = Math.Max(2, (epochs + 9) / 10);
         if (state.Best.Epoch < needed)
             throw new InvalidOperationException(
@@ -140,7 +141,7 @@ internal static class VaeTrainer
     /// One pass over the training rows in a fresh random order; returns the summed reconstruction terms (without their
     /// constant, <see cref="VaeLoss.ConstantPerRow"/>) and KL terms.
     /// </summary>
-    private static (double Reconstruction, double Kl) RunEpoch(VaeNetwork network, AdamOptimizer optimizer, Generator generator, TrainingRows all,
+    private static (double Reconstruction, double Kl) RunEpoch(VaeNetwork network, AdamOptimizer optimizer, LearningRateSchedule schedule, Generator generator, TrainingRows all,
         Tensor? train, long n, double beta, VaeTrainingOptions options, VaeInputLayout layout)
     {
         network.train();
@@ -165,7 +166,7 @@ internal static class VaeTrainer
                 var loss = beta == 1 ? reconstruction.Plus(kl) : reconstruction.Plus(kl.mul(betaScalar));
                 optimizer.ZeroGrad();
                 loss.div(batchRows).backward();
-                optimizer.Step();
+                optimizer.Step(schedule.At(optimizer.Steps));
                 terms.Add(reconstruction.detach().DetachFromDisposeScope());
                 terms.Add(kl.detach().DetachFromDisposeScope());
             }

@@ -28,8 +28,20 @@ public abstract class VaeTrainingOptions
         /// <summary>Rows per mini-batch: 128.</summary>
         public const int BatchSize = 128;
 
-        /// <summary>Adam's learning rate: 1e-3.</summary>
+        /// <summary>Adam's learning rate when <see cref="VaeTrainingOptions.LearningRate"/> is not set, for data of more than <see cref="FewFeatures"/> features, held throughout: 1e-3.</summary>
         public const double LearningRate = 1e-3;
+
+        /// <summary>
+        /// The most features (model-space cells per row) for which an unset <see cref="VaeTrainingOptions.LearningRate"/>
+        /// decays from <see cref="FewFeaturesInitialLearningRate"/> to <see cref="FewFeaturesFinalLearningRate"/>: 10.
+        /// </summary>
+        public const int FewFeatures = 10;
+
+        /// <summary>The first step size of the few-feature decay: 3e-3.</summary>
+        public const double FewFeaturesInitialLearningRate = 3e-3;
+
+        /// <summary>The step size the few-feature decay reaches at the run's planned last step: 1e-4.</summary>
+        public const double FewFeaturesFinalLearningRate = 1e-4;
 
         /// <summary>Weight β of the KL term: 1, the ELBO.</summary>
         public const double Beta = 1;
@@ -152,8 +164,14 @@ public abstract class VaeTrainingOptions
     /// <summary>Rows per mini-batch. Default <see cref="Defaults.BatchSize"/>.</summary>
     public int BatchSize = Defaults.BatchSize;
 
-    /// <summary>Adam's learning rate. Default <see cref="Defaults.LearningRate"/>.</summary>
-    public double LearningRate = Defaults.LearningRate;
+    /// <summary>
+    /// Adam's learning rate, held for every step when set. Default (null): by the data's width: for at most
+    /// <see cref="Defaults.FewFeatures"/> features (model-space cells per row), a cosine decay from
+    /// <see cref="Defaults.FewFeaturesInitialLearningRate"/> to <see cref="Defaults.FewFeaturesFinalLearningRate"/> over the
+    /// run's planned steps (the epoch limit times the batches per epoch); for more, <see cref="Defaults.LearningRate"/>
+    /// throughout. Setting 1e-3 trains as every width did before the decay.
+    /// </summary>
+    public double? LearningRate;
 
     /// <summary>Weight β of the KL term in the training loss (β-VAE); 1 is the ELBO. Default <see cref="Defaults.Beta"/>.</summary>
     public double Beta = Defaults.Beta;
@@ -249,7 +267,8 @@ public abstract class VaeTrainingOptions
         Check(TrainingCodeCount is >= 1 and <= MaximumTrainingCodeCount, nameof(TrainingCodeCount), TrainingCodeCount, $"must be in [1, {MaximumTrainingCodeCount}]");
         Check(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
         // libtorch computes in float: a larger rate fails in its optimizer, a larger β turns the loss infinite.
-        Check(LearningRate is > 0 and <= float.MaxValue, nameof(LearningRate), LearningRate, "must be positive, at most float.MaxValue");
+        if (LearningRate is double learningRate)
+            Check(learningRate is > 0 and <= float.MaxValue, nameof(LearningRate), learningRate, "must be positive, at most float.MaxValue");
         Check(Beta is >= 0 and <= float.MaxValue, nameof(Beta), Beta, "must be non-negative, at most float.MaxValue");
         Check(KlWarmupEpochs >= 0, nameof(KlWarmupEpochs), KlWarmupEpochs, "must be non-negative");
         Check(ValidationFraction is >= 0 and < 1, nameof(ValidationFraction), ValidationFraction, "must be in [0, 1)");
