@@ -47,7 +47,7 @@ internal sealed class TrainingCheckpoint
             // The default epoch limit follows from the rows, which are part of the key.
             ("epochs", options.Epochs?.ToString(CultureInfo.InvariantCulture) ?? "default"),
             ("batch", options.BatchSize.ToString(CultureInfo.InvariantCulture)),
-            ("learning rate", LearningRateSchedule.Describe(options, layout.Cells)),
+            ("learning rate", LearningRateSchedule.Describe(options, layout)),
             ("beta", options.Beta.ToString("R", CultureInfo.InvariantCulture)),
             ("KL warm-up", options.KlWarmupEpochs.ToString(CultureInfo.InvariantCulture)),
             ("validation", options.ValidationFraction.ToString("R", CultureInfo.InvariantCulture)),

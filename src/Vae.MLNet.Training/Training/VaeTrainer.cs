@@ -73,7 +73,7 @@ internal static class VaeTrainer
         long n = train?.shape[0] ?? all.Values.shape[0];
         double constantPerRow = VaeLoss.ConstantPerRow(options.Likelihood, all.ObservedPerRow);
         int epochs = options.EpochsFor(n);
-        var schedule = LearningRateSchedule.For(options, layout.Cells, epochs * ((n + options.BatchSize - 1) / options.BatchSize));
+        var schedule = LearningRateSchedule.For(options, layout, epochs * ((n + options.BatchSize - 1) / options.BatchSize));
         while (!state.Finished)
         {
             int epoch = ++state.Epoch;
