@@ -71,9 +71,11 @@ public class LearningRateScheduleTests
     [InlineData(12, true)]
     public void TheUnsetRateTrainsLikeASetOneThousandthOnlyBeyondTenFeatures(int features, bool same)
     {
+        var said = new List<string>();
         float[] Scores(double? learningRate)
         {
             var ml = new MLContext(seed: 1);
+            ml.Log += (_, e) => { if (e.Message.Contains("VAE learning rate")) lock (said) said.Add(e.Message); };
             var options = Options(learningRate);
             options.Epochs = 5;
             options.Seed = 1;
@@ -84,5 +86,8 @@ public class LearningRateScheduleTests
         var (unset, thousandth) = (Scores(null), Scores(1e-3));
 
         Assert.Equal(same, unset.SequenceEqual(thousandth));
+        // The model's own run says which rate it trained with (5 epochs of 2 batches: 10 steps), the set one as a number.
+        Assert.Contains(said, line => line.EndsWith(same ? "VAE learning rate: 0.001 over up to 10 steps." : "VAE learning rate: cosine from 0.003 to 0.0001 over up to 10 steps."));
+        Assert.Contains(said, line => line.EndsWith("VAE learning rate: 0.001 over up to 10 steps."));
     }
 }

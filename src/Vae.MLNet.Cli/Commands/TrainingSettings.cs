@@ -28,7 +28,7 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--batch-size <N>"), Description("Mini-batch size.")]
     public int? BatchSize { get; init; }
 
-    [CommandOption("--learning-rate <LR>"), Description("Adam learning rate, held throughout. Default: a cosine decay from 3e-3 to 1e-4 for at most 10 features, all real, Gaussian, missing values refused; 1e-3 otherwise.")]
+    [CommandOption("--learning-rate <LR>"), Description("Adam learning rate, held throughout when given. Default: a cosine decay from 3e-3 to 1e-4 for at most 10 features, all real, Gaussian, missing values refused; 1e-3 otherwise.")]
     public double? LearningRate { get; init; }
 
     [CommandOption("--beta <B>"), Description("Weight of the KL term in the training loss.")]

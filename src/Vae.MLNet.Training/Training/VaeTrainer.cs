@@ -73,7 +73,10 @@ internal static class VaeTrainer
         long n = train?.shape[0] ?? all.Values.shape[0];
         double constantPerRow = VaeLoss.ConstantPerRow(options.Likelihood, all.ObservedPerRow);
         int epochs = options.EpochsFor(n);
-        var schedule = LearningRateSchedule.For(options, layout, epochs * ((n + options.BatchSize - 1) / options.BatchSize));
+        long plannedSteps = epochs * ((n + options.BatchSize - 1) / options.BatchSize);
+        var schedule = LearningRateSchedule.For(options, layout, plannedSteps);
+        // Said once, since an unset rate depends on the data: which one a run got is not otherwise visible.
+        channel?.Info(MessageSensitivity.None, $"VAE learning rate: {LearningRateSchedule.Describe(options, layout)} over up to {plannedSteps} steps.");
         while (!state.Finished)
         {
             int epoch = ++state.Epoch;
