@@ -25,7 +25,7 @@ app.Configure(config =>
             return cancelledExitCode;
         }
         Console.Error.WriteLine(exception is CliException or CommandAppException
-            ? $"error: {exception.Message}"
+            ? $"error: {OptionValueError.Rewrite(exception.Message, args)}"
             : $"error: {exception.GetType().Name}: {exception.Message}");
         return 2;
     });

@@ -103,6 +103,26 @@ public class CliFeedbackTests
         Assert.DoesNotContain("absent-train.csv", error);
     }
 
+    /// <summary>
+    /// A value the option's type cannot hold is named with its option: Spectre.Console.Cli said only "Failed to convert
+    /// 'abc' to Nullable`1." (an outside tester's note).
+    /// </summary>
+    [Theory]
+    [InlineData("--learning-rate", "abc", "--learning-rate: 'abc' is not a value it takes. It takes a number, with '.' for decimals")]
+    [InlineData("--epochs", "1.5", "--epochs: '1.5' is not a value it takes. It takes a number")]
+    [InlineData("--activation", "Foo", "--activation: 'Foo' is not a value it takes. Valid values are 'Relu', 'Tanh'")]
+    public void EvaluateNamesTheOptionWhoseValueItCannotRead(string option, string value, string message)
+    {
+        var (spaced, _, spacedError) = CliProcess.Run(["evaluate", "--train", "absent-train.csv", "--test", "absent-test.csv", option, value]);
+        var (joined, _, joinedError) = CliProcess.Run(["evaluate", "--train", "absent-train.csv", "--test", "absent-test.csv", $"{option}={value}"]);
+
+        Assert.Equal(2, spaced);
+        Assert.Contains($"error: {message}", spacedError);
+        Assert.Equal(2, joined);
+        Assert.Contains($"error: {message}", joinedError);
+        Assert.DoesNotContain("Nullable", spacedError + joinedError);
+    }
+
     [Fact]
     public void ExplainRefusesAFileWithOtherColumnsNamingTheModelsMissingOnes()
     {
