@@ -4,14 +4,15 @@ namespace Vae.MLNet.Training;
 
 /// <summary>
 /// The step size of every Adam step of a run. A set <see cref="VaeTrainingOptions.LearningRate"/> holds throughout.
-/// Unset, it follows the data's width: for at most <see cref="VaeTrainingOptions.Defaults.FewFeatures"/> features of a
-/// Gaussian model of one real column that refuses missing values (the models it was measured on: with missing cells
-/// modelled it cost the masked rows of complete training data 0.009 AUROC), a cosine decay from <see cref="VaeTrainingOptions.Defaults.FewFeaturesInitialLearningRate"/> to
+/// Unset, it follows the data: for at most <see cref="VaeTrainingOptions.Defaults.FewFeatures"/> features of a Gaussian
+/// model of one real column that refuses missing values, a cosine decay from
+/// <see cref="VaeTrainingOptions.Defaults.FewFeaturesInitialLearningRate"/> to
 /// <see cref="VaeTrainingOptions.Defaults.FewFeaturesFinalLearningRate"/> over the run's planned steps; otherwise
 /// <see cref="VaeTrainingOptions.Defaults.LearningRate"/> throughout. Why (docs/quality.md, "A decaying learning rate
 /// for few features"): a model of few features has a network as wide as for many and a reconstruction term of few
 /// nats, and 1e-3 leaves its learned variances and codes short of where they go within the step budget; a larger step
 /// held to the end gained there but made one such data set's result a coin toss between seeds, which the decay settles.
+/// Only the models it was measured on: with missing cells modelled, it cost complete training data's masked rows 0.009 AUROC.
 /// </summary>
 internal sealed class LearningRateSchedule
 {
@@ -27,9 +28,9 @@ internal sealed class LearningRateSchedule
     }
 
     /// <summary>
-    /// The schedule of a run on data of <paramref name="layout"/> that plans
-    /// <paramref name="plannedSteps"/> mini-batch steps (its epoch limit times its batches per epoch: early stopping
-    /// may end it sooner, on a step size that has not reached the final one).
+    /// The schedule of a run on data of <paramref name="layout"/> that plans <paramref name="plannedSteps"/> mini-batch
+    /// steps (its epoch limit times its batches per epoch: early stopping may end it sooner, on a step size that has not
+    /// reached the final one).
     /// </summary>
     public static LearningRateSchedule For(VaeTrainingOptions options, VaeInputLayout layout, long plannedSteps)
     {

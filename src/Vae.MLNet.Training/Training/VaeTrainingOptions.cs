@@ -28,12 +28,16 @@ public abstract class VaeTrainingOptions
         /// <summary>Rows per mini-batch: 128.</summary>
         public const int BatchSize = 128;
 
-        /// <summary>Adam's learning rate when <see cref="VaeTrainingOptions.LearningRate"/> is not set, held throughout, except where <see cref="FewFeatures"/> says: 1e-3.</summary>
+        /// <summary>
+        /// Adam's learning rate when <see cref="VaeTrainingOptions.LearningRate"/> is not set, held throughout, except
+        /// where <see cref="FewFeatures"/> says: 1e-3.
+        /// </summary>
         public const double LearningRate = 1e-3;
 
         /// <summary>
         /// The most features for which an unset <see cref="VaeTrainingOptions.LearningRate"/> of a Gaussian model of one
-        /// real column that refuses missing values decays from <see cref="FewFeaturesInitialLearningRate"/> to <see cref="FewFeaturesFinalLearningRate"/>: 10.
+        /// real column that refuses missing values decays from <see cref="FewFeaturesInitialLearningRate"/> to
+        /// <see cref="FewFeaturesFinalLearningRate"/>: 10.
         /// </summary>
         public const int FewFeatures = 10;
 
@@ -167,9 +171,8 @@ public abstract class VaeTrainingOptions
     /// <summary>
     /// Adam's learning rate, held for every step when set. Default (null): by the data's width: for at most
     /// <see cref="Defaults.FewFeatures"/> features of one real column, with the Gaussian likelihood and missing values
-    /// refused (the defaults), a cosine decay from
-    /// <see cref="Defaults.FewFeaturesInitialLearningRate"/> to <see cref="Defaults.FewFeaturesFinalLearningRate"/> over the
-    /// run's planned steps (the epoch limit times the batches per epoch); otherwise <see cref="Defaults.LearningRate"/>
+    /// refused (the defaults), a cosine decay from <see cref="Defaults.FewFeaturesInitialLearningRate"/> to
+    /// <see cref="Defaults.FewFeaturesFinalLearningRate"/> over the run's planned steps (the epoch limit times the batches per epoch); otherwise <see cref="Defaults.LearningRate"/>
     /// throughout. Setting 1e-3 trains as every model did before the decay.
     /// </summary>
     public double? LearningRate;
