@@ -12,7 +12,8 @@ namespace Vae.MLNet.Training;
 /// for few features"): a model of few features has a network as wide as for many and a reconstruction term of few
 /// nats, and 1e-3 leaves its learned variances and codes short of where they go within the step budget; a larger step
 /// held to the end gained there but made one such data set's result a coin toss between seeds, which the decay settles.
-/// Only the models it was measured on: with missing cells modelled, it cost complete training data's masked rows 0.009 AUROC.
+/// Only the models it was measured on: with missing cells modelled, it cost complete training data's masked rows
+/// 0.009 AUROC.
 /// </summary>
 internal sealed class LearningRateSchedule
 {

@@ -172,8 +172,9 @@ public abstract class VaeTrainingOptions
     /// Adam's learning rate, held for every step when set. Default (null): by the data's width: for at most
     /// <see cref="Defaults.FewFeatures"/> features of one real column, with the Gaussian likelihood and missing values
     /// refused (the defaults), a cosine decay from <see cref="Defaults.FewFeaturesInitialLearningRate"/> to
-    /// <see cref="Defaults.FewFeaturesFinalLearningRate"/> over the run's planned steps (the epoch limit times the batches per epoch); otherwise <see cref="Defaults.LearningRate"/>
-    /// throughout. Setting 1e-3 trains as every model did before the decay.
+    /// <see cref="Defaults.FewFeaturesFinalLearningRate"/> over the run's planned steps (the epoch limit times the
+    /// batches per epoch); otherwise <see cref="Defaults.LearningRate"/> throughout. Setting 1e-3 trains as every model
+    /// did before the decay.
     /// </summary>
     public double? LearningRate;
 
