@@ -3,7 +3,8 @@ namespace Vae.MLNet.Tests;
 /// <summary>
 /// <see cref="AtomicFile"/>: the file is replaced whole or not at all, and no other file beside it is touched, even
 /// one named as a temporary file would be (before: <c>score --input rows.csv.tmp --output rows.csv</c> truncated its
-/// own input and wrote 0 rows).
+/// own input and wrote 0 rows), and a read-only file is refused (before: the rename, which needs only the folder's
+/// permission, replaced it, for any user).
 /// </summary>
 public sealed class AtomicFileTests : IDisposable
 {
@@ -39,5 +40,46 @@ public sealed class AtomicFileTests : IDisposable
 
         Assert.Equal("previous", File.ReadAllText(target));
         Assert.Equal(["model.zip"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void AReadOnlyFileIsRefusedAndKept()
+    {
+        string target = ReadOnlyFile("model.zip");
+
+        var error = Assert.Throws<UnauthorizedAccessException>(() => AtomicFile.Write(target, file => file.Write("new"u8)));
+
+        Assert.Equal($"'{target}' is read-only: a file written whole is renamed into place, which would replace it; make it writable or give another path.", error.Message);
+        Assert.Equal("protected", File.ReadAllText(target));
+        Assert.Equal(["model.zip"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+    }
+
+    /// <summary>A command's read-only output fails before any work, with the option that named it, and is kept.</summary>
+    [Theory]
+    [InlineData("score --model {folder}/model.zip --input {folder}/rows.csv --output {target}", "--output")]
+    [InlineData("evaluate --train {folder}/rows.csv --test {folder}/rows.csv --save-model {target}", "--save-model")]
+    [InlineData("generate --model {folder}/model.zip --output {target}", "--output")]
+    public void ACommandRefusesAReadOnlyOutputBeforeAnyWork(string command, string option)
+    {
+        string target = ReadOnlyFile("out.csv");
+        // Checked before anything is read: the files need not be what their names say.
+        File.WriteAllText(Path.Combine(_folder, "model.zip"), "a model");
+        File.WriteAllText(Path.Combine(_folder, "rows.csv"), "a,Label\n1,0\n");
+
+        var (code, _, error) = CliProcess.Run(command.Replace("{target}", target).Replace("{folder}", _folder).Split(' '));
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {option} {target}: is read-only; the output is written whole to a file of that name, which would replace it. " +
+            "Make it writable or give another name.", Assert.Single(error.Trim().Split('\n')));
+        Assert.Equal("protected", File.ReadAllText(target));
+    }
+
+    /// <summary>A file of <paramref name="name"/> in the test's folder that no one may write: as root, only its mode says so.</summary>
+    private string ReadOnlyFile(string name)
+    {
+        string path = Path.Combine(_folder, name);
+        File.WriteAllText(path, "protected");
+        new FileInfo(path).IsReadOnly = true;
+        return path;
     }
 }

@@ -173,20 +173,36 @@ public sealed class CheckpointTests : IDisposable
     [InlineData("folder")]
     [InlineData("unwritable folder")]
     [InlineData("device")]
+    [InlineData("read-only checkpoint")]
     public void ACheckpointPathThatCannotBeWrittenIsRefusedBeforeTraining(string what)
     {
         var epochs = new List<int>();
         var options = Options(epochs);
-        // /proc refuses new files even to root, whom a read-only folder does not stop.
+        // /proc refuses new files even to root, whom a read-only folder does not stop; a read-only file stops the
+        // rename that replaces it only through this check.
         options.CheckpointPath = what switch
         {
             "folder" => Path.GetTempPath(),
             "unwritable folder" => "/proc/vae-checkpoint.bin",
-            _ => "/dev/null",
+            "device" => "/dev/null",
+            _ => Path.Combine(Path.GetTempPath(), $"vae-checkpoint-{Guid.NewGuid():N}.bin"),
         };
-        var error = Assert.Throws<IOException>(() => Scores(options));
-        Assert.Contains($"CheckpointPath '{options.CheckpointPath}'", error.Message);
-        Assert.Empty(epochs);
+        if (what == "read-only checkpoint")
+        {
+            File.WriteAllText(options.CheckpointPath, "a checkpoint");
+            new FileInfo(options.CheckpointPath).IsReadOnly = true;
+        }
+        try
+        {
+            var error = Assert.Throws<IOException>(() => Scores(options));
+            Assert.Contains($"CheckpointPath '{options.CheckpointPath}'", error.Message);
+            Assert.Empty(epochs);
+        }
+        finally
+        {
+            if (what == "read-only checkpoint")
+                File.Delete(options.CheckpointPath);
+        }
     }
 
     [Theory]

@@ -9,7 +9,8 @@ internal static class OutputLocation
     /// <summary>
     /// Fails unless <paramref name="path"/> (given by <paramref name="option"/>) can be written: none of the command's
     /// <paramref name="inputs"/> (<see cref="CheckNotAnInput"/>), not a folder, in a folder that exists and takes new
-    /// files, and not a device, a pipe or a socket (<see cref="SpecialFile"/>).
+    /// files, and not a device, a pipe or a socket (<see cref="SpecialFile"/>) or a read-only file
+    /// (<see cref="AtomicFile.IsReadOnly"/>).
     /// </summary>
     public static void CheckFile(string path, string option, params (string Option, string? Path)[] inputs)
     {
@@ -22,6 +23,8 @@ internal static class OutputLocation
         // The rename that writes the file would replace a device such as /dev/null, or /dev/stdout's link.
         if (SpecialFile.Describe(path) is string kind)
             throw new CliException($"{option} {path}: is {kind}, not a file; the output is written whole to a file of that name, which would replace it. Give a file name.");
+        if (AtomicFile.IsReadOnly(path))
+            throw new CliException($"{option} {path}: is read-only; the output is written whole to a file of that name, which would replace it. Make it writable or give another name.");
         Probe(folder, $"{option} {path}");
     }
 

@@ -64,8 +64,8 @@ internal sealed class TrainingCheckpoint
 
     /// <summary>
     /// Fails unless a checkpoint can be written to <paramref name="path"/>: found now rather than when the first checkpoint
-    /// is due, epochs of work later. A folder that does not exist, a folder or a device in the file's place, and a folder
-    /// this process may not create a file in (read-only, /proc) all failed only there.
+    /// is due, epochs of work later. A folder that does not exist, a folder or a device in the file's place, a read-only
+    /// checkpoint, and a folder this process may not create a file in (read-only, /proc) all failed only there.
     /// </summary>
     private static void CheckWritable(string path)
     {
@@ -75,6 +75,8 @@ internal sealed class TrainingCheckpoint
             throw new DirectoryNotFoundException($"The folder of CheckpointPath '{path}' does not exist.");
         if ((Directory.Exists(full) ? "a folder" : SpecialFile.Describe(full)) is string kind)
             throw new IOException($"CheckpointPath '{path}' is {kind}, not a file: give the path of a file to write the checkpoints to.");
+        if (AtomicFile.IsReadOnly(full))
+            throw new IOException($"CheckpointPath '{path}' is read-only: each checkpoint replaces the file. Make it writable or give another path.");
         // A file created where the checkpoint's temporary file will be (AtomicFile), and gone when closed.
         try
         {

@@ -13,13 +13,23 @@ internal static class AtomicFile
     /// </summary>
     public static string TemporaryPath(string path) => $"{path}.{Guid.NewGuid():N}.tmp";
 
+    /// <summary>
+    /// True when <paramref name="path"/> is a file this process's user may not write (its write permission removed, or
+    /// Windows's read-only attribute). The rename that writes a file whole needs only the folder's permission, so it
+    /// would replace a file its owner protected, even for a user whom permission bits do not stop (root).
+    /// </summary>
+    public static bool IsReadOnly(string path) => File.Exists(path) && File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly);
+
     /// <summary>Calls <paramref name="write"/> on a new temporary file, then renames that file to <paramref name="path"/>.</summary>
     /// <remarks>On failure the temporary file is removed and the exception passes on; <paramref name="path"/> is untouched.</remarks>
     /// <exception cref="IOException"><paramref name="path"/> is a device, a pipe or a socket (<see cref="SpecialFile"/>), which the rename would replace.</exception>
+    /// <exception cref="UnauthorizedAccessException"><paramref name="path"/> is a read-only file (<see cref="IsReadOnly"/>).</exception>
     public static void Write(string path, Action<Stream> write)
     {
         if (SpecialFile.Describe(path) is string kind)
             throw new IOException($"'{path}' is {kind}, not a file: a file written whole is renamed into place, which would replace it; give the path of a file.");
+        if (IsReadOnly(path))
+            throw new UnauthorizedAccessException($"'{path}' is read-only: a file written whole is renamed into place, which would replace it; make it writable or give another path.");
         // In the target's folder, hence on its file system: the rename replaces the file in one step.
         string temporary = TemporaryPath(path);
         // CreateNew: a file already there is someone else's, to be neither truncated nor, on failure, deleted.
