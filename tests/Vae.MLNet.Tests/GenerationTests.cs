@@ -265,6 +265,21 @@ public class GenerationTests
         Assert.Equal("columnName", error.ParamName);
     }
 
+    [Fact]
+    public void ASampleTooLargeForMemoryIsRefusedBeforeAnyAllocation()
+    {
+        // Before, Sample(int.MaxValue) allocated for minutes and then ran out of memory.
+        var model = OneEpochModel();
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => model.Sample(int.MaxValue, seed: 0));
+        var view = Assert.Throws<ArgumentOutOfRangeException>(() => model.Generate(new MLContext(), int.MaxValue, seed: 0));
+
+        Assert.Equal("count", error.ParamName);
+        Assert.StartsWith("2,147,483,647 rows of 6 values need about 206.2 GB at once, more than the ", error.Message);
+        Assert.Contains("vae-mlnet generate", error.Message);
+        Assert.Equal(error.Message, view.Message);
+        Assert.Equal(3, model.Sample(3, seed: 0).Length);
+    }
+
     /// <summary>A featurizer's model of 6 features and 2 latent dimensions, trained for one epoch: enough to check arguments.</summary>
     private static VaeModel OneEpochModel()
     {

@@ -68,11 +68,30 @@ public static class VaeGeneration
     /// variances, or 0/1 draws for a Bernoulli likelihood; in a model of mixed columns, 0/1 for a Boolean cell and one
     /// category, one-hot, for each key slot) rather than the decoder's mean.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative, or its rows would not fit in this process's memory.</exception>
     public static float[][] Sample(this VaeModel model, int count, int seed, bool drawFromLikelihood = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        CheckFitsInMemory(model, count);
         return SampleRange(model, 0, count, seed, drawFromLikelihood);
+    }
+
+    /// <summary>
+    /// Fails before any allocation when <paramref name="count"/> sampled rows, held at once, would not fit in the memory
+    /// this process may use: before, <c>Sample(int.MaxValue, …)</c> allocated for minutes and then ran out of memory.
+    /// </summary>
+    private static void CheckFitsInMemory(VaeModel model, int count)
+    {
+        // A row holds its latent code and its decoded values, each a float array: 4 bytes a value, a 24-byte array
+        // header and an 8-byte reference.
+        long bytesPerRow = 4L * (model.InputDimension + model.LatentDimension) + 2 * (24 + 8);
+        double needed = (double)bytesPerRow * count, usable = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (count > Array.MaxLength || needed > usable)
+            throw new ArgumentOutOfRangeException(nameof(count), count,
+                $"{count:N0} rows of {model.InputDimension} values need about {needed / 1e9:N1} GB at once, more than the " +
+                $"{usable / 1e9:N1} GB this process may use: draw fewer at a time (another seed draws other rows), or write " +
+                "any count in constant memory with vae-mlnet generate.");
     }
 
     /// <summary>
