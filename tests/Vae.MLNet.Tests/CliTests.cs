@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Vae.MLNet.Cli;
 using Vae.MLNet.Training;
 
 namespace Vae.MLNet.Tests;
@@ -558,6 +560,41 @@ public class CliTests
         finally
         {
             foreach (var path in new[] { trainPath, goodTest, badTest, modelPath, scoredPath })
+                File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void SkipBadRowsRejectsRowsThatOverflowOnceZScoredInAnyBlockAndScoresTheOthersAsWithoutThem()
+    {
+        // Before, score --skip-bad-rows stopped at the first such row: only the model finds it, after z-scoring.
+        // 40,000 rows span three of score's blocks; two bad rows share the first, two lie either side of its end.
+        string trainPath = WriteCsv("f0,f1,Label\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 2 * 0.5},{i % 5},0\n")));
+        string goodTest = WriteCsv("f0,f1,Label\n0.5,2,0\n1,3,1\n");
+        var overflowing = new[] { 3, 7, ScoreCommand.BlockRows, ScoreCommand.BlockRows + 1, 39_999 };
+        string Row(int i) => i == 5 ? "abc,1,0" : $"{(overflowing.Contains(i) ? "3.4e38" : (i % 4 * 0.25).ToString(CultureInfo.InvariantCulture))},{i % 7},{i % 2}";
+        var dataRows = Enumerable.Range(1, 40_000).ToArray();
+        string badTest = WriteCsv("f0,f1,Label\n" + string.Concat(dataRows.Select(i => Row(i) + "\n")));
+        string cleanTest = WriteCsv("f0,f1,Label\n" + string.Concat(dataRows.Where(i => i != 5 && !overflowing.Contains(i)).Select(i => Row(i) + "\n")));
+        string modelPath = Path.Combine(Path.GetTempPath(), $"overflow-{Guid.NewGuid():N}.zip"), scored = modelPath + ".csv", clean = modelPath + ".clean.csv";
+        string rejectsPath = Path.ChangeExtension(scored, null) + ".rejects.csv";
+        try
+        {
+            Assert.Equal(0, Run("evaluate", "--train", trainPath, "--test", goodTest, "--epochs", "2", "--save-model", modelPath).ExitCode);
+
+            var skipped = Run("score", "--model", modelPath, "--input", badTest, "--output", scored, "--skip-bad-rows", "--id", "Label");
+
+            Assert.Equal(0, skipped.ExitCode);
+            var rejects = File.ReadAllLines(rejectsPath).Skip(1).ToArray();
+            Assert.Equal([3, 5, 7, .. overflowing[2..]], rejects.Select(line => int.Parse(line.Split(',')[0], CultureInfo.InvariantCulture)));
+            Assert.All(rejects.Where(line => !line.StartsWith("5,")), line => Assert.Contains("column 'f0': the value is beyond the range of a 32-bit float (±3.4e38) once z-scored", line));
+            Assert.EndsWith(",3.4e38,1,1", rejects[^1]);
+            Assert.Equal(0, Run("score", "--model", modelPath, "--input", cleanTest, "--output", clean, "--id", "Label").ExitCode);
+            Assert.Equal(File.ReadAllLines(clean), File.ReadAllLines(scored));
+        }
+        finally
+        {
+            foreach (var path in new[] { trainPath, goodTest, badTest, cleanTest, modelPath, scored, clean, rejectsPath })
                 File.Delete(path);
         }
     }

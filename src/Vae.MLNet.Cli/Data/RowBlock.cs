@@ -76,6 +76,27 @@ internal sealed class RowBlock : IDataView
     /// <summary>Empties the block for the next rows.</summary>
     public void Clear() => Count = 0;
 
+    /// <summary>Removes the rows <paramref name="rows"/> (indices among <see cref="Count"/>), keeping the others in order.</summary>
+    public void Remove(IReadOnlySet<int> rows)
+    {
+        Compact(_values, _width, Count, rows);
+        Compact(_texts, _textWidth, Count, rows);
+        Count -= rows.Count;
+    }
+
+    /// <summary>
+    /// Moves the first <paramref name="count"/> rows of <paramref name="items"/>, <paramref name="width"/> items each, up
+    /// over the rows in <paramref name="removed"/>, keeping their order: how a block and the arrays that run beside it
+    /// (each row's key cells, its data row) drop the same rows.
+    /// </summary>
+    public static void Compact<T>(T[] items, int width, int count, IReadOnlySet<int> removed)
+    {
+        int kept = 0;
+        for (int row = 0; row < count; row++)
+            if (!removed.Contains(row))
+                Array.Copy(items, row * width, items, kept++ * width, width);
+    }
+
     public bool CanShuffle => false;
 
     public long? GetRowCount() => Count;
