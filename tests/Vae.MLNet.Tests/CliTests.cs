@@ -572,7 +572,8 @@ public class CliTests
         string trainPath = WriteCsv("f0,f1,Label\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 2 * 0.5},{i % 5},0\n")));
         string goodTest = WriteCsv("f0,f1,Label\n0.5,2,0\n1,3,1\n");
         var overflowing = new[] { 3, 7, ScoreCommand.BlockRows, ScoreCommand.BlockRows + 1, 39_999 };
-        string Row(int i) => i == 5 ? "abc,1,0" : $"{(overflowing.Contains(i) ? "3.4e38" : (i % 4 * 0.25).ToString(CultureInfo.InvariantCulture))},{i % 7},{i % 2}";
+        // float.MaxValue written out (row 7) passes the row check: as a double it lies a little above float.MaxValue.
+        string Row(int i) => i == 5 ? "abc,1,0" : $"{(i == 7 ? "3.4028235e38" : overflowing.Contains(i) ? "3.4e38" : (i % 4 * 0.25).ToString(CultureInfo.InvariantCulture))},{i % 7},{i % 2}";
         var dataRows = Enumerable.Range(1, 40_000).ToArray();
         string badTest = WriteCsv("f0,f1,Label\n" + string.Concat(dataRows.Select(i => Row(i) + "\n")));
         string cleanTest = WriteCsv("f0,f1,Label\n" + string.Concat(dataRows.Where(i => i != 5 && !overflowing.Contains(i)).Select(i => Row(i) + "\n")));

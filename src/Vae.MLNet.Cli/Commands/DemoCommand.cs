@@ -21,9 +21,12 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
         public string Output { get; init; } = "vae-demo-output";
     }
 
+    // What the demo writes in its folder, checked before it trains.
+    private const string ScoresFile = "vae-scores.csv", ModelFile = "model.zip", MetricsFile = "metrics.json";
+
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        OutputLocation.PrepareFolder(settings.Output, "--output");
+        OutputLocation.PrepareFolder(settings.Output, "--output", ScoresFile, ModelFile, MetricsFile);
         var ml = new MLContext(seed: settings.Seed);
         var (train, vae, pca) = CliProgress.Run(progress =>
         {
@@ -45,9 +48,9 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
         AnsiConsole.Write(table);
 
         AnsiConsole.MarkupLine($"The VAE's threshold promises at most {settings.ToOptions(cancellationToken).Contamination:P0} of new normal rows flagged.");
-        OutputLocation.Write(Path.Combine(settings.Output, "vae-scores.csv"), file => WriteScores(vae.Test, file));
+        OutputLocation.Write(Path.Combine(settings.Output, ScoresFile), file => WriteScores(vae.Test, file));
         // The whole pipeline (z-scoring and detector): mlContext.Model.Load or LoadWithBatchedScoring reads it back.
-        OutputLocation.Write(Path.Combine(settings.Output, "model.zip"), file => ml.Model.Save(vae.Model, train.Data.Schema, file));
+        OutputLocation.Write(Path.Combine(settings.Output, ModelFile), file => ml.Model.Save(vae.Model, train.Data.Schema, file));
         var metrics = new[] { vae, pca }.Select(r => new
         {
             detector = r.Detector,
@@ -59,8 +62,8 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
             train_seconds = r.TrainSeconds,
             score_rows_per_second = r.ScoreRowsPerSecond,
         });
-        OutputLocation.Write(Path.Combine(settings.Output, "metrics.json"), file => JsonSerializer.Serialize(file, metrics, new JsonSerializerOptions { WriteIndented = true }));
-        AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(settings.Output)}/[/]: vae-scores.csv, metrics.json, model.zip.");
+        OutputLocation.Write(Path.Combine(settings.Output, MetricsFile), file => JsonSerializer.Serialize(file, metrics, new JsonSerializerOptions { WriteIndented = true }));
+        AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(settings.Output)}/[/]: {ScoresFile}, {MetricsFile}, {ModelFile}.");
         Console.WriteLine(JsonSerializer.Serialize(new { auc = vae.Auc, pca_auc = pca.Auc, detection_rate_at_10fp = vae.DetectionRateAt10FalsePositives }));
         return 0;
     }

@@ -39,9 +39,12 @@ internal sealed class DigitsCommand : Command<DigitsCommand.Settings>
 
     private const int Side = 8;
 
+    // What the command writes in its folder, checked before it trains.
+    private const string GeneratedFile = "digits-generated.png", InterpolationFile = "digits-interpolation.png", TraversalFile = "digits-traversal.png";
+
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        OutputLocation.PrepareFolder(settings.Output, "--output");
+        OutputLocation.PrepareFolder(settings.Output, "--output", GeneratedFile, InterpolationFile, TraversalFile);
         var ml = new MLContext(seed: settings.Seed);
         var images = ReadDigits(ml, EmbeddedData.Extract("digits8x8.csv", settings.Output, "--output"));
         new Random(settings.Seed).Shuffle(images);
@@ -67,18 +70,18 @@ internal sealed class DigitsCommand : Command<DigitsCommand.Settings>
         double elbo = -MeanScore(VaeScoreKind.MonteCarloElbo), iwae = -MeanScore(VaeScoreKind.ImportanceWeighted);
 
         var model = detector.Model;
-        GrayscaleGridPng.Save(Path.Combine(settings.Output, "digits-generated.png"), model.Sample(100, settings.Seed), Side, columns: 10);
+        GrayscaleGridPng.Save(Path.Combine(settings.Output, GeneratedFile), model.Sample(100, settings.Seed), Side, columns: 10);
         var steps = Enumerable.Range(0, 10);
         var interpolations = images.Take(4).Chunk(2)
             .SelectMany(pair => model.Interpolate(pair[0], pair[1], 10, spherical: true).Decoded).ToArray();
-        GrayscaleGridPng.Save(Path.Combine(settings.Output, "digits-interpolation.png"), interpolations, Side, columns: 10);
+        GrayscaleGridPng.Save(Path.Combine(settings.Output, InterpolationFile), interpolations, Side, columns: 10);
         var traversals = Enumerable.Range(0, model.LatentDimension)
             .SelectMany(axis => model.Traverse(images[0], axis, steps.Select(i => -2.5f + 5f * i / 9).ToArray()).Decoded).ToArray();
-        GrayscaleGridPng.Save(Path.Combine(settings.Output, "digits-traversal.png"), traversals, Side, columns: 10);
+        GrayscaleGridPng.Save(Path.Combine(settings.Output, TraversalFile), traversals, Side, columns: 10);
 
         AnsiConsole.MarkupLine($"Bernoulli VAE on {images.Length - testCount} digits ({trainSeconds:F1} s); on {testCount} held-out digits: " +
             $"ELBO {elbo:F2} nats, IWAE (K = 100) log p(x) ≥ {iwae:F2} nats.");
-        AnsiConsole.MarkupLine($"Wrote digits-generated.png, digits-interpolation.png, digits-traversal.png to [bold]{Markup.Escape(settings.Output)}[/].");
+        AnsiConsole.MarkupLine($"Wrote {GeneratedFile}, {InterpolationFile}, {TraversalFile} to [bold]{Markup.Escape(settings.Output)}[/].");
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["test_elbo_nats"] = Math.Round(elbo, 3),

@@ -66,7 +66,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         if (settings.SaveModel != null)
             OutputLocation.CheckFile(settings.SaveModel, "--save-model", ("--train", settings.Train), ("--test", settings.Test));
         if (settings.Checkpoint != null)
-            OutputLocation.CheckNotAnInput(settings.Checkpoint, "--checkpoint", ("--train", settings.Train), ("--test", settings.Test), ("--save-model", settings.SaveModel));
+            OutputLocation.CheckFile(settings.Checkpoint, "--checkpoint", ("--train", settings.Train), ("--test", settings.Test), ("--save-model", settings.SaveModel));
         var ml = new MLContext(seed: settings.Seed);
         // The epochs this process trained the model for (not its calibration models): a resumed run starts after its checkpoint's epoch.
         (int First, int Last)? epochs = null;

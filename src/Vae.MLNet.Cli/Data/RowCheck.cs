@@ -119,8 +119,9 @@ internal sealed class RowCheck(string path, string[] header, RowCheck.Role[] rol
             }
             if (!double.IsFinite(value))
                 throw Bad(row, c, $"'{cell}' is not a finite number");
-            // Read as Single, anything beyond its range would become infinity.
-            if (Math.Abs(value) > float.MaxValue)
+            // Read as Single, anything beyond its range would become infinity; float.MaxValue written out
+            // (3.4028235e38) is a little above it as a double, and reads as itself.
+            if (float.IsInfinity((float)value))
                 throw Bad(row, c, $"'{cell}' is beyond the range of a 32-bit float (±3.4e38)");
             if (roles[c] == Role.Label && value is not (0 or 1))
                 throw Bad(row, c, $"'{cell}' is no label: {LabelValues}, and the tool reads no other value");

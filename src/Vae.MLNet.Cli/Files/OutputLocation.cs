@@ -67,8 +67,11 @@ internal static class OutputLocation
         }
     }
 
-    /// <summary>Creates the folder <paramref name="path"/> if needed; fails unless it takes new files.</summary>
-    public static void PrepareFolder(string path, string option)
+    /// <summary>
+    /// Creates the folder <paramref name="path"/> if needed; fails unless it takes new files and each of
+    /// <paramref name="files"/>, the names the command writes in it, can be written there (<see cref="CheckFile"/>).
+    /// </summary>
+    public static void PrepareFolder(string path, string option, params string[] files)
     {
         CheckNotBlank(path, option);
         try
@@ -80,6 +83,8 @@ internal static class OutputLocation
             throw new CliException($"{option} {path}: cannot create the folder ({error.Message}).");
         }
         Probe(path, $"{option} {path}");
+        foreach (string file in files)
+            CheckFile(Path.Combine(path, file), option);
     }
 
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, whole or not at all.</summary>

@@ -86,11 +86,12 @@ public static class VaeGeneration
         // A row holds its latent code and its decoded values, each a float array: 4 bytes a value, a 24-byte array
         // header and an 8-byte reference.
         long bytesPerRow = 4L * (model.InputDimension + model.LatentDimension) + 2 * (24 + 8);
-        double needed = (double)bytesPerRow * count, usable = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        // What the process may use (its memory limit, or the machine's) less what it holds already.
+        double needed = (double)bytesPerRow * count, usable = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes - GC.GetTotalMemory(forceFullCollection: false);
         if (count > Array.MaxLength || needed > usable)
             throw new ArgumentOutOfRangeException(nameof(count), count,
                 $"{count:N0} rows of {model.InputDimension} values need about {needed / 1e9:N1} GB at once, more than the " +
-                $"{usable / 1e9:N1} GB this process may use: draw fewer at a time (another seed draws other rows), or write " +
+                $"{usable / 1e9:N1} GB this process has left: draw fewer at a time (another seed draws other rows), or write " +
                 "any count in constant memory with vae-mlnet generate.");
     }
 

@@ -14,11 +14,36 @@ internal static class AtomicFile
     public static string TemporaryPath(string path) => $"{path}.{Guid.NewGuid():N}.tmp";
 
     /// <summary>
-    /// True when <paramref name="path"/> is a file this process's user may not write (its write permission removed, or
-    /// Windows's read-only attribute). The rename that writes a file whole needs only the folder's permission, so it
-    /// would replace a file its owner protected, even for a user whom permission bits do not stop (root).
+    /// True when <paramref name="path"/> is a file its owner protected from writing (its owner's write permission
+    /// removed; Windows's read-only attribute) or one this process may not open for writing. The rename that writes a
+    /// file whole needs only the folder's permission, so it would replace such a file, and for root, whom permission
+    /// bits do not stop, only the owner's bit says the file is protected (not the "others" bits, which decide for root
+    /// as for anyone who is neither owner nor in the group, and are unset on most files).
     /// </summary>
-    public static bool IsReadOnly(string path) => File.Exists(path) && File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly);
+    public static bool IsReadOnly(string path)
+    {
+        // Not a device, pipe or socket: opening a pipe to write waits for a reader.
+        if (!File.Exists(path) || SpecialFile.Describe(path) != null)
+            return false;
+        if (OperatingSystem.IsWindows() ? File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly)
+            : !File.GetUnixFileMode(path).HasFlag(UnixFileMode.UserWrite))
+            return true;
+        try
+        {
+            // Opened without truncating or writing: the file is left as it was.
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            // Busy or locked, not protected: the write itself says what is wrong, if anything.
+            return false;
+        }
+    }
 
     /// <summary>Calls <paramref name="write"/> on a new temporary file, then renames that file to <paramref name="path"/>.</summary>
     /// <remarks>On failure the temporary file is removed and the exception passes on; <paramref name="path"/> is untouched.</remarks>
