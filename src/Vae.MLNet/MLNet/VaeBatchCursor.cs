@@ -14,7 +14,11 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
     private readonly ScoredBlocks? _blocks;
     private readonly RowWithOutputs _columns;
     private long _position = -1;
+    private bool _ended;
     private bool _disposed;
+
+    /// <summary>ML.NET's words for a value asked of a cursor before its first row or after its last.</summary>
+    internal const string NotOnARow = "Cannot get value as the cursor is not in a good state";
 
     public VaeBatchCursor(VaeTransformerBase transformer, IDataView source, ColumnLayout layout, IReadOnlyList<DataViewSchema.Column> columnsNeeded)
     {
@@ -43,17 +47,31 @@ internal sealed class VaeBatchCursor : DataViewRowCursor
     {
         // The source cursor is disposed: reading on would reach whatever it does after its end of life.
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!(_blocks?.MoveNext() ?? _source.MoveNext()))
+        if (_ended || !(_blocks?.MoveNext() ?? _source.MoveNext()))
+        {
+            _ended = true;
             return false;
+        }
         _position++;
         return true;
     }
 
     public override bool IsColumnActive(DataViewSchema.Column column) => _columns.IsColumnActive(column);
 
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _columns.GetGetter<TValue>(column);
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => OnARow(_columns.GetGetter<TValue>(column));
 
-    public override ValueGetter<DataViewRowId> GetIdGetter() => _blocks?.Rows.GetIdGetter() ?? _source.GetIdGetter();
+    public override ValueGetter<DataViewRowId> GetIdGetter() => OnARow(_blocks?.Rows.GetIdGetter() ?? _source.GetIdGetter());
+
+    /// <summary>
+    /// <paramref name="getter"/>, refusing as ML.NET's cursors do when the cursor is on no row: before, a value asked
+    /// before the first row failed with an IndexOutOfRangeException, and one asked after the last was the last row's.
+    /// </summary>
+    private ValueGetter<TValue> OnARow<TValue>(ValueGetter<TValue> getter) => (ref TValue value) =>
+    {
+        if (_position < 0 || _ended)
+            throw new InvalidOperationException(NotOnARow);
+        getter(ref value);
+    };
 
     protected override void Dispose(bool disposing)
     {

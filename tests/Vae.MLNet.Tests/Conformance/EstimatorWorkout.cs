@@ -98,6 +98,12 @@ internal sealed class EstimatorWorkout(MLContext ml, string folder, IReadOnlyLis
         Passed($"{name}: the row-to-row mapper's schemas are the input's and GetOutputSchema's");
         SameValues.AssertEqual(transformed, mapper, valid, $"{name}: Transform vs GetRowToRowMapper");
         Passed($"{name}: the row-to-row mapper's values are Transform's");
+        // A pipeline loaded by ML.NET is ML.NET's components, whose cursors are theirs to check.
+        if (!byMLNet)
+        {
+            OffRowGetters.AssertRefused(transformed, name);
+            Passed($"{name}: a getter off a row is refused with InvalidOperationException");
+        }
 
         bool onnx = HoldsOnnxTransformer(transformer);
         foreach (var input in invalid)
