@@ -34,6 +34,7 @@ internal sealed class VaeOnnxScorer : IDisposable
         : this(model, VaeOnnxGraph.Build(model ?? throw new ArgumentNullException(nameof(model)), new VaeGraphOptions { Scoring = scoring ?? VaeScoring.NegativeElboAtMean }),
             VaeOnnxGraph.Features, model.InputDimension, intraOpThreads)
     {
+        RowsPerRun = (scoring ?? VaeScoring.NegativeElboAtMean).RowsPerRun(VaeTransformerBase.DefaultBatchSize);
     }
 
     private VaeOnnxScorer(VaeModel model, byte[] graph, string inputName, int inputWidth, int intraOpThreads)
@@ -77,6 +78,9 @@ internal sealed class VaeOnnxScorer : IDisposable
 
     /// <summary>The feature slots F of the model, the width of its per-feature errors.</summary>
     public int FeatureSlots { get; }
+
+    /// <summary>The most rows <see cref="ScoreAll"/> scores per run (<see cref="VaeScoring.RowsPerRun"/>).</summary>
+    public int RowsPerRun { get; } = VaeTransformerBase.DefaultBatchSize;
 
     /// <summary>Creates buffers for up to <paramref name="capacity"/> rows per run, holding the requested outputs.</summary>
     public VaeScoreBatch CreateBatch(int capacity, VaeOutputs outputs) =>
@@ -146,7 +150,7 @@ internal sealed class VaeOnnxScorer : IDisposable
     public float[] ScoreAll(ReadOnlySpan<float> features, int rows, CancellationToken cancellation = default)
     {
         var scores = new float[rows];
-        var batch = CreateBatch(Math.Max(1, Math.Min(rows, VaeTransformerBase.DefaultBatchSize)), VaeOutputs.Score);
+        var batch = CreateBatch(Math.Max(1, Math.Min(rows, RowsPerRun)), VaeOutputs.Score);
         for (int start = 0; start < rows; start += batch.Capacity)
         {
             cancellation.ThrowIfCancellationRequested();
