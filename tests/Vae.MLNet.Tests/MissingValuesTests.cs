@@ -368,6 +368,27 @@ public sealed class MissingValuesTests(ITestOutputHelper output) : IDisposable
         AssertClose(expected, ml.Model.Load(zip, out _).Transform(data).GetColumn<float[]>("Features").SelectMany(r => r).ToArray());
     }
 
+    /// <summary>
+    /// With many draws the imputer fills fewer rows a run, so that a run holds the draws of 1,024 rows at 10 (before,
+    /// memory grew with the draws), and its output is that of one row a run (ML.NET's loader runs the graph row by row).
+    /// </summary>
+    [Fact]
+    public void AnImputerOfManyDrawsFillsInRunsOfFewerRowsWithTheSameValues()
+    {
+        var ml = new MLContext(seed: 1);
+        var trained = ml.Transforms.VaeImpute("Features", epochs: 3, seed: 1).Fit(TestData.ToDataView(ml, Rows(200, 0, 0.2, seed: 0)));
+        var imputer = new VaeImputeTransformer(trained.Model, "Features", "Features", samples: 1000, seed: 2);
+        var data = TestData.ToDataView(ml, Rows(50, 0, 0.3, seed: 2));
+
+        var batched = imputer.Transform(data).GetColumn<float[]>("Features").SelectMany(r => r).ToArray();
+        string zip = Path.Combine(_folder, "imputer-1000.zip");
+        ml.Model.Save(imputer, data.Schema, zip);
+
+        Assert.Equal(10, imputer.RowsPerRun);
+        Assert.DoesNotContain(batched, float.IsNaN);
+        AssertClose(batched, ml.Model.Load(zip, out _).Transform(data).GetColumn<float[]>("Features").SelectMany(r => r).ToArray());
+    }
+
     [Fact]
     public void TheImputerNeedsAModelOfMissingValues()
     {

@@ -31,7 +31,7 @@ internal sealed class ScoredBlocks : ScoredRow
         _transformer = transformer;
         _source = source;
         _features = transformer.CreateReader(source);
-        _block = transformer.CreateBatch(transformer.GraphScoring.RowsPerRun(VaeTransformerBase.DefaultBatchSize), needs);
+        _block = transformer.CreateBatch(transformer.RowsPerRun, needs);
         Rows = new RowBlock(source, passThrough, _block.Capacity) { Index = -1 };
     }
 

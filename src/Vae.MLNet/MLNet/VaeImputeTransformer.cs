@@ -85,6 +85,9 @@ public sealed class VaeImputeTransformer : VaeTransformerBase
 
     private protected override VaeOnnxScorer CreateScorer() => VaeOnnxScorer.ForImputer(Model, Samples, Seed);
 
+    // Every draw of every row of a run is held at once; the draws are the same for every row.
+    internal override int RowsPerRun => VaeScoring.RowsPerRun(DefaultBatchSize, Samples);
+
     internal override (byte[] Graph, string[] Columns) SavedGraph()
     {
         var metadata = new Dictionary<string, string>

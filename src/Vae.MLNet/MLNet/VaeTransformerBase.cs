@@ -62,6 +62,9 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     /// <summary>How the graph computes its score output; only the detector offers a choice.</summary>
     internal virtual VaeScoring GraphScoring => VaeScoring.NegativeElboAtMean;
 
+    /// <summary>Rows per ONNX Runtime run of a block: fewer for a graph of many draws a row (<see cref="VaeScoring.RowsPerRun(int)"/>).</summary>
+    internal virtual int RowsPerRun => GraphScoring.RowsPerRun(DefaultBatchSize);
+
     /// <summary>The ONNX Runtime scorer for this transformer's graph.</summary>
     private protected virtual VaeOnnxScorer CreateScorer() => new(Model, GraphScoring);
 

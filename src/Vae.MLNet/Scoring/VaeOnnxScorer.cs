@@ -79,7 +79,7 @@ internal sealed class VaeOnnxScorer : IDisposable
     /// <summary>The feature slots F of the model, the width of its per-feature errors.</summary>
     public int FeatureSlots { get; }
 
-    /// <summary>The most rows <see cref="ScoreAll"/> scores per run (<see cref="VaeScoring.RowsPerRun"/>).</summary>
+    /// <summary>The most rows <see cref="ScoreAll"/> scores per run (<see cref="VaeScoring.RowsPerRun(int)"/>).</summary>
     public int RowsPerRun { get; } = VaeTransformerBase.DefaultBatchSize;
 
     /// <summary>Creates buffers for up to <paramref name="capacity"/> rows per run, holding the requested outputs.</summary>

@@ -97,7 +97,14 @@ public sealed record VaeScoring(VaeScoreKind Kind, int Samples = VaeScoring.Defa
     /// 12 GB at the most), so that a run holds no more draws than <paramref name="rows"/> rows at the default
     /// <see cref="Defaults.Samples"/>. The draws are the same for every row, so the scores do not depend on it.
     /// </summary>
-    internal int RowsPerRun(int rows) => IsSampled ? (int)Math.Clamp((long)rows * Defaults.Samples / Samples, 1, rows) : rows;
+    internal int RowsPerRun(int rows) => IsSampled ? RowsPerRun(rows, Samples) : rows;
+
+    /// <summary>
+    /// Rows to score per run, out of <paramref name="rows"/>, for a graph of <paramref name="draws"/> draws a row (a
+    /// sampled score, the imputer): a run holds as many draws as <paramref name="rows"/> rows at the default
+    /// <see cref="Defaults.Samples"/>.
+    /// </summary>
+    internal static int RowsPerRun(int rows, int draws) => (int)Math.Clamp((long)rows * Defaults.Samples / draws, 1, rows);
 
     internal void Validate()
     {
