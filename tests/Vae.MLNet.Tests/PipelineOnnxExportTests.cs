@@ -88,6 +88,31 @@ public sealed class PipelineOnnxExportTests
     }
 
     /// <summary>
+    /// A detector trained on the codes of a <c>VaeEncode</c> exports with it: the second VAE's graph reads the first's
+    /// latent mean (before, the export refused a VAE reading another's column).
+    /// </summary>
+    [Fact]
+    public void ADetectorOnTheEncodersCodesExports()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = RawData(ml);
+        var pipeline = Pipelines["NormalizeMeanVariance"](ml)
+            .Append(ml.Transforms.VaeEncode(new VaeEncodeEstimator.Options { OutputColumnName = "Latent", InputColumnName = "Features", LatentDimension = 3, Epochs = 3, Seed = 1 }))
+            .Append(ml.AnomalyDetection.Trainers.Vae(new VaeAnomalyDetectionTrainer.Options { FeatureColumnName = "Latent", Epochs = 3, Seed = 1, AddPValueColumn = true }))
+            .Fit(data);
+
+        var onnx = Export(ml, pipeline, data);
+
+        using var session = new InferenceSession(onnx);
+        Assert.Equal(new[] { "Latent", "latent_mean", "p_value", "predicted_label", "score" }, session.OutputMetadata.Keys.Order(StringComparer.Ordinal));
+        AssertSameOutputs(pipeline, data, onnx);
+        var saved = new MemoryStream();
+        ml.Model.Save(pipeline, data.Schema, saved);
+        saved.Position = 0;
+        AssertSameOutputs(pipeline, data, Export(ml, ml.Model.Load(saved, out _), data));
+    }
+
+    /// <summary>
     /// ML.NET's mean–variance normalizer fits on the observed values and maps NaN to NaN, so a model of missing values
     /// behind it sees the missing cells, in ML.NET and in the exported graph alike.
     /// </summary>

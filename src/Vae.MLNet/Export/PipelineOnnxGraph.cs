@@ -197,13 +197,16 @@ internal sealed class PipelineOnnxGraph
             throw new NotSupportedException(
                 $"The pipeline's VAE reads mixed columns ({string.Join(", ", component.InputColumnNames.Select(n => $"'{n}'"))}), which its ONNX export does not " +
                 "translate yet. Save the pipeline with mlContext.Model.Save, or export the model alone (VaeModel.ExportOnnx), which reads its model-space cells.");
-        var features = Read(component.InputColumnName, component);
+        var features = Read(component.InputColumnName, component, vaeInputWidth: component.Model.InputDimension);
         var vae = ModelProto.Parser.ParseFrom(VaeOnnxGraph.Build(component.Model, options with { InputName = VaeOnnxGraph.Features }));
         var outputs = _graph.AddSubgraph(vae.Graph, $"vae{_vaeCount++}/", new Dictionary<string, string> { [VaeOnnxGraph.Features] = features.Value });
         foreach (var (value, column, output) in columns)
         {
             var (graphValue, declaration) = outputs[value];
-            var added = new PipelineColumn(graphValue, 0, FromVae: true);
+            // The vectors of Single another VAE may read: [N, k] codes and [N, D] reconstructions.
+            int width = value is VaeOnnxGraph.LatentMean or VaeOnnxGraph.LatentLogVariance ? component.Model.LatentDimension
+                : value == VaeOnnxGraph.Reconstruction ? component.Model.InputDimension : 0;
+            var added = new PipelineColumn(graphValue, width, FromVae: true);
             if (column != null)
                 _columns[column] = added;
             _vaeColumns.Add((column, added, output, declaration));
@@ -212,14 +215,17 @@ internal sealed class PipelineOnnxGraph
 
     /// <summary>
     /// The value of column <paramref name="name"/>, read by <paramref name="reader"/>: the one a previous step wrote,
-    /// or a graph input for a column of the input data, [N, width] for a vector of Single and [N, 1] for a Single. Only
-    /// a copy may read a column a VAE component wrote, whose shape the preprocessing steps do not expect.
+    /// or a graph input for a column of the input data, [N, width] for a vector of Single and [N, 1] for a Single. A
+    /// column a VAE component wrote, whose shape the preprocessing steps do not expect, may be read by a copy, and by a
+    /// VAE component (<paramref name="vaeInputWidth"/>: the width it reads) when it is a vector of that width (the
+    /// codes of a <c>VaeEncode</c> before a detector trained on them).
     /// </summary>
-    private PipelineColumn Read(string name, ITransformer reader, bool copying = false)
+    private PipelineColumn Read(string name, ITransformer reader, bool copying = false, int? vaeInputWidth = null)
     {
         if (_columns.TryGetValue(name, out var column))
-            return column.FromVae && !copying
-                ? throw Refuse(reader, $"it reads '{name}', a column a VAE component adds; only CopyColumns, DropColumns and SelectColumns may follow those")
+            return column.FromVae && !copying && !(column.Width > 0 && column.Width == vaeInputWidth)
+                ? throw Refuse(reader, $"it reads '{name}', a column a VAE component adds; only CopyColumns, DropColumns, SelectColumns " +
+                    "and a VAE component reading codes or reconstructions may follow those")
                 : column;
         if (_inputs.TryGetValue(name, out var input))
             return input;
