@@ -83,6 +83,49 @@ public class CliScoreTests(CliScoreTests.SavedModel saved) : IClassFixture<CliSc
         }
     }
 
+    /// <summary>
+    /// The saved pipeline carries the p-values <c>score</c> writes: ML.NET's own loader gives them, and so does its ONNX
+    /// export read by ONNX Runtime (before, the detector of evaluate's model added no PValue column, and the export had
+    /// no p_value).
+    /// </summary>
+    [Fact]
+    public void TheSavedPipelineGivesScoresPValuesThroughModelLoadAndItsOnnxExport()
+    {
+        string folder = Directory.CreateTempSubdirectory("vae-cli-score-").FullName;
+        try
+        {
+            string output = Path.Combine(folder, "scored.csv");
+            CliProcess.RunForJson(["score", "--model", saved.Path, "--input", Test, "--output", output]);
+            var scored = ReadCsv(output);
+            int pValueColumn = Array.IndexOf(scored[0], "p_value");
+            var expected = scored.Skip(1).Select(row => float.Parse(row[pValueColumn], CultureInfo.InvariantCulture)).ToArray();
+
+            var ml = new MLContext(seed: 0);
+            var pipeline = SavedPipeline.Load(ml, saved.Path);
+            var data = CsvDataset.Load(ml, Test, CsvDataset.LabelColumn, requireLabel: false, pipeline.InputColumns()).Data;
+            var loaded = ml.Model.Load(saved.Path, out _);
+            var stream = new MemoryStream();
+            ml.Model.ExportVaePipelineToOnnx(loaded, data.Schema, stream);
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(stream.ToArray());
+            var inputs = session.InputMetadata.Keys.Select(name => Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(name,
+                new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(data.GetColumn<float>(name).ToArray(), [expected.Length, 1]))).ToArray();
+            using var results = session.Run(inputs);
+
+            // (1 + count) / (n + 1), computed in float by the graph that ML.NET's loader runs and by the exported one.
+            foreach (var actual in new[] { loaded.Transform(data).GetColumn<float>(VaeAnomalyDetectionTransformer.PValueColumnName).ToArray(),
+                results.Single(r => r.Name == "p_value").AsEnumerable<float>().ToArray() })
+            {
+                Assert.Equal(expected.Length, actual.Length);
+                for (int i = 0; i < expected.Length; i++)
+                    Assert.Equal(expected[i], actual[i], 1e-6f);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public void ABadRowStopsScoringWithEvaluatesMessageAndLeavesTheOutputAsItWas()
     {

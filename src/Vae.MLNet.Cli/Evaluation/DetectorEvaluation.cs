@@ -41,7 +41,8 @@ internal static class DetectorEvaluation
         var model = Guard(train, () =>
         {
             var standardize = FeatureStandardization.Fit(ml, train);
-            return standardize.Append(detector(OnEpoch).Fit(standardize.Transform(train.Data)));
+            var fitted = detector(OnEpoch).Fit(standardize.Transform(train.Data));
+            return standardize.Append(fitted is VaeAnomalyDetectionTransformer vae ? DetectorPValues.Added(vae) : fitted);
         });
         double trainSeconds = clock.Elapsed.TotalSeconds;
         training.Complete();
