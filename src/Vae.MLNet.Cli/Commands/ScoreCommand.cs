@@ -161,8 +161,8 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
 
         static string CellsOf(CsvRowStream reader) => string.Join(",", reader.Cells.Select(cell => CsvCell.Quote(cell.ToString())));
 
-        // The cells of data row dataRow, read again: the rows asked for rise through the file but for one bad in a way
-        // other than ±∞, which a new reader finds from the start.
+        // The cells of data row dataRow, read again. The rows asked for rise through the file; should one not, a new
+        // reader starts over rather than give another row's cells.
         string CellsAt(long dataRow)
         {
             if (rereader is null || rereader.Row > dataRow)
@@ -252,9 +252,8 @@ internal sealed class ScoreCommand : Command<ScoreCommand.Settings>
             for (int row = 0; cursor.MoveNext(); row++)
             {
                 getter(ref values);
-                var dense = values.DenseValues().ToArray();
-                int slot = Array.FindIndex(dense, float.IsInfinity);
-                if (slot >= 0)
+                int slot = values.DenseValues().TakeWhile(value => !float.IsInfinity(value)).Count();
+                if (slot < values.Length)
                     found.Add((row, slot));
             }
             return found;
